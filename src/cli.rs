@@ -1,0 +1,143 @@
+//! Command-line definitions (clap) and their translation into validated plans.
+
+use crate::scenario::{self, Scenario, ScenarioError};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Discrete-event Monte Carlo simulator of zone and region outages.
+///
+/// Exit codes: 0 success, 1 the run failed (e.g. results could not be written), 2 bad input.
+#[derive(Debug, Parser)]
+#[command(name = "outage-sim", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario (the embedded default when no file is given) and write results.
+    Run(RunArgs),
+    /// Check scenario files without running them.
+    Validate {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the event log of one replication.
+    Trace(TraceArgs),
+}
+
+/// `run` options.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
+    pub file: Option<PathBuf>,
+    /// Directory that receives `<scenario-name>/`.
+    #[arg(long, default_value = "results")]
+    pub out: PathBuf,
+    /// Override the scenario's replication count.
+    #[arg(long)]
+    pub replications: Option<u64>,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: RAYON_NUM_THREADS or all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Do not write replications.csv.
+    #[arg(long)]
+    pub no_replication_rows: bool,
+    /// Do not print the summary table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Output format of `trace`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// Aligned text.
+    Text,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// `trace` options.
+#[derive(Debug, clap::Args)]
+pub struct TraceArgs {
+    /// Scenario file; default: the embedded scenario.
+    pub file: Option<PathBuf>,
+    /// Replication index (0-based).
+    #[arg(long, short, default_value_t = 0)]
+    pub replication: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+    pub format: TraceFormat,
+}
+
+/// Loads the given scenario, or the embedded default.
+pub fn load_scenario(file: Option<&PathBuf>) -> Result<Scenario, ScenarioError> {
+    match file {
+        Some(path) => scenario::load(path),
+        None => Ok(scenario::default_scenario()),
+    }
+}
+
+/// A validated `run`: the scenario with overrides applied, and the options.
+pub struct RunPlan {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Results root.
+    pub out: PathBuf,
+    /// Worker threads.
+    pub threads: Option<usize>,
+    /// Print the table.
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// Validates the arguments into a plan (bad input is reported before any work starts).
+    pub fn plan(&self) -> Result<RunPlan, ScenarioError> {
+        let mut s = load_scenario(self.file.as_ref())?;
+        let origin = self
+            .file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(scenario::DEFAULT_ORIGIN));
+        let arg_error = |message: String| ScenarioError::Invalid {
+            file: origin.clone(),
+            line: 0,
+            column: 0,
+            path: None,
+            message,
+        };
+        if let Some(n) = self.replications {
+            if n == 0 || n > scenario::limits::MAX_REPLICATIONS {
+                return Err(arg_error(format!(
+                    "--replications must be between 1 and {}",
+                    scenario::limits::MAX_REPLICATIONS
+                )));
+            }
+            s.replications = n;
+            s.file.simulation.replications = n;
+        }
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+            s.file.simulation.seed = seed;
+        }
+        if self.no_replication_rows {
+            s.replication_rows = false;
+            s.file.simulation.replication_rows = false;
+        }
+        if self.threads == Some(0) {
+            return Err(arg_error("--threads must be at least 1".into()));
+        }
+        Ok(RunPlan {
+            scenario: s,
+            out: self.out.clone(),
+            threads: self.threads,
+            quiet: self.quiet,
+        })
+    }
+}

@@ -1,0 +1,27 @@
+//! outage-sim: a discrete-event Monte Carlo simulator of zone and region outages.
+//!
+//! Layers, with dependencies pointing one way:
+//! - [`engine`]: a generic discrete-event core (integer time, `(time, sequence)` event order);
+//! - [`scenario`]: the TOML scenario schema, validated up front with file:line:column errors;
+//! - [`model`]: zones, services, features, failures and recovery, on top of the engine;
+//! - [`montecarlo`]: replications on rayon, seeded per `(seed, replication, mechanism)`;
+//! - [`stats`]: exactly mergeable accumulators (integer state) and intervals;
+//! - [`report`]: pure serializers (JSON, CSV, terminal table) and one writer of result files.
+//!
+//! ```
+//! use outage_sim::{montecarlo, scenario};
+//! let mut s = scenario::default_scenario();
+//! s.replications = 50;
+//! let stats = montecarlo::run(&s, &montecarlo::RunOptions::default(), |_| Ok::<(), std::io::Error>(())).unwrap();
+//! assert_eq!(stats.replications, 50);
+//! ```
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod cli;
+pub mod engine;
+pub mod model;
+pub mod montecarlo;
+pub mod random;
+pub mod report;
+pub mod scenario;
+pub mod stats;

@@ -1,0 +1,119 @@
+//! `outage-sim`: parse → plan → run → exit code (0 ok, 1 run failed, 2 bad input).
+
+use clap::Parser;
+use outage_sim::cli::{Cli, Command, RunArgs, TraceArgs, TraceFormat, load_scenario};
+use outage_sim::model;
+use outage_sim::montecarlo::{self, RunOptions};
+use outage_sim::report::{ResultsWriter, Summary, render_table};
+use outage_sim::scenario;
+use std::io::Write;
+use std::process::ExitCode;
+
+const BAD_INPUT: u8 = 2;
+const RUN_FAILED: u8 = 1;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Validate { files } => validate(&files),
+        Command::Trace(args) => trace(&args),
+    }
+}
+
+fn bad_input(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(BAD_INPUT)
+}
+
+fn run(args: &RunArgs) -> ExitCode {
+    let plan = match args.plan() {
+        Ok(p) => p,
+        Err(e) => return bad_input(e),
+    };
+    let s = &plan.scenario;
+    let mut writer = match ResultsWriter::create(&plan.out, s, s.replication_rows) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot create results under {}: {e}", plan.out.display());
+            return ExitCode::from(RUN_FAILED);
+        }
+    };
+    let procs = model::processes(s);
+    let options = RunOptions {
+        threads: plan.threads,
+        keep_outcomes: true,
+    };
+    let stats = match montecarlo::run(s, &options, |o| writer.write_outcome(s, &procs, o)) {
+        Ok(stats) => stats,
+        Err(e) => {
+            writer.abandon();
+            eprintln!("error: writing results failed: {e}");
+            return ExitCode::from(RUN_FAILED);
+        }
+    };
+    let summary = Summary::new(s, &stats);
+    match writer.finish(s, &summary) {
+        Ok(dir) => {
+            if !plan.quiet {
+                print!("{}", render_table(&summary));
+                println!("\nResults: {}", dir.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: writing results failed: {e}");
+            ExitCode::from(RUN_FAILED)
+        }
+    }
+}
+
+fn validate(files: &[std::path::PathBuf]) -> ExitCode {
+    let mut failed = false;
+    for f in files {
+        match scenario::load(f) {
+            Ok(s) => println!("{}: ok (scenario \"{}\", {})", f.display(), s.name, s.hash()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn trace(args: &TraceArgs) -> ExitCode {
+    let s = match load_scenario(args.file.as_ref()) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    if args.replication >= s.replications {
+        return bad_input(format!(
+            "--replication {} is out of range: the scenario has replications 0 to {}",
+            args.replication,
+            s.replications - 1
+        ));
+    }
+    let procs = model::processes(&s);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let format = args.format;
+    let mut ok = true;
+    let mut emit = |r: model::TraceRecord| {
+        let line = match format {
+            TraceFormat::Jsonl => serde_json::to_string(&r).expect("trace record serializes"),
+            TraceFormat::Text => format!("{:>16.6}s  {:<15} {:<28} {}", r.time_s, r.event, r.entity, r.detail),
+        };
+        ok &= writeln!(out, "{}", line.trim_end()).is_ok();
+    };
+    model::simulate_traced(&s, &procs, args.replication, &mut emit);
+    if ok && out.flush().is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(RUN_FAILED)
+    }
+}

@@ -1,0 +1,15 @@
+//! The outage model on top of the generic engine: zones, services, features, failure processes,
+//! zone-redundant failover, zonal restores after zone destruction, repair crews.
+//!
+//! One call of [`simulate`] runs one replication of a [`Scenario`] and returns its
+//! [`ReplicationOutcome`]. It draws only from streams keyed by `(seed, replication, mechanism)`,
+//! so the result depends on nothing else.
+
+mod outcome;
+mod recovery_point;
+mod replication;
+mod topology;
+
+pub use outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, TraceRecord};
+pub use recovery_point::achieved_rpo;
+pub use replication::{Event, Process, Target, processes, simulate, simulate_traced};

@@ -1,0 +1,90 @@
+//! What one replication produces: downtime per feature and plane, and its incidents.
+
+use crate::engine::{SimDuration, SimTime};
+use crate::scenario::Plane;
+
+/// How bad an incident was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IncidentKind {
+    /// Only zone-redundant failover windows: a brief interruption, no data loss.
+    Failover,
+    /// Some service was down outright.
+    Outage,
+}
+
+impl IncidentKind {
+    /// Name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentKind::Failover => "failover",
+            IncidentKind::Outage => "outage",
+        }
+    }
+}
+
+/// What started an incident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// A random failure process (index into the replication's process list).
+    Process(u32),
+    /// A scripted fault (index into the scenario's faults).
+    Fault(u32),
+    /// Anything else (should not start incidents).
+    Other,
+}
+
+/// One period during which a plane was not fully up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incident {
+    /// The plane.
+    pub plane: Plane,
+    /// When it went down.
+    pub start: SimTime,
+    /// When it was fully up again (the horizon when censored).
+    pub end: SimTime,
+    /// Still open at the horizon: `end - start` is only a lower bound of the RTO.
+    pub censored: bool,
+    /// Achieved RPO: data lost, as the age of the newest restored recovery point (0 if none).
+    pub rpo: SimDuration,
+    /// Failover only, or outage.
+    pub kind: IncidentKind,
+    /// What started it.
+    pub cause: Cause,
+    /// Bit i set when feature i was down at some point during the incident.
+    pub features_down: u64,
+}
+
+impl Incident {
+    /// Achieved RTO (a lower bound when censored).
+    pub fn rto(&self) -> SimDuration {
+        self.end.saturating_since(self.start)
+    }
+}
+
+/// Everything a replication reports.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReplicationOutcome {
+    /// Replication index.
+    pub replication: u64,
+    /// Downtime of each feature inside the observation window, ticks.
+    pub feature_downtime: Vec<u64>,
+    /// Downtime of each plane (indexed by [`Plane::index`]), ticks.
+    pub plane_downtime: [u64; 2],
+    /// Incidents that started inside the observation window.
+    pub incidents: Vec<Incident>,
+    /// Events the engine delivered.
+    pub events: u64,
+}
+
+/// One line of a replication's event log.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TraceRecord {
+    /// Simulated time, seconds.
+    pub time_s: f64,
+    /// What happened (`zone-down`, `service-up`, `incident-open`, ...).
+    pub event: &'static str,
+    /// What it happened to (`zone 2`, `sql`, `data_plane`, ...).
+    pub entity: String,
+    /// Extra facts (cause, duration, RPO), may be empty.
+    pub detail: String,
+}

@@ -1,0 +1,579 @@
+//! One replication: the event loop and what each event does.
+
+use super::outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, TraceRecord};
+use super::recovery_point::achieved_rpo;
+use super::topology::{Status, Topology};
+use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
+use crate::random::{SimRng, stream};
+use crate::scenario::{FailureKind, Plane, Scenario};
+use rand::RngExt;
+use std::collections::VecDeque;
+
+/// The model's events. Indices refer to [`processes`], services, restores and faults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A failure process fails.
+    Fail(u32),
+    /// A failure process is repaired.
+    Repaired(u32),
+    /// A service's failover window ends.
+    FailoverDone(u32),
+    /// A restore of zonal services after a zone destruction completes.
+    Restored(u32),
+    /// A scripted fault starts.
+    FaultStart(u32),
+    /// A scripted fault ends.
+    FaultEnd(u32),
+}
+
+/// What a failure process takes down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A whole zone.
+    Zone(u32),
+    /// One service in one zone.
+    ServiceInZone {
+        /// Service index.
+        service: usize,
+        /// Zone.
+        zone: u32,
+    },
+    /// A zone and its local data.
+    ZoneDestruction(u32),
+}
+
+/// One independent renewal process: a `[[failures]]` entry applied to one zone (or service and zone).
+#[derive(Clone, Debug)]
+pub struct Process {
+    /// Index of the `[[failures]]` entry.
+    pub failure: usize,
+    /// What it takes down.
+    pub target: Target,
+    /// Stable stream name, e.g. `failure/zone-power-cooling/zone2`.
+    pub mechanism: String,
+}
+
+impl Process {
+    /// Human description for traces and incident causes.
+    pub fn describe(&self, s: &Scenario) -> String {
+        let f = &s.failures[self.failure].name;
+        match self.target {
+            Target::Zone(z) => format!("{f}: zone {z} outage"),
+            Target::ServiceInZone { service, zone } => format!("{f}: {} down in zone {zone}", s.services[service].name),
+            Target::ZoneDestruction(z) => format!("{f}: zone {z} destroyed"),
+        }
+    }
+}
+
+/// Expands the scenario's failure declarations into independent processes, in a fixed order.
+/// Region disasters are validated but not simulated yet (see the DR issue).
+pub fn processes(s: &Scenario) -> Vec<Process> {
+    let mut out = Vec::new();
+    for (i, f) in s.failures.iter().enumerate() {
+        for &z in &f.zones {
+            match f.kind {
+                FailureKind::ZoneOutage => out.push(Process {
+                    failure: i,
+                    target: Target::Zone(z),
+                    mechanism: format!("failure/{}/zone{z}", f.name),
+                }),
+                FailureKind::ZoneDestruction => out.push(Process {
+                    failure: i,
+                    target: Target::ZoneDestruction(z),
+                    mechanism: format!("failure/{}/zone{z}", f.name),
+                }),
+                FailureKind::ServiceOutage => {
+                    for &svc in &f.services {
+                        // Only zones the service can live in matter; others would be no-ops.
+                        out.push(Process {
+                            failure: i,
+                            target: Target::ServiceInZone { service: svc, zone: z },
+                            mechanism: format!("failure/{}/{}/zone{z}", f.name, s.services[svc].name),
+                        });
+                    }
+                }
+                FailureKind::RegionDisaster => {}
+            }
+        }
+    }
+    out
+}
+
+#[derive(Debug, Default)]
+struct CrewPool {
+    busy: u32,
+    waiting: VecDeque<u32>,
+}
+
+struct Replication<'a> {
+    s: &'a Scenario,
+    procs: &'a [Process],
+    sim: Simulation<Event>,
+    topo: Topology,
+    proc_rng: Vec<SimRng>,
+    crews: Vec<CrewPool>,
+    status: Vec<Status>,
+    failover_rng: Vec<SimRng>,
+    failover_key: Vec<Option<EventKey>>,
+    backup_rng: Vec<SimRng>,
+    backup_phase: Vec<SimDuration>,
+    fault_rng: Vec<SimRng>,
+    destroyed: Vec<u32>,
+    restores: Vec<Vec<usize>>,
+    feature_down_since: Vec<Option<SimTime>>,
+    plane_down_since: [Option<SimTime>; 2],
+    open: [Option<Incident>; 2],
+    pending_rpo: [SimDuration; 2],
+    plane_masks: [u64; 2],
+    cause: Cause,
+    out: ReplicationOutcome,
+    trace: Option<&'a mut dyn FnMut(TraceRecord)>,
+}
+
+/// Runs replication `replication` of `scenario`. `procs` must be `processes(scenario)`.
+pub fn simulate(scenario: &Scenario, procs: &[Process], replication: u64) -> ReplicationOutcome {
+    Replication::new(scenario, procs, replication, None).run()
+}
+
+/// Like [`simulate`], handing every step of the event log to `trace`.
+pub fn simulate_traced(
+    scenario: &Scenario,
+    procs: &[Process],
+    replication: u64,
+    trace: &mut dyn FnMut(TraceRecord),
+) -> ReplicationOutcome {
+    Replication::new(scenario, procs, replication, Some(trace)).run()
+}
+
+impl<'a> Replication<'a> {
+    fn new(s: &'a Scenario, procs: &'a [Process], rep: u64, trace: Option<&'a mut dyn FnMut(TraceRecord)>) -> Self {
+        let seed = s.seed;
+        let mut backup_rng: Vec<SimRng> = s
+            .services
+            .iter()
+            .map(|x| stream(seed, rep, &format!("backup/{}", x.name)))
+            .collect();
+        // Where in its backup cycle each store is at t = 0: uniform, so failures are
+        // independent of the schedule (the assumption behind RPO ~ U(d, T + d)).
+        let backup_phase = s
+            .services
+            .iter()
+            .zip(backup_rng.iter_mut())
+            .map(|(x, r)| {
+                x.backup.map_or(SimDuration::ZERO, |b| {
+                    SimDuration(r.random_range(0..b.interval.ticks()))
+                })
+            })
+            .collect();
+        Replication {
+            s,
+            procs,
+            sim: Simulation::new(SimTime(s.horizon.ticks())),
+            topo: Topology::new(s),
+            proc_rng: procs.iter().map(|p| stream(seed, rep, &p.mechanism)).collect(),
+            crews: s.crews.iter().map(|_| CrewPool::default()).collect(),
+            status: vec![Status::Up; s.services.len()],
+            failover_rng: s
+                .services
+                .iter()
+                .map(|x| stream(seed, rep, &format!("failover/{}", x.name)))
+                .collect(),
+            failover_key: vec![None; s.services.len()],
+            backup_rng,
+            backup_phase,
+            fault_rng: (0..s.faults.len())
+                .map(|i| stream(seed, rep, &format!("fault/{i}")))
+                .collect(),
+            destroyed: vec![0; s.zones as usize],
+            restores: Vec::new(),
+            feature_down_since: vec![None; s.features.len()],
+            plane_down_since: [None; 2],
+            open: [None, None],
+            pending_rpo: [SimDuration::ZERO; 2],
+            plane_masks: Plane::ALL.map(|p| plane_mask(s, p)),
+            cause: Cause::Other,
+            out: ReplicationOutcome {
+                replication: rep,
+                feature_downtime: vec![0; s.features.len()],
+                ..Default::default()
+            },
+            trace,
+        }
+    }
+
+    fn log(&mut self, event: &'static str, entity: impl FnOnce(&Scenario) -> String, detail: impl FnOnce() -> String) {
+        if let Some(t) = self.trace.as_mut() {
+            let s = self.s;
+            t(TraceRecord {
+                time_s: self.sim.now().as_secs_f64(),
+                event,
+                entity: entity(s),
+                detail: detail(),
+            });
+        }
+    }
+
+    fn run(mut self) -> ReplicationOutcome {
+        for p in 0..self.procs.len() {
+            let ttf = self.s.failures[self.procs[p].failure]
+                .time_to_failure
+                .sample(&mut self.proc_rng[p]);
+            self.sim.schedule_in(ttf, Event::Fail(p as u32));
+        }
+        for (i, f) in self.s.faults.iter().enumerate() {
+            self.sim.schedule_at(f.at, Event::FaultStart(i as u32));
+        }
+        while let Some((_, event)) = self.sim.next_event() {
+            self.out.events += 1;
+            self.handle(event);
+            self.update();
+        }
+        self.finish();
+        self.out
+    }
+
+    fn handle(&mut self, event: Event) {
+        // Copies of the shared references, so borrowing them does not borrow `self`.
+        let (s, procs) = (self.s, self.procs);
+        match event {
+            Event::Fail(p) => {
+                self.cause = Cause::Process(p);
+                let proc = &procs[p as usize];
+                self.log("failure", |s| proc.describe(s), String::new);
+                self.apply(proc.target, true);
+                if let (Target::ZoneDestruction(_), Some(restore)) = (proc.target, &s.failures[proc.failure].restore) {
+                    let d = restore.sample(&mut self.proc_rng[p as usize]);
+                    self.start_restore(proc.target, d);
+                }
+                self.request_repair(p);
+            }
+            Event::Repaired(p) => {
+                self.cause = Cause::Other;
+                let proc = &procs[p as usize];
+                self.log("repaired", |s| proc.describe(s), String::new);
+                self.apply(proc.target, false);
+                self.release_crew(p);
+                let f = &s.failures[proc.failure];
+                let ttf = f.time_to_failure.sample(&mut self.proc_rng[p as usize]);
+                self.sim.schedule_in(ttf, Event::Fail(p));
+            }
+            Event::FailoverDone(svc) => {
+                self.cause = Cause::Other;
+                self.failover_key[svc as usize] = None;
+            }
+            Event::Restored(r) => {
+                self.cause = Cause::Other;
+                let services = std::mem::take(&mut self.restores[r as usize]);
+                for svc in services {
+                    self.topo.lost[svc] -= 1;
+                    // Redeploy in the first zone that is not destroyed, preferring one that is up.
+                    let zones = 1..=self.s.zones;
+                    let intact = |z: &u32| self.destroyed[*z as usize - 1] == 0;
+                    let target = zones
+                        .clone()
+                        .find(|z| intact(z) && self.topo.zone_is_up(*z))
+                        .or_else(|| zones.clone().find(intact));
+                    if let Some(z) = target {
+                        self.topo.location[svc] = vec![z];
+                    }
+                    let zone = self.topo.location[svc][0];
+                    self.log(
+                        "restored",
+                        |s| s.services[svc].name.clone(),
+                        || format!("redeployed in zone {zone}"),
+                    );
+                }
+            }
+            Event::FaultStart(i) => {
+                self.cause = Cause::Fault(i);
+                let f = &s.faults[i as usize];
+                let target = fault_target(f);
+                let d = f.duration.sample(&mut self.fault_rng[i as usize]);
+                self.log(
+                    "fault-start",
+                    |_| describe_target(target),
+                    || format!("scripted, lasts {d}"),
+                );
+                self.apply(target, true);
+                if let Some(restore) = &f.restore {
+                    let r = restore.sample(&mut self.fault_rng[i as usize]);
+                    self.start_restore(target, r);
+                }
+                self.sim.schedule_in(d, Event::FaultEnd(i));
+            }
+            Event::FaultEnd(i) => {
+                self.cause = Cause::Other;
+                let target = fault_target(&self.s.faults[i as usize]);
+                self.log("fault-end", |_| describe_target(target), String::new);
+                self.apply(target, false);
+            }
+        }
+    }
+
+    /// Adds (`down`) or removes one cause of unavailability.
+    fn apply(&mut self, target: Target, down: bool) {
+        let delta = |c: &mut u32| if down { *c += 1 } else { *c -= 1 };
+        match target {
+            Target::Zone(z) => delta(&mut self.topo.zone_down[z as usize - 1]),
+            Target::ServiceInZone { service, zone } => {
+                let slot = self.topo.service_zone_slot(service, zone);
+                delta(&mut self.topo.service_zone_down[slot]);
+            }
+            Target::ZoneDestruction(z) => {
+                delta(&mut self.topo.zone_down[z as usize - 1]);
+                delta(&mut self.destroyed[z as usize - 1]);
+            }
+        }
+    }
+
+    /// After a zone is destroyed: zonal services living there lose their data (restored from
+    /// backup, RPO > 0) and are redeployed elsewhere after `restore`.
+    fn start_restore(&mut self, target: Target, restore: SimDuration) {
+        let Target::ZoneDestruction(z) = target else { return };
+        let s = self.s;
+        let hit: Vec<usize> = (0..s.services.len())
+            .filter(|&i| s.services[i].placement == crate::scenario::Placement::Zonal && self.topo.location[i] == [z])
+            .collect();
+        if hit.is_empty() {
+            return;
+        }
+        let now = self.sim.now();
+        for &svc in &hit {
+            self.topo.lost[svc] += 1;
+            if let Some(policy) = &s.services[svc].backup {
+                let rpo = achieved_rpo(policy, self.backup_phase[svc], now, &mut self.backup_rng[svc]);
+                let plane = s.services[svc].plane.index();
+                self.pending_rpo[plane] = self.pending_rpo[plane].max(rpo);
+                self.log(
+                    "data-lost",
+                    |s| s.services[svc].name.clone(),
+                    || format!("restored from backup, RPO {rpo}"),
+                );
+            }
+        }
+        self.restores.push(hit);
+        let id = (self.restores.len() - 1) as u32;
+        self.sim.schedule_in(restore, Event::Restored(id));
+    }
+
+    fn request_repair(&mut self, p: u32) {
+        match self.s.failures[self.procs[p as usize].failure].crew {
+            None => self.start_repair(p),
+            Some(c) => {
+                if self.crews[c].busy < self.s.crews[c].size {
+                    self.crews[c].busy += 1;
+                    self.start_repair(p);
+                } else {
+                    self.crews[c].waiting.push_back(p);
+                    let waiting = self.crews[c].waiting.len();
+                    self.log(
+                        "repair-queued",
+                        |s| s.crews[c].name.clone(),
+                        || format!("{waiting} waiting"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn start_repair(&mut self, p: u32) {
+        let f = &self.s.failures[self.procs[p as usize].failure];
+        let ttr = f.time_to_repair.sample(&mut self.proc_rng[p as usize]);
+        self.sim.schedule_in(ttr, Event::Repaired(p));
+    }
+
+    fn release_crew(&mut self, p: u32) {
+        let Some(c) = self.s.failures[self.procs[p as usize].failure].crew else {
+            return;
+        };
+        match self.crews[c].waiting.pop_front() {
+            // The crew moves straight to the next repair in line.
+            Some(next) => self.start_repair(next),
+            None => self.crews[c].busy -= 1,
+        }
+    }
+
+    /// Recomputes service, feature and plane status after an event, and accounts for changes.
+    fn update(&mut self) {
+        let s = self.s;
+        let now = self.sim.now();
+        for svc in 0..s.services.len() {
+            let healthy = self.topo.healthy_zones(svc);
+            let lost_zone = healthy < self.topo.healthy[svc];
+            self.topo.healthy[svc] = healthy;
+            let new = if !self.topo.service_can_serve(s, svc, healthy) {
+                if let Some(k) = self.failover_key[svc].take() {
+                    self.sim.cancel(k);
+                }
+                Status::Down
+            } else if lost_zone && self.status[svc] != Status::Down && Topology::fails_over(s, svc) {
+                // Losing a zone while still serving: a failover window starts (or restarts).
+                if let Some(k) = self.failover_key[svc].take() {
+                    self.sim.cancel(k);
+                }
+                let w = s.services[svc].failover.sample(&mut self.failover_rng[svc]);
+                self.failover_key[svc] = self.sim.schedule_in(w, Event::FailoverDone(svc as u32));
+                if self.failover_key[svc].is_some() {
+                    Status::FailingOver
+                } else {
+                    Status::Up
+                }
+            } else if self.failover_key[svc].is_some() {
+                Status::FailingOver
+            } else {
+                Status::Up
+            };
+            if new != self.status[svc] {
+                self.status[svc] = new;
+                let ev = match new {
+                    Status::Up => "service-up",
+                    Status::FailingOver => "failover-start",
+                    Status::Down => "service-down",
+                };
+                self.log(
+                    ev,
+                    |s| s.services[svc].name.clone(),
+                    move || format!("{healthy} healthy zone(s)"),
+                );
+            }
+        }
+        let mut feature_down_bits = 0u64;
+        for f in 0..s.features.len() {
+            let up = s.features[f].services.iter().all(|&x| self.status[x] == Status::Up);
+            if !up {
+                feature_down_bits |= 1 << f;
+            }
+            match (up, self.feature_down_since[f]) {
+                (false, None) => {
+                    self.feature_down_since[f] = Some(now);
+                    self.log("feature-down", |s| s.features[f].name.clone(), String::new);
+                }
+                (true, Some(since)) => {
+                    self.out.feature_downtime[f] += self.observed(since, now);
+                    self.feature_down_since[f] = None;
+                    self.log("feature-up", |s| s.features[f].name.clone(), String::new);
+                }
+                _ => {}
+            }
+        }
+        for plane in Plane::ALL {
+            let i = plane.index();
+            let mask = self.plane_masks[i];
+            let up = feature_down_bits & mask == 0;
+            let any_down = s.features.iter().enumerate().any(|(f, feat)| {
+                feat.plane == plane
+                    && feature_down_bits & (1 << f) != 0
+                    && feat.services.iter().any(|&x| self.status[x] == Status::Down)
+            });
+            match (up, self.plane_down_since[i]) {
+                (false, None) => {
+                    self.plane_down_since[i] = Some(now);
+                    self.open[i] = Some(Incident {
+                        plane,
+                        start: now,
+                        end: now,
+                        censored: false,
+                        rpo: SimDuration::ZERO,
+                        kind: IncidentKind::Failover,
+                        cause: self.cause,
+                        features_down: 0,
+                    });
+                    let cause = self.describe_cause();
+                    self.log("incident-open", |_| plane.key().to_string(), || cause);
+                }
+                (true, Some(since)) => {
+                    self.out.plane_downtime[i] += self.observed(since, now);
+                    self.plane_down_since[i] = None;
+                    if let Some(mut inc) = self.open[i].take() {
+                        inc.end = now;
+                        let rto = inc.rto();
+                        self.log(
+                            "incident-close",
+                            |_| plane.key().to_string(),
+                            || format!("{} after {rto}", inc.kind.as_str()),
+                        );
+                        self.record(inc);
+                    }
+                }
+                _ => {}
+            }
+            if let Some(inc) = self.open[i].as_mut() {
+                inc.features_down |= feature_down_bits & mask;
+                if any_down {
+                    inc.kind = IncidentKind::Outage;
+                }
+                inc.rpo = inc.rpo.max(self.pending_rpo[i]);
+            }
+            self.pending_rpo[i] = SimDuration::ZERO;
+        }
+    }
+
+    fn describe_cause(&self) -> String {
+        match self.cause {
+            Cause::Process(p) => self.procs[p as usize].describe(self.s),
+            Cause::Fault(i) => format!(
+                "scripted fault {i}: {}",
+                describe_target(fault_target(&self.s.faults[i as usize]))
+            ),
+            Cause::Other => "other".to_string(),
+        }
+    }
+
+    /// Part of `[from, to]` inside the observation window `[warmup, horizon]`.
+    fn observed(&self, from: SimTime, to: SimTime) -> u64 {
+        let lo = from.ticks().max(self.s.warmup.ticks());
+        let hi = to.ticks().min(self.s.horizon.ticks());
+        hi.saturating_sub(lo)
+    }
+
+    fn record(&mut self, inc: Incident) {
+        if inc.start.ticks() >= self.s.warmup.ticks() {
+            self.out.incidents.push(inc);
+        }
+    }
+
+    /// Closes everything still open at the horizon (incidents are then censored).
+    fn finish(&mut self) {
+        let end = SimTime(self.s.horizon.ticks());
+        for f in 0..self.s.features.len() {
+            if let Some(since) = self.feature_down_since[f].take() {
+                self.out.feature_downtime[f] += self.observed(since, end);
+            }
+        }
+        for i in 0..2 {
+            if let Some(since) = self.plane_down_since[i].take() {
+                self.out.plane_downtime[i] += self.observed(since, end);
+            }
+            if let Some(mut inc) = self.open[i].take() {
+                inc.end = end;
+                inc.censored = true;
+                self.record(inc);
+            }
+        }
+    }
+}
+
+/// Bit mask of the features that belong to `plane`.
+fn plane_mask(s: &Scenario, plane: Plane) -> u64 {
+    s.features
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.plane == plane)
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
+fn fault_target(f: &crate::scenario::Fault) -> Target {
+    match (f.kind, f.service) {
+        (FailureKind::ServiceOutage, Some(service)) => Target::ServiceInZone { service, zone: f.zone },
+        (FailureKind::ZoneDestruction, _) => Target::ZoneDestruction(f.zone),
+        _ => Target::Zone(f.zone),
+    }
+}
+
+fn describe_target(t: Target) -> String {
+    match t {
+        Target::Zone(z) => format!("zone {z}"),
+        Target::ServiceInZone { service, zone } => format!("service #{service} in zone {zone}"),
+        Target::ZoneDestruction(z) => format!("zone {z} (destroyed)"),
+    }
+}

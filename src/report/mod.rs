@@ -1,0 +1,11 @@
+//! Outputs: pure serializers (summary JSON, CSV rows, terminal table) and one writer of files.
+
+mod rows;
+mod summary;
+mod table;
+mod writer;
+
+pub use rows::{INCIDENT_HEADER, incident_row, replication_header, replication_row};
+pub use summary::{AvailabilitySection, NamedAvailability, PlaneIncidents, ScenarioInfo, Summary, ToolInfo};
+pub use table::render as render_table;
+pub use writer::{INCOMPLETE_MARKER, ResultsWriter};

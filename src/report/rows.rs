@@ -1,0 +1,77 @@
+//! Per-replication and per-incident CSV rows (pure: outcomes in, records out).
+
+use crate::model::{Cause, Incident, Process, ReplicationOutcome};
+use crate::scenario::{Plane, Scenario};
+
+/// Header of `replications.csv`.
+pub fn replication_header(s: &Scenario) -> Vec<String> {
+    let mut h = vec!["replication".to_string(), "events".to_string()];
+    for p in Plane::ALL {
+        h.push(format!("{}_availability", p.key()));
+        h.push(format!("{}_downtime_s", p.key()));
+        h.push(format!("{}_incidents", p.key()));
+    }
+    for f in &s.features {
+        h.push(format!("{}_availability", f.name));
+    }
+    h
+}
+
+/// One row of `replications.csv`.
+pub fn replication_row(s: &Scenario, o: &ReplicationOutcome) -> Vec<String> {
+    let window = (s.horizon.ticks() - s.warmup.ticks()) as f64;
+    let avail = |down: u64| format!("{}", 1.0 - down as f64 / window);
+    let mut r = vec![o.replication.to_string(), o.events.to_string()];
+    for p in Plane::ALL {
+        let down = o.plane_downtime[p.index()];
+        r.push(avail(down));
+        r.push(format!("{}", down as f64 / 1e6));
+        r.push(o.incidents.iter().filter(|i| i.plane == p).count().to_string());
+    }
+    for &down in &o.feature_downtime {
+        r.push(avail(down));
+    }
+    r
+}
+
+/// Header of `incidents.csv`.
+pub const INCIDENT_HEADER: [&str; 10] = [
+    "replication",
+    "plane",
+    "start_s",
+    "end_s",
+    "rto_s",
+    "rpo_s",
+    "censored",
+    "kind",
+    "cause",
+    "features_down",
+];
+
+/// One row of `incidents.csv`.
+pub fn incident_row(s: &Scenario, procs: &[Process], replication: u64, inc: &Incident) -> [String; 10] {
+    let cause = match inc.cause {
+        Cause::Process(p) => procs[p as usize].describe(s),
+        Cause::Fault(i) => format!("scripted fault {i}"),
+        Cause::Other => String::new(),
+    };
+    let features: Vec<&str> = s
+        .features
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| inc.features_down & (1 << i) != 0)
+        .map(|(_, f)| f.name.as_str())
+        .collect();
+    [
+        replication.to_string(),
+        inc.plane.key().to_string(),
+        format!("{}", inc.start.as_secs_f64()),
+        format!("{}", inc.end.as_secs_f64()),
+        format!("{}", inc.rto().as_secs_f64()),
+        format!("{}", inc.rpo.as_secs_f64()),
+        inc.censored.to_string(),
+        inc.kind.as_str().to_string(),
+        cause,
+        features.join(";"),
+    ]
+}

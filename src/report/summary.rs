@@ -1,0 +1,183 @@
+//! `summary.json`: the run's metadata and every summary statistic, built from [`RunStats`].
+//!
+//! Every number derives from exactly merged integer state, and serde_json prints floats with the
+//! shortest round-trip representation, so equal statistics give byte-identical files.
+
+use crate::montecarlo::RunStats;
+use crate::scenario::duration::format_duration;
+use crate::scenario::{Plane, Scenario};
+use crate::stats::{AvailabilitySummary, DurationSummary, ProportionSummary};
+use serde::{Deserialize, Serialize};
+
+/// The whole `summary.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Tool name and version.
+    pub tool: ToolInfo,
+    /// Scenario name and hash.
+    pub scenario: ScenarioInfo,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications run.
+    pub replications: u64,
+    /// Horizon of each replication (duration string and seconds).
+    pub horizon: String,
+    /// Horizon in seconds.
+    pub horizon_s: f64,
+    /// Excluded warm-up, seconds.
+    pub warmup_s: f64,
+    /// Random-number generator and seeding scheme.
+    pub generator: String,
+    /// Mean engine events per replication.
+    pub events_per_replication: f64,
+    /// Availability of every feature and plane.
+    pub availability: AvailabilitySection,
+    /// Zone-incident RTO/RPO per plane.
+    pub zone_incidents: Vec<PlaneIncidents>,
+}
+
+/// Tool metadata.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// `outage-sim`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// Scenario metadata.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// Scenario name.
+    pub name: String,
+    /// `sha256:` of the canonical scenario.
+    pub hash: String,
+}
+
+/// Availability per feature and per plane.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AvailabilitySection {
+    /// In scenario order.
+    pub features: Vec<NamedAvailability>,
+    /// Control plane, then data plane.
+    pub planes: Vec<NamedAvailability>,
+}
+
+/// One availability figure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NamedAvailability {
+    /// Feature or plane name.
+    pub name: String,
+    /// The plane it belongs to.
+    pub plane: Plane,
+    /// The estimate and its interval.
+    #[serde(flatten)]
+    pub value: AvailabilitySummary,
+}
+
+/// Incident statistics of one plane.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlaneIncidents {
+    /// The plane.
+    pub plane: Plane,
+    /// Targets, seconds.
+    pub target_rpo_s: f64,
+    /// Targets, seconds.
+    pub target_rto_s: f64,
+    /// Incidents in all replications.
+    pub incidents: u64,
+    /// Of which only failover windows.
+    pub failover_incidents: u64,
+    /// Of which outright outages.
+    pub outage_incidents: u64,
+    /// Of which still open at the horizon (RTO censored).
+    pub censored_incidents: u64,
+    /// Mean incidents per replication.
+    pub incidents_per_replication: f64,
+    /// Its standard error.
+    pub incidents_per_replication_se: Option<f64>,
+    /// Achieved RTO of completed incidents.
+    pub rto: Option<DurationSummary>,
+    /// Achieved RPO.
+    pub rpo: Option<DurationSummary>,
+    /// P(achieved RTO ≤ target) per incident.
+    pub p_meet_rto: Option<ProportionSummary>,
+    /// P(achieved RPO ≤ target) per incident.
+    pub p_meet_rpo: Option<ProportionSummary>,
+}
+
+impl Summary {
+    /// Builds the summary of a finished run.
+    pub fn new(s: &Scenario, stats: &RunStats) -> Summary {
+        let planes = Plane::ALL;
+        Summary {
+            tool: ToolInfo {
+                name: env!("CARGO_PKG_NAME").into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            scenario: ScenarioInfo {
+                name: s.name.clone(),
+                hash: s.hash(),
+            },
+            seed: s.seed,
+            replications: stats.replications,
+            horizon: format_duration(s.horizon),
+            horizon_s: s.horizon.as_secs_f64(),
+            warmup_s: s.warmup.as_secs_f64(),
+            generator: "xoshiro256++ per (seed, replication, mechanism), SplitMix64 key schedule".into(),
+            events_per_replication: stats.events as f64 / stats.replications.max(1) as f64,
+            availability: AvailabilitySection {
+                features: s
+                    .features
+                    .iter()
+                    .zip(&stats.features)
+                    .map(|(f, a)| NamedAvailability {
+                        name: f.name.clone(),
+                        plane: f.plane,
+                        value: a.summary().expect("at least one replication"),
+                    })
+                    .collect(),
+                planes: planes
+                    .iter()
+                    .map(|&p| NamedAvailability {
+                        name: p.key().into(),
+                        plane: p,
+                        value: stats.planes[p.index()]
+                            .availability
+                            .summary()
+                            .expect("at least one replication"),
+                    })
+                    .collect(),
+            },
+            zone_incidents: planes
+                .iter()
+                .map(|&p| {
+                    let ps = &stats.planes[p.index()];
+                    let t = s.targets[p.index()];
+                    PlaneIncidents {
+                        plane: p,
+                        target_rpo_s: t.rpo.as_secs_f64(),
+                        target_rto_s: t.rto.as_secs_f64(),
+                        incidents: ps.failover_incidents + ps.outage_incidents,
+                        failover_incidents: ps.failover_incidents,
+                        outage_incidents: ps.outage_incidents,
+                        censored_incidents: ps.censored_incidents,
+                        incidents_per_replication: ps.incidents_per_replication.mean().unwrap_or(0.0),
+                        incidents_per_replication_se: ps.incidents_per_replication.std_error(),
+                        rto: ps.rto.summary(),
+                        rpo: ps.rpo.summary(),
+                        p_meet_rto: ps.meet_rto.summary(),
+                        p_meet_rpo: ps.meet_rpo.summary(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The JSON text (pretty, trailing newline).
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self).expect("summary serializes");
+        out.push(b'\n');
+        out
+    }
+}

@@ -1,0 +1,105 @@
+//! The summary as a terminal table (pure: summary in, text out).
+
+use super::summary::{NamedAvailability, Summary};
+use crate::engine::SimDuration;
+use crate::scenario::duration::human;
+use crate::stats::DurationSummary;
+use std::fmt::Write;
+
+fn pct(x: f64) -> String {
+    format!("{:.5} %", x * 100.0)
+}
+
+fn dur(secs: f64) -> String {
+    human(SimDuration::from_secs_f64(secs))
+}
+
+fn availability_line(out: &mut String, a: &NamedAvailability) {
+    let ci = a
+        .value
+        .ci95
+        .map_or("n/a".to_string(), |[lo, hi]| format!("[{}, {}]", pct(lo), pct(hi)));
+    let _ = writeln!(
+        out,
+        "  {:<22} {:>13}  95% CI {:<30} mean downtime {}",
+        a.name,
+        pct(a.value.availability),
+        ci,
+        dur(a.value.mean_downtime_s)
+    );
+}
+
+fn durations(out: &mut String, label: &str, d: &Option<DurationSummary>) {
+    match d {
+        None => {
+            let _ = writeln!(out, "    {label}: no incidents");
+        }
+        Some(d) => {
+            let _ = writeln!(
+                out,
+                "    {label}: mean {}  p50 {}  p90 {}  p95 {}  p99 {}  max {}",
+                dur(d.mean),
+                dur(d.p50),
+                dur(d.p90),
+                dur(d.p95),
+                dur(d.p99),
+                dur(d.max)
+            );
+        }
+    }
+}
+
+/// Renders the summary for people.
+pub fn render(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "outage-sim {} | scenario {} ({}) | {} replications x {} | seed {}",
+        s.tool.version,
+        s.scenario.name,
+        &s.scenario.hash[..15.min(s.scenario.hash.len())],
+        s.replications,
+        s.horizon,
+        s.seed
+    );
+    let _ = writeln!(out, "\nAvailability (fraction of the horizon fully up)");
+    for a in s.availability.planes.iter().chain(&s.availability.features) {
+        availability_line(&mut out, a);
+    }
+    let _ = writeln!(out, "\nZone incidents (achieved RTO / RPO per incident)");
+    for p in &s.zone_incidents {
+        let se = p
+            .incidents_per_replication_se
+            .map_or(String::new(), |se| format!(" ± {se:.4}"));
+        let _ = writeln!(
+            out,
+            "  {}: {} incidents ({} failover, {} outage, {} open at horizon), {:.4}{se} per replication",
+            p.plane.key(),
+            p.incidents,
+            p.failover_incidents,
+            p.outage_incidents,
+            p.censored_incidents,
+            p.incidents_per_replication
+        );
+        durations(&mut out, "RTO", &p.rto);
+        durations(&mut out, "RPO", &p.rpo);
+        for (label, target, meet) in [
+            ("RTO", p.target_rto_s, &p.p_meet_rto),
+            ("RPO", p.target_rpo_s, &p.p_meet_rpo),
+        ] {
+            if let Some(m) = meet {
+                let _ = writeln!(
+                    out,
+                    "    P({label} <= {}) = {:.4}  95% Wilson [{:.4}, {:.4}]  ({} of {})",
+                    dur(target),
+                    m.estimate,
+                    m.wilson95[0],
+                    m.wilson95[1],
+                    m.successes,
+                    m.trials
+                );
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,112 @@
+//! The one place that writes result files.
+//!
+//! A run writes into a hidden sibling directory marked by an `INCOMPLETE` file, streams the CSV
+//! rows there, and only when everything is written renames it to `results/<scenario>/`. A run
+//! that fails or is killed therefore never leaves a complete-looking partial result, and a run
+//! rejected for bad input writes nothing at all (the writer is created after validation).
+
+use super::rows;
+use super::summary::Summary;
+use crate::model::{Process, ReplicationOutcome};
+use crate::scenario::Scenario;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Marker file present while a results directory is being written.
+pub const INCOMPLETE_MARKER: &str = "INCOMPLETE";
+
+/// Streams the rows of a run and publishes its results atomically.
+pub struct ResultsWriter {
+    final_dir: PathBuf,
+    work_dir: PathBuf,
+    replications: Option<csv::Writer<BufWriter<File>>>,
+    incidents: csv::Writer<BufWriter<File>>,
+}
+
+fn csv_writer(path: &Path) -> io::Result<csv::Writer<BufWriter<File>>> {
+    Ok(csv::Writer::from_writer(BufWriter::new(File::create(path)?)))
+}
+
+fn csv_err(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+impl ResultsWriter {
+    /// Prepares `root/<scenario>/` (written in a hidden work directory until [`finish`](Self::finish)).
+    pub fn create(root: &Path, s: &Scenario, replication_rows: bool) -> io::Result<ResultsWriter> {
+        let final_dir = s.results_dir(root);
+        let work_dir = root.join(format!(".{}.incomplete-{}", s.name, std::process::id()));
+        if work_dir.exists() {
+            fs::remove_dir_all(&work_dir)?;
+        }
+        fs::create_dir_all(&work_dir)?;
+        fs::write(
+            work_dir.join(INCOMPLETE_MARKER),
+            "this run has not finished; its results are not valid\n",
+        )?;
+        let replications = if replication_rows {
+            let mut w = csv_writer(&work_dir.join("replications.csv"))?;
+            w.write_record(rows::replication_header(s)).map_err(csv_err)?;
+            Some(w)
+        } else {
+            None
+        };
+        let mut incidents = csv_writer(&work_dir.join("incidents.csv"))?;
+        incidents.write_record(rows::INCIDENT_HEADER).map_err(csv_err)?;
+        Ok(ResultsWriter {
+            final_dir,
+            work_dir,
+            replications,
+            incidents,
+        })
+    }
+
+    /// Appends the rows of one replication.
+    pub fn write_outcome(&mut self, s: &Scenario, procs: &[Process], o: &ReplicationOutcome) -> io::Result<()> {
+        if let Some(w) = self.replications.as_mut() {
+            w.write_record(rows::replication_row(s, o)).map_err(csv_err)?;
+        }
+        for inc in &o.incidents {
+            self.incidents
+                .write_record(rows::incident_row(s, procs, o.replication, inc))
+                .map_err(csv_err)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the summary and the scenario, then publishes the directory. Returns its path.
+    pub fn finish(self, s: &Scenario, summary: &Summary) -> io::Result<PathBuf> {
+        if let Some(mut w) = self.replications {
+            w.flush()?;
+        }
+        let mut inc = self.incidents;
+        inc.flush()?;
+        drop(inc);
+        fs::write(self.work_dir.join("scenario.toml"), s.to_toml())?;
+        let mut f = File::create(self.work_dir.join("summary.json"))?;
+        f.write_all(&summary.to_json())?;
+        f.sync_all()?;
+        fs::remove_file(self.work_dir.join(INCOMPLETE_MARKER))?;
+        // Replace the previous results: move them aside, move ours in, delete theirs.
+        let old = self.final_dir.with_file_name(format!(
+            ".{}.old-{}",
+            self.final_dir.file_name().and_then(|n| n.to_str()).unwrap_or("results"),
+            std::process::id()
+        ));
+        let had_old = self.final_dir.exists();
+        if had_old {
+            fs::rename(&self.final_dir, &old)?;
+        }
+        fs::rename(&self.work_dir, &self.final_dir)?;
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(self.final_dir)
+    }
+
+    /// Removes the work directory of a run that failed.
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.work_dir);
+    }
+}

@@ -1,0 +1,107 @@
+//! Scenario files: TOML schema, human durations, distributions, validation with precise errors.
+//!
+//! ```
+//! let s = outage_sim::scenario::default_scenario();
+//! assert_eq!(s.name, "community-training-premium-zr");
+//! ```
+
+pub mod distribution;
+pub mod duration;
+mod error;
+pub mod regions;
+pub mod schema;
+mod validate;
+
+pub use distribution::Dist;
+pub use error::{FieldPath, PathStep, ScenarioError, line_col};
+pub use schema::{DataPlaneMode, FailureKind, Placement, Plane, ScenarioFile, ServiceKind, Sku};
+pub use validate::{BackupPolicy, Crew, FailureProcess, Fault, Feature, Scenario, Service, Targets, limits, validate};
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The embedded default scenario: Community Training, Premium, zone-redundant, East US.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/community-training-premium-zr.toml");
+/// How the embedded default is named in messages.
+pub const DEFAULT_ORIGIN: &str = "<embedded default: scenarios/community-training-premium-zr.toml>";
+
+/// Loads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let source = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+        file: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    from_source(&source, path)
+}
+
+/// The embedded default scenario (always valid: a test pins it).
+pub fn default_scenario() -> Scenario {
+    from_source(DEFAULT_SCENARIO, Path::new(DEFAULT_ORIGIN)).expect("the embedded default scenario is valid")
+}
+
+/// Parses and validates scenario text; `origin` names it in errors.
+pub fn from_source(source: &str, origin: &Path) -> Result<Scenario, ScenarioError> {
+    let file: ScenarioFile = toml::from_str(source).map_err(|e| {
+        let (line, column) = e.span().map_or((0, 0), |s| line_col(source, s.start));
+        ScenarioError::Invalid {
+            file: origin.to_path_buf(),
+            line,
+            column,
+            path: None,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    validate(file).map_err(|inv| {
+        let path = FieldPath::parse(&inv.path);
+        let (line, column) = span_of(source, &path).map_or((0, 0), |off| line_col(source, off));
+        ScenarioError::Invalid {
+            file: origin.to_path_buf(),
+            line,
+            column,
+            path: Some(path),
+            message: inv.message,
+        }
+    })
+}
+
+/// Byte offset of the value at `path`, or of its nearest existing ancestor.
+fn span_of(source: &str, path: &FieldPath) -> Option<usize> {
+    let root = toml::de::DeTable::parse(source).ok()?;
+    let mut steps = path.0.iter();
+    let Some(PathStep::Key(first)) = steps.next() else {
+        return None;
+    };
+    let mut node = root.get_ref().get(first.as_str())?;
+    for step in steps {
+        let next = match step {
+            PathStep::Key(k) => node.get_ref().get(k.as_str()),
+            PathStep::Index(i) => node.get_ref().get(*i),
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    Some(node.span().start)
+}
+
+impl Scenario {
+    /// SHA-256 of the scenario's canonical form (its parsed content serialized as JSON), so that
+    /// comments and formatting do not change it but any value does.
+    pub fn hash(&self) -> String {
+        let canonical = serde_json::to_vec(&self.file).expect("scenario serializes");
+        let digest = Sha256::digest(&canonical);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
+
+    /// The scenario as TOML (loads back to the same scenario).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(&self.file).expect("scenario serializes to TOML")
+    }
+
+    /// Where results of this scenario go below a results root.
+    pub fn results_dir(&self, root: &Path) -> PathBuf {
+        root.join(&self.name)
+    }
+}

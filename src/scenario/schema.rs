@@ -1,0 +1,361 @@
+//! The scenario file as written (TOML, serde). Every table rejects unknown fields; the semantic
+//! checks (names resolve, zones exist, ...) live in `validate.rs`.
+//!
+//! All durations are human strings (`"30s"`, `"6h"`), all random durations distribution strings
+//! (see [`Dist`]). The README documents every field with its unit and default.
+
+use super::distribution::Dist;
+use super::duration::HumanDuration;
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Short name; results go to `results/<name>/`. Letters, digits, `-`, `_`, `.`.
+    pub name: String,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Horizon, replications, seed.
+    pub simulation: SimulationSection,
+    /// Where and how the instance is deployed.
+    pub deployment: DeploymentSection,
+    /// RPO/RTO targets per plane.
+    #[serde(default)]
+    pub targets: TargetsSection,
+    /// Extra or overriding regions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<RegionEntry>,
+    /// Dependency services.
+    pub services: Vec<ServiceEntry>,
+    /// User-facing features.
+    pub features: Vec<FeatureEntry>,
+    /// Repair crew pools.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crews: Vec<CrewEntry>,
+    /// Random failure processes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<FailureEntry>,
+    /// Scripted faults at fixed times (drills).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultEntry>,
+}
+
+/// `[simulation]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSection {
+    /// Length of each replication.
+    pub horizon: HumanDuration,
+    /// Initial period excluded from every metric (default `0s`).
+    #[serde(default)]
+    pub warmup: HumanDuration,
+    /// Number of Monte Carlo replications.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Write `replications.csv` (default true).
+    #[serde(default = "yes")]
+    pub replication_rows: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// SKU of the instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sku {
+    /// Lower user scale.
+    Standard,
+    /// High user scale.
+    Premium,
+}
+
+/// How the data plane is placed in the primary region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataPlaneMode {
+    /// Pinned to one zone.
+    Zonal,
+    /// Spread over every zone.
+    ZoneRedundant,
+}
+
+/// `[deployment]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentSection {
+    /// Primary region (built-in or from `[[regions]]`).
+    pub region: String,
+    /// `standard` or `premium`.
+    pub sku: Sku,
+    /// `zonal` or `zone-redundant`.
+    pub data_plane: DataPlaneMode,
+    /// Zone of a zonal data plane (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<u32>,
+    /// Managed disaster recovery enabled at creation.
+    pub disaster_recovery: bool,
+}
+
+/// RPO/RTO target of one plane.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaneTargets {
+    /// Recovery point objective.
+    pub rpo: HumanDuration,
+    /// Recovery time objective.
+    pub rto: HumanDuration,
+}
+
+/// `[targets]`; defaults are the reference's: control plane 10 min / 24 h, data plane 12 h / 48 h.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetsSection {
+    /// Control-plane targets.
+    #[serde(default = "control_targets")]
+    pub control_plane: PlaneTargets,
+    /// Data-plane targets.
+    #[serde(default = "data_targets")]
+    pub data_plane: PlaneTargets,
+}
+
+fn hd(s: &str) -> HumanDuration {
+    HumanDuration::parse(s).expect("built-in duration")
+}
+
+fn control_targets() -> PlaneTargets {
+    PlaneTargets {
+        rpo: hd("10m"),
+        rto: hd("24h"),
+    }
+}
+
+fn data_targets() -> PlaneTargets {
+    PlaneTargets {
+        rpo: hd("12h"),
+        rto: hd("48h"),
+    }
+}
+
+impl Default for TargetsSection {
+    fn default() -> Self {
+        TargetsSection {
+            control_plane: control_targets(),
+            data_plane: data_targets(),
+        }
+    }
+}
+
+/// `[[regions]]`: adds a region or replaces a built-in one of the same name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionEntry {
+    /// Region name.
+    pub name: String,
+    /// Availability zones (0 = none).
+    pub zones: u32,
+    /// Paired region, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair: Option<String>,
+}
+
+/// The plane a service or feature belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Plane {
+    /// Management operations (create, scale, admin).
+    Control,
+    /// Learner-facing operations.
+    Data,
+}
+
+impl Plane {
+    /// Both planes, in reporting order.
+    pub const ALL: [Plane; 2] = [Plane::Control, Plane::Data];
+
+    /// `control_plane` / `data_plane`, as used in outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Plane::Control => "control_plane",
+            Plane::Data => "data_plane",
+        }
+    }
+
+    /// Index into per-plane arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What a service is; sets documented defaults for its failover window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    /// Azure App Service (web/API).
+    AppService,
+    /// Azure SQL Database.
+    Sql,
+    /// Azure Storage (blobs, media).
+    Storage,
+    /// Anything else.
+    Other,
+}
+
+/// Placement of a service's instances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// All instances in one zone.
+    Zonal,
+    /// Instances in several zones; up while `min_healthy_zones` of them are healthy.
+    ZoneRedundant,
+}
+
+/// Backup or replication policy of a stateful service (a store).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupEntry {
+    /// Time between backups (or replication checkpoints).
+    pub interval: HumanDuration,
+    /// Delay until a backup is usable from elsewhere (copy lag). Default `0s`.
+    #[serde(default)]
+    pub copy_lag: HumanDuration,
+    /// Probability that a backup fails (the previous one is then the newest). Default 0.
+    #[serde(default)]
+    pub failure_probability: f64,
+}
+
+/// `[[services]]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceEntry {
+    /// Unique name.
+    pub name: String,
+    /// Kind (default `other`).
+    #[serde(default = "other_kind")]
+    pub kind: ServiceKind,
+    /// Plane (default `data`).
+    #[serde(default = "data_plane")]
+    pub plane: Plane,
+    /// Placement; default: the deployment's data-plane mode (control plane: zone-redundant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<Placement>,
+    /// Zones the instances live in (1-based); default: all zones, or the deployment's zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<Vec<u32>>,
+    /// Instances in each zone (default 1).
+    #[serde(default = "one")]
+    pub instances_per_zone: u32,
+    /// k of k-of-n: healthy zones needed (default 1).
+    #[serde(default = "one")]
+    pub min_healthy_zones: u32,
+    /// Failover window when a zone is lost (zone-redundant only); default by kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover: Option<Dist>,
+    /// Backup policy; present for stores whose data can be lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<BackupEntry>,
+}
+
+fn other_kind() -> ServiceKind {
+    ServiceKind::Other
+}
+
+fn data_plane() -> Plane {
+    Plane::Data
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// `[[features]]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureEntry {
+    /// Unique name.
+    pub name: String,
+    /// Plane (default `data`).
+    #[serde(default = "data_plane")]
+    pub plane: Plane,
+    /// Services the feature needs; it is up when all are up.
+    pub services: Vec<String>,
+}
+
+/// `[[crews]]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrewEntry {
+    /// Unique name referenced by failure processes.
+    pub name: String,
+    /// Concurrent repairs.
+    pub size: u32,
+}
+
+/// What fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// Every service in a zone is down (power, cooling).
+    ZoneOutage,
+    /// One service is down in one zone.
+    ServiceOutage,
+    /// The zone and its local data are lost.
+    ZoneDestruction,
+    /// Every zone of a region is down (parsed and validated; simulated from the DR issue on).
+    RegionDisaster,
+}
+
+/// `[[failures]]`: a renewal process per zone (or per service and zone).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailureEntry {
+    /// Unique name.
+    pub name: String,
+    /// What fails.
+    pub kind: FailureKind,
+    /// Zones affected, one independent process each; default all zones of the primary region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<Vec<u32>>,
+    /// Services affected (`service-outage` only); default all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<String>>,
+    /// Region (`region-disaster` only); default the primary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Time from repair (or start) to the next failure.
+    pub time_to_failure: Dist,
+    /// Repair time once a crew works on it (zone rebuild for `zone-destruction`).
+    pub time_to_repair: Dist,
+    /// Crew pool doing the repairs; default: unlimited crews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crew: Option<String>,
+    /// `zone-destruction` only: time to redeploy the zonal services of the zone elsewhere from backups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<Dist>,
+}
+
+/// `[[faults]]`: a scripted fault at a fixed time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultEntry {
+    /// What fails (`zone-outage`, `service-outage`, `zone-destruction`).
+    pub kind: FailureKind,
+    /// Zone hit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<u32>,
+    /// Service hit (`service-outage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// When it starts.
+    pub at: HumanDuration,
+    /// How long it lasts (a distribution; a plain duration is fixed).
+    pub duration: Dist,
+    /// `zone-destruction` only: time to redeploy zonal services elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<Dist>,
+}

@@ -1,0 +1,650 @@
+//! Turns a parsed [`ScenarioFile`] into a validated [`Scenario`]: names resolve, zones exist,
+//! numbers are in range. Nothing downstream re-checks (the simulation never sees bad numbers).
+
+use super::distribution::Dist;
+use super::regions::{self, Region};
+use super::schema::*;
+use crate::engine::{SimDuration, SimTime};
+
+/// A validated scenario, ready to simulate.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file as parsed (kept for hashing, round-trips and reports).
+    pub file: ScenarioFile,
+    /// Short name (results directory).
+    pub name: String,
+    /// Length of one replication.
+    pub horizon: SimDuration,
+    /// Excluded initial period.
+    pub warmup: SimDuration,
+    /// Replications.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Write `replications.csv`.
+    pub replication_rows: bool,
+    /// Primary region.
+    pub region: Region,
+    /// Its pair (DR side).
+    pub pair: Region,
+    /// SKU.
+    pub sku: Sku,
+    /// Data-plane mode.
+    pub data_plane: DataPlaneMode,
+    /// Managed DR enabled.
+    pub disaster_recovery: bool,
+    /// Zones modelled in the primary region: its zone count, or 1 for a region without zones
+    /// (its single datacenter).
+    pub zones: u32,
+    /// Targets, indexed by [`Plane::index`].
+    pub targets: [Targets; 2],
+    /// Services.
+    pub services: Vec<Service>,
+    /// Features.
+    pub features: Vec<Feature>,
+    /// Crew pools.
+    pub crews: Vec<Crew>,
+    /// Random failure processes.
+    pub failures: Vec<FailureProcess>,
+    /// Scripted faults.
+    pub faults: Vec<Fault>,
+}
+
+/// Targets of one plane, in ticks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Targets {
+    /// Recovery point objective.
+    pub rpo: SimDuration,
+    /// Recovery time objective.
+    pub rto: SimDuration,
+}
+
+/// A validated service.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: ServiceKind,
+    /// Plane.
+    pub plane: Plane,
+    /// Placement.
+    pub placement: Placement,
+    /// Zones (1-based, sorted, unique).
+    pub zones: Vec<u32>,
+    /// Instances per zone.
+    pub instances_per_zone: u32,
+    /// Healthy zones needed.
+    pub min_healthy_zones: u32,
+    /// Failover window after losing a zone.
+    pub failover: Dist,
+    /// Backup policy of a store.
+    pub backup: Option<BackupPolicy>,
+}
+
+/// A validated backup policy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BackupPolicy {
+    /// Time between backups.
+    pub interval: SimDuration,
+    /// Copy lag.
+    pub copy_lag: SimDuration,
+    /// Probability a backup fails, in [0, 1).
+    pub failure_probability: f64,
+}
+
+/// A validated feature.
+#[derive(Clone, Debug)]
+pub struct Feature {
+    /// Name.
+    pub name: String,
+    /// Plane.
+    pub plane: Plane,
+    /// Indices of the services it needs.
+    pub services: Vec<usize>,
+}
+
+/// A crew pool.
+#[derive(Clone, Debug)]
+pub struct Crew {
+    /// Name.
+    pub name: String,
+    /// Concurrent repairs.
+    pub size: u32,
+}
+
+/// A validated failure process declaration.
+#[derive(Clone, Debug)]
+pub struct FailureProcess {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: FailureKind,
+    /// Zones (one process each).
+    pub zones: Vec<u32>,
+    /// Services (service-outage: one process per service and zone).
+    pub services: Vec<usize>,
+    /// Time to failure.
+    pub time_to_failure: Dist,
+    /// Time to repair.
+    pub time_to_repair: Dist,
+    /// Crew pool index; `None` = unlimited.
+    pub crew: Option<usize>,
+    /// Restore time of zonal services after a destruction.
+    pub restore: Option<Dist>,
+}
+
+/// A validated scripted fault.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// Kind.
+    pub kind: FailureKind,
+    /// Zone hit.
+    pub zone: u32,
+    /// Service hit (service-outage).
+    pub service: Option<usize>,
+    /// Start.
+    pub at: SimTime,
+    /// Duration.
+    pub duration: Dist,
+    /// Restore time after a destruction.
+    pub restore: Option<Dist>,
+}
+
+/// A validation failure: the field path and what is wrong / allowed.
+#[derive(Debug)]
+pub struct Invalid {
+    /// Path like `services[1].zones[0]`.
+    pub path: String,
+    /// Message.
+    pub message: String,
+}
+
+fn bad<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, Invalid> {
+    Err(Invalid {
+        path: path.into(),
+        message: message.into(),
+    })
+}
+
+/// Upper bounds that keep runs finite and time arithmetic in range.
+pub mod limits {
+    /// Longest horizon: 10 000 years.
+    pub const MAX_HORIZON_YEARS: u64 = 10_000;
+    /// Most zones in one region.
+    pub const MAX_ZONES: u32 = 16;
+    /// Most features (a replication tracks them in a 64-bit set).
+    pub const MAX_FEATURES: usize = 64;
+    /// Most replications in one run.
+    pub const MAX_REPLICATIONS: u64 = 1_000_000_000_000;
+}
+
+fn default_failover(kind: ServiceKind) -> Dist {
+    // MODEL.md section 4: SQL zone-redundant failover typically < 30 s; ZRS storage a few
+    // seconds; App Service back-fills lost instances best-effort (assumed 10–60 s).
+    let text = match kind {
+        ServiceKind::Sql => "uniform(5s, 30s)",
+        ServiceKind::Storage => "uniform(1s, 5s)",
+        ServiceKind::AppService => "uniform(10s, 60s)",
+        ServiceKind::Other => "0s",
+    };
+    Dist::parse(text).expect("built-in default")
+}
+
+fn check_name(path: &str, name: &str) -> Result<(), Invalid> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || name.starts_with('.')
+    {
+        return bad(
+            path,
+            format!("invalid name \"{name}\"; use letters, digits, '-', '_' and '.' (not first)"),
+        );
+    }
+    Ok(())
+}
+
+fn unique<'a>(section: &str, names: impl Iterator<Item = &'a str>) -> Result<(), Invalid> {
+    let mut seen = Vec::new();
+    for (i, n) in names.enumerate() {
+        if seen.contains(&n) {
+            return bad(
+                format!("{section}[{i}].name"),
+                format!("duplicate name \"{n}\"; names must be unique"),
+            );
+        }
+        seen.push(n);
+    }
+    Ok(())
+}
+
+fn positive(path: &str, d: SimDuration) -> Result<SimDuration, Invalid> {
+    if d.0 == 0 {
+        return bad(path, "must be a positive duration (> 0s)");
+    }
+    Ok(d)
+}
+
+fn check_zones(path: &str, zones: &[u32], region: &Region, modelled: u32) -> Result<Vec<u32>, Invalid> {
+    let mut out = Vec::new();
+    for (i, &z) in zones.iter().enumerate() {
+        if z == 0 || z > modelled {
+            let has = if region.zones == 0 {
+                "it has no availability zones; use zone 1 for its single datacenter".to_string()
+            } else {
+                format!("it has zones 1 to {}", region.zones)
+            };
+            return bad(
+                format!("{path}[{i}]"),
+                format!("zone {z} does not exist in region \"{}\": {has}", region.name),
+            );
+        }
+        if out.contains(&z) {
+            return bad(format!("{path}[{i}]"), format!("zone {z} listed twice"));
+        }
+        out.push(z);
+    }
+    if out.is_empty() {
+        return bad(path, "needs at least one zone");
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+fn service_index(path: &str, name: &str, services: &[ServiceEntry]) -> Result<usize, Invalid> {
+    services.iter().position(|s| s.name == name).ok_or_else(|| Invalid {
+        path: path.to_string(),
+        message: format!(
+            "unknown service \"{name}\"; declared services: {}",
+            services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// Validates a parsed file.
+pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
+    check_name("name", &file.name)?;
+
+    // Simulation section.
+    let sim = &file.simulation;
+    let horizon = positive("simulation.horizon", sim.horizon.0)?;
+    if horizon > SimDuration::from_secs(limits::MAX_HORIZON_YEARS * 31_536_000) {
+        return bad(
+            "simulation.horizon",
+            format!("at most {} years", limits::MAX_HORIZON_YEARS),
+        );
+    }
+    if sim.warmup.0 >= horizon {
+        return bad("simulation.warmup", "must be shorter than the horizon");
+    }
+    if sim.replications == 0 || sim.replications > limits::MAX_REPLICATIONS {
+        return bad(
+            "simulation.replications",
+            format!("must be between 1 and {}", limits::MAX_REPLICATIONS),
+        );
+    }
+
+    // Regions: built-ins, then [[regions]] entries add or replace.
+    let mut table = regions::built_in();
+    unique("regions", file.regions.iter().map(|r| r.name.as_str()))?;
+    for (i, r) in file.regions.iter().enumerate() {
+        if r.name.trim().is_empty() {
+            return bad(format!("regions[{i}].name"), "must not be empty");
+        }
+        if r.zones > limits::MAX_ZONES {
+            return bad(
+                format!("regions[{i}].zones"),
+                format!("at most {} zones", limits::MAX_ZONES),
+            );
+        }
+        let region = Region {
+            name: r.name.clone(),
+            zones: r.zones,
+            pair: r.pair.clone(),
+        };
+        match table.iter_mut().find(|x| x.name == r.name) {
+            Some(existing) => *existing = region,
+            None => table.push(region),
+        }
+    }
+    let known = |name: &str| table.iter().find(|r| r.name == name).cloned();
+    let known_list = || {
+        table
+            .iter()
+            .map(|r| format!("\"{}\"", r.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (i, r) in file.regions.iter().enumerate() {
+        if let Some(p) = &r.pair {
+            if known(p).is_none() {
+                return bad(
+                    format!("regions[{i}].pair"),
+                    format!("unknown region \"{p}\"; known regions: {}", known_list()),
+                );
+            }
+        }
+    }
+
+    // Deployment.
+    let dep = &file.deployment;
+    let Some(region) = known(&dep.region) else {
+        return bad(
+            "deployment.region",
+            format!("unknown region \"{}\"; known regions: {}", dep.region, known_list()),
+        );
+    };
+    let Some(pair_name) = region.pair.clone() else {
+        return bad(
+            "deployment.region",
+            format!(
+                "region \"{}\" has no pair; deployments are supported in paired regions only",
+                region.name
+            ),
+        );
+    };
+    let pair = known(&pair_name).expect("pairs checked above");
+    if dep.data_plane == DataPlaneMode::ZoneRedundant && region.zones == 0 {
+        return bad(
+            "deployment.data_plane",
+            format!(
+                "zone-redundant needs availability zones, and region \"{}\" has none; use \"zonal\"",
+                region.name
+            ),
+        );
+    }
+    let zones = region.zones.max(1);
+    let dep_zone = dep.zone.unwrap_or(1);
+    if dep.zone.is_some() && dep.data_plane == DataPlaneMode::ZoneRedundant {
+        return bad(
+            "deployment.zone",
+            "only a zonal data plane has a zone; remove it or use data_plane = \"zonal\"",
+        );
+    }
+    check_zones("deployment.zone", &[dep_zone], &region, zones).map_err(|e| Invalid {
+        path: "deployment.zone".into(),
+        ..e
+    })?;
+
+    // Targets.
+    let t = &file.targets;
+    let mut targets = [Targets {
+        rpo: SimDuration::ZERO,
+        rto: SimDuration::ZERO,
+    }; 2];
+    for (plane, pt) in [(Plane::Control, &t.control_plane), (Plane::Data, &t.data_plane)] {
+        let rto = positive(&format!("targets.{}.rto", plane.key()), pt.rto.0)?;
+        targets[plane.index()] = Targets { rpo: pt.rpo.0, rto };
+    }
+
+    // Services.
+    unique("services", file.services.iter().map(|s| s.name.as_str()))?;
+    if file.services.is_empty() {
+        return bad("services", "declare at least one service");
+    }
+    let mut services = Vec::new();
+    for (i, s) in file.services.iter().enumerate() {
+        let p = format!("services[{i}]");
+        check_name(&format!("{p}.name"), &s.name)?;
+        let placement = match (s.placement, s.plane) {
+            (Some(Placement::Zonal), Plane::Control) if region.zones > 0 => {
+                return bad(
+                    format!("{p}.placement"),
+                    "the control plane is always zone-redundant in the primary region",
+                );
+            }
+            (Some(pl), _) => pl,
+            (None, Plane::Control) if region.zones > 0 => Placement::ZoneRedundant,
+            (None, Plane::Control) => Placement::Zonal,
+            (None, Plane::Data) => match dep.data_plane {
+                DataPlaneMode::Zonal => Placement::Zonal,
+                DataPlaneMode::ZoneRedundant => Placement::ZoneRedundant,
+            },
+        };
+        if placement == Placement::ZoneRedundant && region.zones == 0 {
+            return bad(
+                format!("{p}.placement"),
+                format!(
+                    "zone-redundant needs availability zones, and region \"{}\" has none",
+                    region.name
+                ),
+            );
+        }
+        let default_zones: Vec<u32> = match placement {
+            Placement::Zonal => vec![dep_zone],
+            Placement::ZoneRedundant => (1..=zones).collect(),
+        };
+        let zlist = check_zones(
+            &format!("{p}.zones"),
+            s.zones.as_deref().unwrap_or(&default_zones),
+            &region,
+            zones,
+        )?;
+        if placement == Placement::Zonal && zlist.len() != 1 {
+            return bad(format!("{p}.zones"), "a zonal service lives in exactly one zone");
+        }
+        if s.instances_per_zone == 0 {
+            return bad(format!("{p}.instances_per_zone"), "must be at least 1");
+        }
+        if s.min_healthy_zones == 0 || s.min_healthy_zones as usize > zlist.len() {
+            return bad(
+                format!("{p}.min_healthy_zones"),
+                format!(
+                    "must be between 1 and the number of zones the service lives in ({})",
+                    zlist.len()
+                ),
+            );
+        }
+        let backup = match &s.backup {
+            None => None,
+            Some(b) => {
+                let interval = positive(&format!("{p}.backup.interval"), b.interval.0)?;
+                let q = b.failure_probability;
+                if !(0.0..1.0).contains(&q) {
+                    return bad(
+                        format!("{p}.backup.failure_probability"),
+                        format!("must be a probability in [0, 1) (1 would mean no backup ever succeeds), got {q}"),
+                    );
+                }
+                Some(BackupPolicy {
+                    interval,
+                    copy_lag: b.copy_lag.0,
+                    failure_probability: q,
+                })
+            }
+        };
+        services.push(Service {
+            name: s.name.clone(),
+            kind: s.kind,
+            plane: s.plane,
+            placement,
+            zones: zlist,
+            instances_per_zone: s.instances_per_zone,
+            min_healthy_zones: s.min_healthy_zones,
+            failover: s.failover.clone().unwrap_or_else(|| default_failover(s.kind)),
+            backup,
+        });
+    }
+
+    // Features.
+    unique("features", file.features.iter().map(|f| f.name.as_str()))?;
+    if file.features.is_empty() {
+        return bad("features", "declare at least one feature");
+    }
+    if file.features.len() > limits::MAX_FEATURES {
+        return bad("features", format!("at most {} features", limits::MAX_FEATURES));
+    }
+    let mut features = Vec::new();
+    for (i, f) in file.features.iter().enumerate() {
+        let p = format!("features[{i}]");
+        check_name(&format!("{p}.name"), &f.name)?;
+        if f.services.is_empty() {
+            return bad(format!("{p}.services"), "a feature depends on at least one service");
+        }
+        let idx = f
+            .services
+            .iter()
+            .enumerate()
+            .map(|(j, n)| service_index(&format!("{p}.services[{j}]"), n, &file.services))
+            .collect::<Result<Vec<_>, _>>()?;
+        features.push(Feature {
+            name: f.name.clone(),
+            plane: f.plane,
+            services: idx,
+        });
+    }
+
+    // Crews.
+    unique("crews", file.crews.iter().map(|c| c.name.as_str()))?;
+    let mut crews = Vec::new();
+    for (i, c) in file.crews.iter().enumerate() {
+        if c.size == 0 {
+            return bad(
+                format!("crews[{i}].size"),
+                "must be at least 1 (omit `crew` for unlimited repairs)",
+            );
+        }
+        crews.push(Crew {
+            name: c.name.clone(),
+            size: c.size,
+        });
+    }
+
+    // Failure processes.
+    unique("failures", file.failures.iter().map(|f| f.name.as_str()))?;
+    let mut failures = Vec::new();
+    for (i, f) in file.failures.iter().enumerate() {
+        let p = format!("failures[{i}]");
+        let all: Vec<u32> = (1..=zones).collect();
+        let zlist = check_zones(
+            &format!("{p}.zones"),
+            f.zones.as_deref().unwrap_or(&all),
+            &region,
+            zones,
+        )?;
+        let svc = match (&f.services, f.kind) {
+            (Some(list), FailureKind::ServiceOutage) => list
+                .iter()
+                .enumerate()
+                .map(|(j, n)| service_index(&format!("{p}.services[{j}]"), n, &file.services))
+                .collect::<Result<Vec<_>, _>>()?,
+            (None, FailureKind::ServiceOutage) => (0..services.len()).collect(),
+            (Some(_), _) => return bad(format!("{p}.services"), "only a service-outage names services"),
+            (None, _) => Vec::new(),
+        };
+        if f.region.is_some() && f.kind != FailureKind::RegionDisaster {
+            return bad(format!("{p}.region"), "only a region-disaster names a region");
+        }
+        if let Some(r) = &f.region {
+            if known(r).is_none() {
+                return bad(
+                    format!("{p}.region"),
+                    format!("unknown region \"{r}\"; known regions: {}", known_list()),
+                );
+            }
+        }
+        if f.time_to_failure.is_always_zero() {
+            return bad(
+                format!("{p}.time_to_failure"),
+                "must not always be 0s (the process would never be up)",
+            );
+        }
+        let crew = match &f.crew {
+            None => None,
+            Some(name) => Some(crews.iter().position(|c| &c.name == name).ok_or_else(|| Invalid {
+                path: format!("{p}.crew"),
+                message: format!(
+                    "unknown crew \"{name}\"; declared crews: {}",
+                    crews.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            })?),
+        };
+        let restore = match (f.kind, &f.restore) {
+            (FailureKind::ZoneDestruction, Some(r)) => Some(r.clone()),
+            (FailureKind::ZoneDestruction, None) => {
+                return bad(
+                    format!("{p}.restore"),
+                    "a zone-destruction needs `restore`, the time to redeploy its zonal services elsewhere",
+                );
+            }
+            (_, Some(_)) => return bad(format!("{p}.restore"), "only a zone-destruction has `restore`"),
+            (_, None) => None,
+        };
+        failures.push(FailureProcess {
+            name: f.name.clone(),
+            kind: f.kind,
+            zones: zlist,
+            services: svc,
+            time_to_failure: f.time_to_failure.clone(),
+            time_to_repair: f.time_to_repair.clone(),
+            crew,
+            restore,
+        });
+    }
+
+    // Scripted faults.
+    let mut faults = Vec::new();
+    for (i, f) in file.faults.iter().enumerate() {
+        let p = format!("faults[{i}]");
+        if f.kind == FailureKind::RegionDisaster {
+            return bad(
+                format!("{p}.kind"),
+                "scripted region disasters are not simulated yet; allowed: zone-outage, service-outage, zone-destruction",
+            );
+        }
+        let Some(zone) = f.zone else {
+            return bad(format!("{p}.zone"), "missing field `zone`: the zone the fault hits");
+        };
+        check_zones(&format!("{p}.zone"), &[zone], &region, zones).map_err(|e| Invalid {
+            path: format!("{p}.zone"),
+            ..e
+        })?;
+        let service = match (&f.service, f.kind) {
+            (Some(n), FailureKind::ServiceOutage) => Some(service_index(&format!("{p}.service"), n, &file.services)?),
+            (None, FailureKind::ServiceOutage) => {
+                return bad(format!("{p}.service"), "a service-outage names its `service`");
+            }
+            (Some(_), _) => return bad(format!("{p}.service"), "only a service-outage names a service"),
+            (None, _) => None,
+        };
+        if f.at.0 >= horizon {
+            return bad(format!("{p}.at"), "must be within the horizon");
+        }
+        let restore = match (f.kind, &f.restore) {
+            (FailureKind::ZoneDestruction, Some(r)) => Some(r.clone()),
+            (FailureKind::ZoneDestruction, None) => {
+                return bad(format!("{p}.restore"), "a zone-destruction needs `restore`");
+            }
+            (_, Some(_)) => return bad(format!("{p}.restore"), "only a zone-destruction has `restore`"),
+            (_, None) => None,
+        };
+        faults.push(Fault {
+            kind: f.kind,
+            zone,
+            service,
+            at: SimTime(f.at.0.0),
+            duration: f.duration.clone(),
+            restore,
+        });
+    }
+
+    Ok(Scenario {
+        name: file.name.clone(),
+        horizon,
+        warmup: sim.warmup.0,
+        replications: sim.replications,
+        seed: sim.seed,
+        replication_rows: sim.replication_rows,
+        region,
+        pair,
+        sku: dep.sku,
+        data_plane: dep.data_plane,
+        disaster_recovery: dep.disaster_recovery,
+        zones,
+        targets,
+        services,
+        features,
+        crews,
+        failures,
+        faults,
+        file,
+    })
+}

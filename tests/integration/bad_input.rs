@@ -1,0 +1,187 @@
+//! Bad input: one test per class. Each must exit with code 2, name the file with line:column
+//! (and the field path for semantic errors), say what is allowed, and write no result files.
+
+use super::common::{bin, repo};
+use std::path::Path;
+
+const BASE: &str = "scenarios/validation/single-exponential.toml";
+
+/// Writes BASE with `old` replaced by `new` (which must occur) and runs `outage-sim run` on it.
+/// Returns stderr after checking the exit code and that nothing was written.
+fn run_broken(old: &str, new: &str) -> String {
+    let source = std::fs::read_to_string(repo(BASE)).unwrap();
+    assert!(source.contains(old), "test setup: {old:?} not in {BASE}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, source.replacen(old, new, 1)).unwrap();
+    run_file(&file, dir.path())
+}
+
+fn run_file(file: &Path, dir: &Path) -> String {
+    let out = dir.join("results");
+    let assert = bin().arg("run").arg(file).arg("--out").arg(&out).assert().code(2);
+    assert!(!out.exists(), "bad input must not create result files");
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains(&file.display().to_string()), "names the file: {stderr}");
+    stderr
+}
+
+/// Asserts `stderr` points at `line:col` and contains each fragment.
+fn expect(stderr: &str, line_col: &str, fragments: &[&str]) {
+    assert!(
+        stderr.contains(&format!("broken.toml:{line_col}: ")),
+        "expected {line_col} in: {stderr}"
+    );
+    for f in fragments {
+        assert!(stderr.contains(f), "expected {f:?} in: {stderr}");
+    }
+}
+
+#[test]
+fn toml_syntax_error() {
+    let e = run_broken("horizon = \"1000h\"", "horizon = \"1000h");
+    expect(&e, "9:17", &["expected `\"`"]);
+}
+
+#[test]
+fn unknown_field() {
+    let e = run_broken("seed = 11", "seed = 11\ncolour = \"blue\"");
+    expect(&e, "13:1", &["unknown field `colour`", "expected one of", "horizon"]);
+}
+
+#[test]
+fn wrong_type() {
+    let e = run_broken("replications = 4000", "replications = \"many\"");
+    expect(&e, "11:16", &["invalid type", "expected u64"]);
+}
+
+#[test]
+fn missing_required_field() {
+    let e = run_broken("seed = 11\n", "");
+    expect(&e, "8:1", &["missing field `seed`"]);
+}
+
+#[test]
+fn non_positive_duration() {
+    let e = run_broken("horizon = \"1000h\"", "horizon = \"0s\"");
+    expect(&e, "9:11", &["simulation.horizon", "positive duration"]);
+}
+
+#[test]
+fn malformed_duration() {
+    let e = run_broken("horizon = \"1000h\"", "horizon = \"1000 hours\"");
+    expect(&e, "9:11", &["unknown unit", "us, ms, s, m, h, d, w, y"]);
+}
+
+#[test]
+fn probability_outside_unit_interval() {
+    let e = run_broken(
+        "time_to_repair = \"exp(mean=10h)\"",
+        "time_to_repair = \"exp(mean=10h)\"\n\n[[services]]\nname = \"x\"\nbackup = { interval = \"1h\", failure_probability = 1.5 }",
+    );
+    expect(
+        &e,
+        "50:51",
+        &["services[1].backup.failure_probability", "[0, 1)", "1.5"],
+    );
+}
+
+#[test]
+fn invalid_distribution_parameters() {
+    let e = run_broken(
+        "time_to_failure = \"exp(mean=100h)\"",
+        "time_to_failure = \"weibull(shape=-2, scale=100h)\"",
+    );
+    expect(&e, "45:19", &["weibull", "shape must be a finite number > 0"]);
+    let e = run_broken(
+        "time_to_failure = \"exp(mean=100h)\"",
+        "time_to_failure = \"gamma(2, 3h)\"",
+    );
+    expect(
+        &e,
+        "45:19",
+        &["unknown distribution \"gamma\"", "weibull(shape=K, scale=D)"],
+    );
+}
+
+#[test]
+fn unknown_region() {
+    let e = run_broken("region = \"Lab\"\nsku", "region = \"Atlantis\"\nsku");
+    expect(
+        &e,
+        "15:10",
+        &["deployment.region", "unknown region \"Atlantis\"", "\"East US\""],
+    );
+}
+
+#[test]
+fn zone_redundant_in_region_without_zones() {
+    let e = run_broken(
+        "region = \"Lab\"\nsku = \"standard\"\ndata_plane = \"zonal\"",
+        "region = \"West US\"\nsku = \"standard\"\ndata_plane = \"zone-redundant\"",
+    );
+    expect(
+        &e,
+        "17:14",
+        &["deployment.data_plane", "region \"West US\" has none", "use \"zonal\""],
+    );
+}
+
+#[test]
+fn region_without_a_pair() {
+    let e = run_broken("pair = \"Lab DR\"\n", "");
+    expect(&e, "15:10", &["deployment.region", "has no pair", "paired regions"]);
+}
+
+#[test]
+fn feature_depending_on_unknown_service() {
+    let e = run_broken(
+        "services = [\"component\"]\n\n[[failures]]",
+        "services = [\"componnt\"]\n\n[[failures]]",
+    );
+    expect(
+        &e,
+        "38:13",
+        &[
+            "features[0].services[0]",
+            "unknown service \"componnt\"",
+            "declared services: component",
+        ],
+    );
+}
+
+#[test]
+fn zonal_placement_in_a_zone_the_region_lacks() {
+    let e = run_broken("zones = [1]", "zones = [4]");
+    expect(
+        &e,
+        "34:10",
+        &["services[0].zones[0]", "zone 4 does not exist", "zones 1 to 3"],
+    );
+}
+
+#[test]
+fn nonexistent_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = run_file(&dir.path().join("no-such-scenario.toml"), dir.path());
+    assert!(e.contains("no-such-scenario.toml: cannot read scenario"), "{e}");
+}
+
+#[test]
+fn validate_reports_every_bad_file_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = 5\n").unwrap();
+    let a = bin().arg("validate").arg(repo(BASE)).arg(&bad).assert().code(2);
+    let out = a.get_output();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("single-exponential.toml: ok"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:1:8: invalid type"));
+}
+
+#[test]
+fn bad_command_line_values_exit_2() {
+    bin().args(["run", "--replications", "0"]).assert().code(2);
+    bin().args(["run", "--threads", "x"]).assert().code(2);
+    bin().args(["trace", "--replication", "99999999"]).assert().code(2);
+}

@@ -1,0 +1,119 @@
+//! The command line end to end: run, validate, trace.
+
+use super::common::{bin, repo};
+
+#[test]
+fn run_default_writes_summary_replications_and_incidents() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = bin()
+        .args(["run", "--replications", "300", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    for text in [
+        "community-training-premium-zr",
+        "Availability",
+        "data_plane",
+        "admin-operations",
+        "P(RTO <= 2 d)",
+    ] {
+        assert!(stdout.contains(text), "{text} missing from:\n{stdout}");
+    }
+    let base = dir.path().join("community-training-premium-zr");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["replications"], 300);
+    assert_eq!(summary["seed"], 20261128);
+    assert!(summary["scenario"]["hash"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(summary["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    let rows = std::fs::read_to_string(base.join("replications.csv")).unwrap();
+    assert_eq!(rows.lines().count(), 301, "header + one row per replication");
+    let incidents = std::fs::read_to_string(base.join("incidents.csv")).unwrap();
+    assert!(incidents.starts_with("replication,plane,start_s,end_s,rto_s,rpo_s,censored,kind,cause,features_down"));
+    assert!(base.join("scenario.toml").exists());
+    assert!(!base.join("INCOMPLETE").exists());
+    // Only the published directory remains: no hidden work directories.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("community-training-premium-zr")]);
+}
+
+#[test]
+fn run_can_turn_replication_rows_off_and_replaces_old_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = repo("scenarios/zone-outage-drill.toml");
+    bin()
+        .args(["run", "-q", "--replications", "50", "--out"])
+        .arg(dir.path())
+        .arg(&f)
+        .assert()
+        .success();
+    let base = dir.path().join("zone-outage-drill");
+    assert!(base.join("replications.csv").exists());
+    bin()
+        .args(["run", "-q", "--no-replication-rows", "--replications", "60", "--out"])
+        .arg(dir.path())
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(
+        !base.join("replications.csv").exists(),
+        "old rows replaced by the new run"
+    );
+    let summary = std::fs::read_to_string(base.join("summary.json")).unwrap();
+    assert!(summary.contains("\"replications\": 60"));
+}
+
+#[test]
+fn trace_prints_the_event_log_as_text_and_json_lines() {
+    let f = repo("scenarios/zone-outage-drill.toml");
+    let a = bin()
+        .arg("trace")
+        .arg(&f)
+        .args(["--replication", "3"])
+        .assert()
+        .success();
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("fault-start") && text.contains("zone 2"), "{text}");
+    assert!(
+        text.contains("incident-open") && text.contains("incident-close"),
+        "{text}"
+    );
+    let a = bin()
+        .arg("trace")
+        .arg(&f)
+        .args(["--replication", "3", "--format", "jsonl"])
+        .assert()
+        .success();
+    let lines = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let first: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+    assert_eq!(first["time_s"], 3600.0);
+    assert_eq!(first["event"], "fault-start");
+    assert_eq!(first["entity"], "zone 2");
+    // Every line is JSON and time never goes backwards.
+    let mut last = 0.0;
+    for l in lines.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let t = v["time_s"].as_f64().unwrap();
+        assert!(t >= last);
+        last = t;
+    }
+}
+
+#[test]
+fn validate_accepts_every_shipped_scenario() {
+    let mut cmd = bin();
+    cmd.arg("validate");
+    for d in ["scenarios", "scenarios/validation"] {
+        for e in std::fs::read_dir(repo(d)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                cmd.arg(p);
+            }
+        }
+    }
+    cmd.assert().success();
+}

@@ -1,0 +1,35 @@
+//! Shared helpers.
+
+use outage_sim::montecarlo::{self, RunOptions, RunStats};
+use outage_sim::report::Summary;
+use outage_sim::scenario::{self, Scenario};
+use std::path::{Path, PathBuf};
+
+/// Path of a file in the repository.
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Loads a shipped scenario.
+pub fn load(rel: &str) -> Scenario {
+    scenario::load(&repo(rel)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a scenario in-process on `threads` threads.
+pub fn run_with(s: &Scenario, threads: Option<usize>) -> RunStats {
+    let options = RunOptions {
+        threads,
+        keep_outcomes: false,
+    };
+    montecarlo::run(s, &options, |_| Ok::<(), ()>(())).unwrap()
+}
+
+/// Runs a scenario and returns its `summary.json` bytes.
+pub fn summary_json(s: &Scenario, threads: Option<usize>) -> Vec<u8> {
+    Summary::new(s, &run_with(s, threads)).to_json()
+}
+
+/// The `outage-sim` binary.
+pub fn bin() -> assert_cmd::Command {
+    assert_cmd::cargo::cargo_bin_cmd!("outage-sim")
+}
