@@ -9,14 +9,14 @@ use std::hint::black_box;
 
 fn replications(c: &mut Criterion) {
     let s = default_scenario();
-    let procs = model::processes(&s);
+    let model = model::Model::new(&s);
     let mut g = c.benchmark_group("default_scenario");
     g.throughput(Throughput::Elements(1));
     let mut rep = 0u64;
     g.bench_function("replication", |b| {
         b.iter(|| {
             rep += 1;
-            black_box(model::simulate(&s, &procs, rep))
+            black_box(model.simulate(rep))
         })
     });
     let mut run = s.clone();

@@ -39,12 +39,13 @@ fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(RUN_FAILED);
         }
     };
-    let procs = model::processes(s);
+    let model = model::Model::new(s);
+    let procs = model.processes();
     let options = RunOptions {
         threads: plan.threads,
         keep_outcomes: true,
     };
-    let stats = match montecarlo::run(s, &options, |o| writer.write_outcome(s, &procs, o)) {
+    let stats = match montecarlo::run(s, &options, |o| writer.write_outcome(s, procs, o)) {
         Ok(stats) => stats,
         Err(e) => {
             writer.abandon();
@@ -98,7 +99,7 @@ fn trace(args: &TraceArgs) -> ExitCode {
             s.replications - 1
         ));
     }
-    let procs = model::processes(&s);
+    let model = model::Model::new(&s);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let format = args.format;
@@ -110,7 +111,7 @@ fn trace(args: &TraceArgs) -> ExitCode {
         };
         ok &= writeln!(out, "{}", line.trim_end()).is_ok();
     };
-    model::simulate_traced(&s, &procs, args.replication, &mut emit);
+    model.simulate_traced(args.replication, &mut emit);
     if ok && out.flush().is_ok() {
         ExitCode::SUCCESS
     } else {

@@ -34,14 +34,25 @@ pub fn fnv1a64(text: &str) -> u64 {
     })
 }
 
+/// A mechanism's stable key: the FNV-1a hash of its name, computed once per run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Mechanism(pub u64);
+
+impl Mechanism {
+    /// The key of a named mechanism, e.g. `failover/sql`.
+    pub fn named(name: &str) -> Mechanism {
+        Mechanism(fnv1a64(name))
+    }
+}
+
 /// The stream of `mechanism` in replication `replication` of a run seeded with `seed`.
-pub fn stream(seed: u64, replication: u64, mechanism: &str) -> SimRng {
+pub fn stream(seed: u64, replication: u64, mechanism: Mechanism) -> SimRng {
     // Chain the keys through SplitMix64 so that nearby keys give unrelated states.
     let mut state = seed;
     let a = splitmix64(&mut state);
     let mut state = a ^ replication;
     let b = splitmix64(&mut state);
-    let mut state = b ^ fnv1a64(mechanism);
+    let mut state = b ^ mechanism.0;
     let mut bytes = [0u8; 32];
     for chunk in bytes.chunks_exact_mut(8) {
         chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
@@ -57,9 +68,9 @@ mod tests {
     #[test]
     fn streams_are_pinned() {
         // Value stability: if these change, every published result changes. Update on purpose only.
-        let mut r = stream(42, 0, "failure/zone-outage/zone1");
+        let mut r = stream(42, 0, Mechanism::named("failure/zone-outage/zone1"));
         let first: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
-        let mut again = stream(42, 0, "failure/zone-outage/zone1");
+        let mut again = stream(42, 0, Mechanism::named("failure/zone-outage/zone1"));
         assert_eq!(first, (0..3).map(|_| again.next_u64()).collect::<Vec<_>>());
         assert_eq!(first, PINNED.to_vec());
     }
@@ -72,10 +83,10 @@ mod tests {
 
     #[test]
     fn keys_separate_streams() {
-        let a = stream(1, 0, "x").next_u64();
-        assert_ne!(a, stream(1, 1, "x").next_u64());
-        assert_ne!(a, stream(2, 0, "x").next_u64());
-        assert_ne!(a, stream(1, 0, "y").next_u64());
+        let a = stream(1, 0, Mechanism::named("x")).next_u64();
+        assert_ne!(a, stream(1, 1, Mechanism::named("x")).next_u64());
+        assert_ne!(a, stream(2, 0, Mechanism::named("x")).next_u64());
+        assert_ne!(a, stream(1, 0, Mechanism::named("y")).next_u64());
         assert_eq!(fnv1a64(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a64("a"), 0xaf63_dc4c_8601_ec8c);
     }

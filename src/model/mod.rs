@@ -12,4 +12,4 @@ mod topology;
 
 pub use outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, TraceRecord};
 pub use recovery_point::achieved_rpo;
-pub use replication::{Event, Process, Target, processes, simulate, simulate_traced};
+pub use replication::{Event, Model, Process, Target, processes};

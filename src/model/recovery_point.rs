@@ -34,7 +34,7 @@ pub fn achieved_rpo<R: Rng + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::random::stream;
+    use crate::random::{Mechanism, stream};
 
     fn policy(t: &str, d: &str, q: f64) -> BackupPolicy {
         let p = |s| crate::scenario::duration::parse_duration(s).unwrap();
@@ -47,7 +47,7 @@ mod tests {
 
     #[test]
     fn newest_copied_backup_is_used() {
-        let mut rng = stream(1, 0, "t");
+        let mut rng = stream(1, 0, Mechanism::named("t"));
         let pol = policy("10m", "5m", 0.0);
         // Backups at 2m, 12m, 22m, ...; at t = 20m the 12m backup is copied at 17m: RPO 8m.
         let rpo = achieved_rpo(&pol, SimDuration::from_secs(120), SimTime(1_200_000_000), &mut rng);

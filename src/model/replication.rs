@@ -4,7 +4,7 @@ use super::outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, TraceRec
 use super::recovery_point::achieved_rpo;
 use super::topology::{Status, Topology};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
-use crate::random::{SimRng, stream};
+use crate::random::{Mechanism, SimRng, stream};
 use crate::scenario::{FailureKind, Plane, Scenario};
 use rand::RngExt;
 use std::collections::VecDeque;
@@ -51,9 +51,21 @@ pub struct Process {
     pub target: Target,
     /// Stable stream name, e.g. `failure/zone-power-cooling/zone2`.
     pub mechanism: String,
+    /// Its stream key.
+    pub key: Mechanism,
 }
 
 impl Process {
+    fn new(failure: usize, target: Target, mechanism: String) -> Process {
+        let key = Mechanism::named(&mechanism);
+        Process {
+            failure,
+            target,
+            mechanism,
+            key,
+        }
+    }
+
     /// Human description for traces and incident causes.
     pub fn describe(&self, s: &Scenario) -> String {
         let f = &s.failures[self.failure].name;
@@ -72,24 +84,18 @@ pub fn processes(s: &Scenario) -> Vec<Process> {
     for (i, f) in s.failures.iter().enumerate() {
         for &z in &f.zones {
             match f.kind {
-                FailureKind::ZoneOutage => out.push(Process {
-                    failure: i,
-                    target: Target::Zone(z),
-                    mechanism: format!("failure/{}/zone{z}", f.name),
-                }),
-                FailureKind::ZoneDestruction => out.push(Process {
-                    failure: i,
-                    target: Target::ZoneDestruction(z),
-                    mechanism: format!("failure/{}/zone{z}", f.name),
-                }),
+                FailureKind::ZoneOutage => {
+                    out.push(Process::new(i, Target::Zone(z), format!("failure/{}/zone{z}", f.name)))
+                }
+                FailureKind::ZoneDestruction => out.push(Process::new(
+                    i,
+                    Target::ZoneDestruction(z),
+                    format!("failure/{}/zone{z}", f.name),
+                )),
                 FailureKind::ServiceOutage => {
                     for &svc in &f.services {
-                        // Only zones the service can live in matter; others would be no-ops.
-                        out.push(Process {
-                            failure: i,
-                            target: Target::ServiceInZone { service: svc, zone: z },
-                            mechanism: format!("failure/{}/{}/zone{z}", f.name, s.services[svc].name),
-                        });
+                        let name = format!("failure/{}/{}/zone{z}", f.name, s.services[svc].name);
+                        out.push(Process::new(i, Target::ServiceInZone { service: svc, zone: z }, name));
                     }
                 }
                 FailureKind::RegionDisaster => {}
@@ -130,29 +136,65 @@ struct Replication<'a> {
     trace: Option<&'a mut dyn FnMut(TraceRecord)>,
 }
 
-/// Runs replication `replication` of `scenario`. `procs` must be `processes(scenario)`.
-pub fn simulate(scenario: &Scenario, procs: &[Process], replication: u64) -> ReplicationOutcome {
-    Replication::new(scenario, procs, replication, None).run()
+/// A scenario prepared for simulation: its failure processes expanded and every stream key
+/// computed once, so that a replication does no string work.
+#[derive(Clone, Debug)]
+pub struct Model<'s> {
+    scenario: &'s Scenario,
+    processes: Vec<Process>,
+    failover_keys: Vec<Mechanism>,
+    backup_keys: Vec<Mechanism>,
+    fault_keys: Vec<Mechanism>,
+    plane_masks: [u64; 2],
 }
 
-/// Like [`simulate`], handing every step of the event log to `trace`.
-pub fn simulate_traced(
-    scenario: &Scenario,
-    procs: &[Process],
-    replication: u64,
-    trace: &mut dyn FnMut(TraceRecord),
-) -> ReplicationOutcome {
-    Replication::new(scenario, procs, replication, Some(trace)).run()
+impl<'s> Model<'s> {
+    /// Prepares `scenario`.
+    pub fn new(scenario: &'s Scenario) -> Model<'s> {
+        let services = &scenario.services;
+        Model {
+            scenario,
+            processes: processes(scenario),
+            failover_keys: services
+                .iter()
+                .map(|x| Mechanism::named(&format!("failover/{}", x.name)))
+                .collect(),
+            backup_keys: services
+                .iter()
+                .map(|x| Mechanism::named(&format!("backup/{}", x.name)))
+                .collect(),
+            fault_keys: (0..scenario.faults.len())
+                .map(|i| Mechanism::named(&format!("fault/{i}")))
+                .collect(),
+            plane_masks: Plane::ALL.map(|p| plane_mask(scenario, p)),
+        }
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
+    }
+
+    /// The expanded failure processes (indices of [`Event::Fail`] and [`Cause::Process`]).
+    pub fn processes(&self) -> &[Process] {
+        &self.processes
+    }
+
+    /// Runs replication `replication`.
+    pub fn simulate(&self, replication: u64) -> ReplicationOutcome {
+        Replication::new(self, replication, None).run()
+    }
+
+    /// Like [`Model::simulate`], handing every step of the event log to `trace`.
+    pub fn simulate_traced(&self, replication: u64, trace: &mut dyn FnMut(TraceRecord)) -> ReplicationOutcome {
+        Replication::new(self, replication, Some(trace)).run()
+    }
 }
 
 impl<'a> Replication<'a> {
-    fn new(s: &'a Scenario, procs: &'a [Process], rep: u64, trace: Option<&'a mut dyn FnMut(TraceRecord)>) -> Self {
-        let seed = s.seed;
-        let mut backup_rng: Vec<SimRng> = s
-            .services
-            .iter()
-            .map(|x| stream(seed, rep, &format!("backup/{}", x.name)))
-            .collect();
+    fn new(m: &'a Model<'a>, rep: u64, trace: Option<&'a mut dyn FnMut(TraceRecord)>) -> Self {
+        let (s, procs, seed) = (m.scenario, &m.processes[..], m.scenario.seed);
+        let mut backup_rng: Vec<SimRng> = m.backup_keys.iter().map(|&k| stream(seed, rep, k)).collect();
         // Where in its backup cycle each store is at t = 0: uniform, so failures are
         // independent of the schedule (the assumption behind RPO ~ U(d, T + d)).
         let backup_phase = s
@@ -170,27 +212,21 @@ impl<'a> Replication<'a> {
             procs,
             sim: Simulation::new(SimTime(s.horizon.ticks())),
             topo: Topology::new(s),
-            proc_rng: procs.iter().map(|p| stream(seed, rep, &p.mechanism)).collect(),
+            proc_rng: procs.iter().map(|p| stream(seed, rep, p.key)).collect(),
             crews: s.crews.iter().map(|_| CrewPool::default()).collect(),
             status: vec![Status::Up; s.services.len()],
-            failover_rng: s
-                .services
-                .iter()
-                .map(|x| stream(seed, rep, &format!("failover/{}", x.name)))
-                .collect(),
+            failover_rng: m.failover_keys.iter().map(|&k| stream(seed, rep, k)).collect(),
             failover_key: vec![None; s.services.len()],
             backup_rng,
             backup_phase,
-            fault_rng: (0..s.faults.len())
-                .map(|i| stream(seed, rep, &format!("fault/{i}")))
-                .collect(),
+            fault_rng: m.fault_keys.iter().map(|&k| stream(seed, rep, k)).collect(),
             destroyed: vec![0; s.zones as usize],
             restores: Vec::new(),
             feature_down_since: vec![None; s.features.len()],
             plane_down_since: [None; 2],
             open: [None, None],
             pending_rpo: [SimDuration::ZERO; 2],
-            plane_masks: Plane::ALL.map(|p| plane_mask(s, p)),
+            plane_masks: m.plane_masks,
             cause: Cause::Other,
             out: ReplicationOutcome {
                 replication: rep,

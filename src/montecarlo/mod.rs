@@ -10,12 +10,12 @@ mod stats;
 
 pub use stats::{PlaneStats, RunStats};
 
-use crate::model::{self, ReplicationOutcome};
+use crate::model::{Model, ReplicationOutcome};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 
-/// Replications per wave.
-pub const WAVE: u64 = 4096;
+/// Replications per wave: outcomes of one wave are held in memory before they are handed on.
+pub const WAVE: u64 = 16_384;
 /// Replications per parallel task inside a wave.
 const CHUNK: u64 = 64;
 
@@ -27,6 +27,9 @@ pub struct RunOptions {
     /// Hand every outcome to the caller (for per-replication and per-incident rows).
     pub keep_outcomes: bool,
 }
+
+/// What one rayon fold accumulates: merged statistics and, when kept, the outcomes.
+type Partial = (RunStats, Vec<ReplicationOutcome>);
 
 /// Runs every replication of `scenario`, calling `sink` with each outcome in replication order
 /// when `options.keep_outcomes` is set, and returns the merged statistics.
@@ -41,41 +44,50 @@ pub fn run<E>(
             .build()
             .expect("thread pool")
     });
-    let procs = model::processes(scenario);
+    let model = Model::new(scenario);
     let mut total = RunStats::new(scenario);
     let mut start = 0;
     while start < scenario.replications {
         let end = (start + WAVE).min(scenario.replications);
-        let chunks: Vec<(u64, u64)> = (start..end)
-            .step_by(CHUNK as usize)
-            .map(|c| (c, (c + CHUNK).min(end)))
-            .collect();
-        let work = || -> Vec<(RunStats, Vec<ReplicationOutcome>)> {
-            chunks
-                .par_iter()
-                .map(|&(a, b)| {
-                    let mut acc = RunStats::new(scenario);
-                    let mut kept = Vec::new();
-                    for rep in a..b {
-                        let o = model::simulate(scenario, &procs, rep);
-                        acc.record(scenario, &o);
-                        if options.keep_outcomes {
-                            kept.push(o);
+        // Rayon folds chunks into as few partial accumulators as it likes: the grouping varies
+        // with the thread count, but merging is exact, so the result does not.
+        let work = || -> Partial {
+            let chunks = (end - start).div_ceil(CHUNK) as usize;
+            (0..chunks)
+                .into_par_iter()
+                .map(|c| start + c as u64 * CHUNK)
+                .fold(
+                    || (RunStats::new(scenario), Vec::new()),
+                    |(mut acc, mut kept), a| {
+                        for rep in a..(a + CHUNK).min(end) {
+                            let o = model.simulate(rep);
+                            acc.record(scenario, &o);
+                            if options.keep_outcomes {
+                                kept.push(o);
+                            }
                         }
-                    }
-                    (acc, kept)
-                })
-                .collect()
+                        (acc, kept)
+                    },
+                )
+                .reduce(
+                    || (RunStats::new(scenario), Vec::new()),
+                    |(mut a, mut ka), (b, kb)| {
+                        a.merge(&b);
+                        ka.extend(kb);
+                        (a, ka)
+                    },
+                )
         };
-        let results = match &pool {
+        let (stats, mut kept) = match &pool {
             Some(p) => p.install(work),
             None => work(),
         };
-        for (acc, kept) in results {
-            total.merge(&acc);
-            for o in &kept {
-                sink(o)?;
-            }
+        total.merge(&stats);
+        // Rayon's reduce keeps the left-to-right order of an indexed iterator, but sorting makes
+        // the order a local fact rather than a property of the reduction.
+        kept.sort_unstable_by_key(|o| o.replication);
+        for o in &kept {
+            sink(o)?;
         }
         start = end;
     }

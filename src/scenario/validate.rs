@@ -433,6 +433,12 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
                 ),
             );
         }
+        if s.failover.is_some() && placement == Placement::Zonal {
+            return bad(
+                format!("{p}.failover"),
+                "only a zone-redundant service fails over; remove `failover` or place it zone-redundant",
+            );
+        }
         let backup = match &s.backup {
             None => None,
             Some(b) => {

@@ -47,10 +47,10 @@ fn replication_results_do_not_depend_on_the_replication_count() {
     // equal the first 100 of a 300-replication run.
     use outage_sim::model;
     let s = load("scenarios/community-training-standard-zonal.toml");
-    let procs = model::processes(&s);
     let mut more = s.clone();
     more.replications = 300;
+    let (few, many) = (model::Model::new(&s), model::Model::new(&more));
     for i in [0, 1, 57, 99] {
-        assert_eq!(model::simulate(&s, &procs, i), model::simulate(&more, &procs, i));
+        assert_eq!(few.simulate(i), many.simulate(i));
     }
 }

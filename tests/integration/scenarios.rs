@@ -97,7 +97,7 @@ fn zonal_deployment_has_partial_and_complete_disruptions() {
     // (web + sql) stay up: a partial disruption. A whole-zone outage takes every data-plane feature.
     use outage_sim::model;
     let s = load("scenarios/community-training-standard-zonal.toml");
-    let procs = model::processes(&s);
+    let model = model::Model::new(&s);
     let data_features: u64 = s
         .features
         .iter()
@@ -107,11 +107,7 @@ fn zonal_deployment_has_partial_and_complete_disruptions() {
     let idx = |name: &str| s.features.iter().position(|f| f.name == name).unwrap();
     let (mut partial_media, mut complete) = (0, 0);
     for rep in 0..300 {
-        for inc in model::simulate(&s, &procs, rep)
-            .incidents
-            .iter()
-            .filter(|i| i.plane == Plane::Data)
-        {
+        for inc in model.simulate(rep).incidents.iter().filter(|i| i.plane == Plane::Data) {
             let down = inc.features_down;
             if down == data_features {
                 complete += 1;
