@@ -5,11 +5,13 @@
 //! [`ReplicationOutcome`]. It draws only from streams keyed by `(seed, replication, mechanism)`,
 //! so the result depends on nothing else.
 
+mod failure;
 mod outcome;
 mod recovery_point;
 mod replication;
 mod topology;
 
+pub use failure::{Process, Target, processes};
 pub use outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, TraceRecord};
 pub use recovery_point::achieved_rpo;
-pub use replication::{Event, Model, Process, Target, processes};
+pub use replication::{Event, Model};

@@ -59,4 +59,37 @@ mod tests {
         let rpo = achieved_rpo(&pol, SimDuration::from_secs(120), SimTime(60_000_000), &mut rng);
         assert_eq!(rpo, SimDuration::from_secs(540));
     }
+
+    /// RPO of a failure at a time independent of the schedule: U(d, T + d) without failures,
+    /// mean d + T/2 + qT/(1 − q) with failures (MODEL.md section 7), within 4 SE.
+    #[test]
+    fn periodic_backup_rpo_matches_its_closed_form() {
+        use rand::RngExt;
+        for (q, seed) in [(0.0, 1), (0.2, 2)] {
+            let pol = policy("12h", "1h", q);
+            let (t, d) = (pol.interval.as_secs_f64(), pol.copy_lag.as_secs_f64());
+            let mut rng = stream(seed, 0, Mechanism::named("rpo-oracle"));
+            let n = 100_000;
+            let xs: Vec<f64> = (0..n)
+                .map(|_| {
+                    let phase = SimDuration(rng.random_range(0..pol.interval.ticks()));
+                    let at = SimTime(rng.random_range(0..10 * pol.interval.ticks()));
+                    achieved_rpo(&pol, phase, at, &mut rng).as_secs_f64()
+                })
+                .collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+            let exact = d + t / 2.0 + q * t / (1.0 - q);
+            assert!(
+                (mean - exact).abs() <= 4.0 * sd / (n as f64).sqrt(),
+                "q={q}: {mean} vs {exact}"
+            );
+            if q == 0.0 {
+                // Support [d, T + d), and uniform: the fraction below the midpoint is 1/2.
+                assert!(xs.iter().all(|&x| x >= d && x < t + d));
+                let below = xs.iter().filter(|&&x| x < d + t / 2.0).count() as f64 / n as f64;
+                assert!((below - 0.5).abs() <= 4.0 * (0.25 / n as f64).sqrt(), "{below}");
+            }
+        }
+    }
 }

@@ -237,17 +237,7 @@ impl Serialize for Dist {
 
 impl<'de> Deserialize<'de> for Dist {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Dist;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "a distribution string: {FORMS}")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Dist, E> {
-                Dist::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(Visitor)
+        super::duration::deserialize_parsed(d, &format!("a distribution string: {FORMS}"), Dist::parse)
     }
 }
 

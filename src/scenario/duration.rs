@@ -123,18 +123,34 @@ impl Serialize for HumanDuration {
 
 impl<'de> Deserialize<'de> for HumanDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = HumanDuration;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "a duration string: {ALLOWED}")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<HumanDuration, E> {
-                HumanDuration::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(Visitor)
+        deserialize_parsed(d, &format!("a duration string: {ALLOWED}"), HumanDuration::parse)
     }
+}
+
+/// Deserializes a value written as a string and parsed by `parse`; `parse`'s error becomes the
+/// deserializer's, so it carries the TOML location.
+pub(crate) fn deserialize_parsed<'de, D, T>(
+    d: D,
+    expecting: &str,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Visitor<'a, T> {
+        expecting: &'a str,
+        parse: fn(&str) -> Result<T, String>,
+    }
+    impl<T> serde::de::Visitor<'_> for Visitor<'_, T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            (self.parse)(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Visitor { expecting, parse })
 }
 
 #[cfg(test)]

@@ -11,11 +11,13 @@ mod error;
 pub mod regions;
 pub mod schema;
 mod validate;
+mod validated;
 
 pub use distribution::Dist;
 pub use error::{FieldPath, PathStep, ScenarioError, line_col};
 pub use schema::{DataPlaneMode, FailureKind, Placement, Plane, ScenarioFile, ServiceKind, Sku};
-pub use validate::{BackupPolicy, Crew, FailureProcess, Fault, Feature, Scenario, Service, Targets, limits, validate};
+pub use validate::{Invalid, limits, validate};
+pub use validated::{BackupPolicy, Crew, FailureProcess, Fault, Feature, Scenario, Service, Targets};
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

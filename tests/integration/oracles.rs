@@ -133,3 +133,39 @@ fn crews_matter_in_the_model_not_only_in_the_formula() {
     let se = (one.std_error.unwrap().powi(2) + three.std_error.unwrap().powi(2)).sqrt();
     assert!(three.availability - one.availability > 10.0 * se);
 }
+
+#[test]
+fn zone_destruction_rpo_and_rto_through_the_model() {
+    use outage_sim::report::Summary;
+    use outage_sim::scenario::Plane;
+    let s = load("scenarios/validation/zone-destruction-restore.toml");
+    let b = s.services[0].backup.unwrap();
+    let (t, d, q) = (
+        b.interval.as_secs_f64(),
+        b.copy_lag.as_secs_f64(),
+        b.failure_probability,
+    );
+    let restore_mean = s.faults[0].restore.as_ref().unwrap().mean_secs();
+    let sum = Summary::new(&s, &run_with(&s, None));
+    let inc = &sum.zone_incidents[Plane::Data.index()];
+    assert_eq!(inc.incidents, s.replications, "one incident per replication");
+    let rpo = inc.rpo.unwrap();
+    let exact_rpo = d + t / 2.0 + q * t / (1.0 - q);
+    let se = rpo.std_error.unwrap();
+    eprintln!("RPO mean {} exact {exact_rpo} SE {se}", rpo.mean);
+    assert!(
+        (rpo.mean - exact_rpo).abs() <= 4.0 * se,
+        "RPO {} vs {exact_rpo}",
+        rpo.mean
+    );
+    // RTO: the restore time, Exp(mean m); the incident ends when the store is redeployed.
+    let rto = inc.rto.unwrap();
+    let se = rto.std_error.unwrap();
+    eprintln!("RTO mean {} exact {restore_mean} SE {se}", rto.mean);
+    assert!((rto.mean - restore_mean).abs() <= 4.0 * se);
+    let meet = inc.p_meet_rto.unwrap();
+    let exact_meet = 1.0 - (-s.targets[Plane::Data.index()].rto.as_secs_f64() / restore_mean).exp();
+    let se = (exact_meet * (1.0 - exact_meet) / meet.trials as f64).sqrt();
+    eprintln!("P(meet RTO) {} exact {exact_meet} SE {se}", meet.estimate);
+    assert!((meet.estimate - exact_meet).abs() <= 4.0 * se);
+}

@@ -1,0 +1,152 @@
+//! The validated scenario: every name resolved to an index, every number checked. Built only by
+//! [`validate`](super::validate), so the simulation never sees bad input.
+
+use super::distribution::Dist;
+use super::regions::Region;
+use super::schema::{DataPlaneMode, FailureKind, Placement, Plane, ScenarioFile, ServiceKind, Sku};
+use crate::engine::{SimDuration, SimTime};
+
+/// A validated scenario, ready to simulate.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file as parsed (kept for hashing, round-trips and reports).
+    pub file: ScenarioFile,
+    /// Short name (results directory).
+    pub name: String,
+    /// Length of one replication.
+    pub horizon: SimDuration,
+    /// Excluded initial period.
+    pub warmup: SimDuration,
+    /// Replications.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Write `replications.csv`.
+    pub replication_rows: bool,
+    /// Primary region.
+    pub region: Region,
+    /// Its pair (DR side).
+    pub pair: Region,
+    /// SKU.
+    pub sku: Sku,
+    /// Data-plane mode.
+    pub data_plane: DataPlaneMode,
+    /// Managed DR enabled.
+    pub disaster_recovery: bool,
+    /// Zones modelled in the primary region: its zone count, or 1 for a region without zones
+    /// (its single datacenter).
+    pub zones: u32,
+    /// Targets, indexed by [`Plane::index`].
+    pub targets: [Targets; 2],
+    /// Services.
+    pub services: Vec<Service>,
+    /// Features.
+    pub features: Vec<Feature>,
+    /// Crew pools.
+    pub crews: Vec<Crew>,
+    /// Random failure processes.
+    pub failures: Vec<FailureProcess>,
+    /// Scripted faults.
+    pub faults: Vec<Fault>,
+}
+
+/// Targets of one plane, in ticks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Targets {
+    /// Recovery point objective.
+    pub rpo: SimDuration,
+    /// Recovery time objective.
+    pub rto: SimDuration,
+}
+
+/// A validated service.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: ServiceKind,
+    /// Plane.
+    pub plane: Plane,
+    /// Placement.
+    pub placement: Placement,
+    /// Zones (1-based, sorted, unique).
+    pub zones: Vec<u32>,
+    /// Instances per zone.
+    pub instances_per_zone: u32,
+    /// Healthy zones needed.
+    pub min_healthy_zones: u32,
+    /// Failover window after losing a zone.
+    pub failover: Dist,
+    /// Backup policy of a store.
+    pub backup: Option<BackupPolicy>,
+}
+
+/// A validated backup policy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BackupPolicy {
+    /// Time between backups.
+    pub interval: SimDuration,
+    /// Copy lag.
+    pub copy_lag: SimDuration,
+    /// Probability a backup fails, in [0, 1).
+    pub failure_probability: f64,
+}
+
+/// A validated feature.
+#[derive(Clone, Debug)]
+pub struct Feature {
+    /// Name.
+    pub name: String,
+    /// Plane.
+    pub plane: Plane,
+    /// Indices of the services it needs.
+    pub services: Vec<usize>,
+}
+
+/// A crew pool.
+#[derive(Clone, Debug)]
+pub struct Crew {
+    /// Name.
+    pub name: String,
+    /// Concurrent repairs.
+    pub size: u32,
+}
+
+/// A validated failure process declaration.
+#[derive(Clone, Debug)]
+pub struct FailureProcess {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: FailureKind,
+    /// Zones (one process each).
+    pub zones: Vec<u32>,
+    /// Services (service-outage: one process per service and zone).
+    pub services: Vec<usize>,
+    /// Time to failure.
+    pub time_to_failure: Dist,
+    /// Time to repair.
+    pub time_to_repair: Dist,
+    /// Crew pool index; `None` = unlimited.
+    pub crew: Option<usize>,
+    /// Restore time of zonal services after a destruction.
+    pub restore: Option<Dist>,
+}
+
+/// A validated scripted fault.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// Kind.
+    pub kind: FailureKind,
+    /// Zone hit.
+    pub zone: u32,
+    /// Service hit (service-outage).
+    pub service: Option<usize>,
+    /// Start.
+    pub at: SimTime,
+    /// Duration.
+    pub duration: Dist,
+    /// Restore time after a destruction.
+    pub restore: Option<Dist>,
+}
