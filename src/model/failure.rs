@@ -2,7 +2,7 @@
 //! one per zone (or per service and zone), each with its own random stream.
 
 use crate::random::Mechanism;
-use crate::scenario::{FailureKind, Scenario};
+use crate::scenario::{FailureKind, Fault, Scenario};
 
 /// What a failure process takes down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,26 @@ pub enum Target {
     },
     /// A zone and its local data.
     ZoneDestruction(u32),
+}
+
+impl Target {
+    /// What a scripted fault hits.
+    pub fn of_fault(f: &Fault) -> Target {
+        match (f.kind, f.service) {
+            (FailureKind::ServiceOutage, Some(service)) => Target::ServiceInZone { service, zone: f.zone },
+            (FailureKind::ZoneDestruction, _) => Target::ZoneDestruction(f.zone),
+            _ => Target::Zone(f.zone),
+        }
+    }
+
+    /// What is hit: `zone 2 outage`, `sql down in zone 1`, `zone 3 destroyed`.
+    pub fn describe(&self, s: &Scenario) -> String {
+        match *self {
+            Target::Zone(z) => format!("zone {z} outage"),
+            Target::ServiceInZone { service, zone } => format!("{} down in zone {zone}", s.services[service].name),
+            Target::ZoneDestruction(z) => format!("zone {z} destroyed"),
+        }
+    }
 }
 
 /// One independent renewal process: a `[[failures]]` entry applied to one zone (or service and zone).
@@ -44,14 +64,9 @@ impl Process {
         }
     }
 
-    /// Human description for traces and incident causes.
+    /// Human description for incident causes: `zone-power-cooling: zone 2 outage`.
     pub fn describe(&self, s: &Scenario) -> String {
-        let f = &s.failures[self.failure].name;
-        match self.target {
-            Target::Zone(z) => format!("{f}: zone {z} outage"),
-            Target::ServiceInZone { service, zone } => format!("{f}: {} down in zone {zone}", s.services[service].name),
-            Target::ZoneDestruction(z) => format!("{f}: zone {z} destroyed"),
-        }
+        format!("{}: {}", s.failures[self.failure].name, self.target.describe(s))
     }
 }
 

@@ -6,7 +6,7 @@ use super::recovery_point::achieved_rpo;
 use super::topology::{Status, Topology};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
 use crate::random::{Mechanism, SimRng, stream};
-use crate::scenario::{FailureKind, Plane, Scenario};
+use crate::scenario::{Plane, Scenario};
 use rand::RngExt;
 use std::collections::VecDeque;
 
@@ -197,7 +197,11 @@ impl<'a> Replication<'a> {
             Event::Fail(p) => {
                 self.cause = Cause::Process(p);
                 let proc = &procs[p as usize];
-                self.log("failure", |s| proc.describe(s), String::new);
+                self.log(
+                    "failure",
+                    |s| proc.target.describe(s),
+                    || s.failures[proc.failure].name.clone(),
+                );
                 self.apply(proc.target, true);
                 if let (Target::ZoneDestruction(_), Some(restore)) = (proc.target, &s.failures[proc.failure].restore) {
                     let d = restore.sample(&mut self.proc_rng[p as usize]);
@@ -208,7 +212,11 @@ impl<'a> Replication<'a> {
             Event::Repaired(p) => {
                 self.cause = Cause::Other;
                 let proc = &procs[p as usize];
-                self.log("repaired", |s| proc.describe(s), String::new);
+                self.log(
+                    "repaired",
+                    |s| proc.target.describe(s),
+                    || s.failures[proc.failure].name.clone(),
+                );
                 self.apply(proc.target, false);
                 self.release_crew(p);
                 let f = &s.failures[proc.failure];
@@ -245,12 +253,12 @@ impl<'a> Replication<'a> {
             Event::FaultStart(i) => {
                 self.cause = Cause::Fault(i);
                 let f = &s.faults[i as usize];
-                let target = fault_target(f);
+                let target = Target::of_fault(f);
                 let d = f.duration.sample(&mut self.fault_rng[i as usize]);
                 self.log(
                     "fault-start",
-                    |_| describe_target(target),
-                    || format!("scripted, lasts {d}"),
+                    |s| target.describe(s),
+                    || format!("scripted, lasts {}", crate::scenario::duration::format_duration(d)),
                 );
                 self.apply(target, true);
                 if let Some(restore) = &f.restore {
@@ -261,8 +269,8 @@ impl<'a> Replication<'a> {
             }
             Event::FaultEnd(i) => {
                 self.cause = Cause::Other;
-                let target = fault_target(&self.s.faults[i as usize]);
-                self.log("fault-end", |_| describe_target(target), String::new);
+                let target = Target::of_fault(&self.s.faults[i as usize]);
+                self.log("fault-end", |s| target.describe(s), String::new);
                 self.apply(target, false);
             }
         }
@@ -471,7 +479,7 @@ impl<'a> Replication<'a> {
             Cause::Process(p) => self.procs[p as usize].describe(self.s),
             Cause::Fault(i) => format!(
                 "scripted fault {i}: {}",
-                describe_target(fault_target(&self.s.faults[i as usize]))
+                Target::of_fault(&self.s.faults[i as usize]).describe(self.s)
             ),
             Cause::Other => "other".to_string(),
         }
@@ -518,20 +526,4 @@ fn plane_mask(s: &Scenario, plane: Plane) -> u64 {
         .enumerate()
         .filter(|(_, f)| f.plane == plane)
         .fold(0, |m, (i, _)| m | 1 << i)
-}
-
-fn fault_target(f: &crate::scenario::Fault) -> Target {
-    match (f.kind, f.service) {
-        (FailureKind::ServiceOutage, Some(service)) => Target::ServiceInZone { service, zone: f.zone },
-        (FailureKind::ZoneDestruction, _) => Target::ZoneDestruction(f.zone),
-        _ => Target::Zone(f.zone),
-    }
-}
-
-fn describe_target(t: Target) -> String {
-    match t {
-        Target::Zone(z) => format!("zone {z}"),
-        Target::ServiceInZone { service, zone } => format!("service #{service} in zone {zone}"),
-        Target::ZoneDestruction(z) => format!("zone {z} (destroyed)"),
-    }
 }

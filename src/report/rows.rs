@@ -1,6 +1,6 @@
 //! Per-replication and per-incident CSV rows (pure: outcomes in, records out).
 
-use crate::model::{Cause, Incident, Process, ReplicationOutcome};
+use crate::model::{Cause, Incident, Process, ReplicationOutcome, Target};
 use crate::scenario::{Plane, Scenario};
 
 /// Header of `replications.csv`.
@@ -52,7 +52,10 @@ pub const INCIDENT_HEADER: [&str; 10] = [
 pub fn incident_row(s: &Scenario, procs: &[Process], replication: u64, inc: &Incident) -> [String; 10] {
     let cause = match inc.cause {
         Cause::Process(p) => procs[p as usize].describe(s),
-        Cause::Fault(i) => format!("scripted fault {i}"),
+        Cause::Fault(i) => format!(
+            "scripted fault {i}: {}",
+            Target::of_fault(&s.faults[i as usize]).describe(s)
+        ),
         Cause::Other => String::new(),
     };
     let features: Vec<&str> = s

@@ -92,7 +92,7 @@ fn trace_prints_the_event_log_as_text_and_json_lines() {
     let first: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
     assert_eq!(first["time_s"], 3600.0);
     assert_eq!(first["event"], "fault-start");
-    assert_eq!(first["entity"], "zone 2");
+    assert_eq!(first["entity"], "zone 2 outage");
     // Every line is JSON and time never goes backwards.
     let mut last = 0.0;
     for l in lines.lines() {
