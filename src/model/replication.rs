@@ -444,8 +444,10 @@ impl<'a> Replication<'a> {
                         cause: self.cause,
                         features_down: 0,
                     });
-                    let cause = self.describe_cause();
-                    self.log("incident-open", |_| plane.key().to_string(), || cause);
+                    if self.trace.is_some() {
+                        let cause = self.describe_cause();
+                        self.log("incident-open", |_| plane.key().to_string(), || cause);
+                    }
                 }
                 (true, Some(since)) => {
                     self.out.plane_downtime[i] += self.observed(since, now);
