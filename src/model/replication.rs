@@ -34,6 +34,7 @@ struct CrewPool {
 }
 
 struct Replication<'a> {
+    m: &'a Model<'a>,
     s: &'a Scenario,
     procs: &'a [Process],
     sim: Simulation<Event>,
@@ -52,7 +53,6 @@ struct Replication<'a> {
     plane_down_since: [Option<SimTime>; 2],
     open: [Option<Incident>; 2],
     pending_rpo: [SimDuration; 2],
-    plane_masks: [u64; 2],
     cause: Cause,
     out: ReplicationOutcome,
     trace: Option<&'a mut dyn FnMut(TraceRecord)>,
@@ -130,6 +130,7 @@ impl<'a> Replication<'a> {
             })
             .collect();
         Replication {
+            m,
             s,
             procs,
             sim: Simulation::new(SimTime(s.horizon.ticks())),
@@ -148,7 +149,6 @@ impl<'a> Replication<'a> {
             plane_down_since: [None; 2],
             open: [None, None],
             pending_rpo: [SimDuration::ZERO; 2],
-            plane_masks: m.plane_masks,
             cause: Cause::Other,
             out: ReplicationOutcome {
                 replication: rep,
@@ -424,7 +424,7 @@ impl<'a> Replication<'a> {
         }
         for plane in Plane::ALL {
             let i = plane.index();
-            let mask = self.plane_masks[i];
+            let mask = self.m.plane_masks[i];
             let up = feature_down_bits & mask == 0;
             let any_down = s.features.iter().enumerate().any(|(f, feat)| {
                 feat.plane == plane
