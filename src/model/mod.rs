@@ -12,6 +12,7 @@ mod replication;
 mod topology;
 
 pub use failure::{Process, Target, processes};
-pub use outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, TraceRecord};
+pub use outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
+pub use topology::{Status as ServiceStatus, zone_mask};
 pub use recovery_point::achieved_rpo;
 pub use replication::{Event, Model};

@@ -1,6 +1,7 @@
 //! What one replication produces: downtime per feature and plane, and its incidents.
 
 use crate::engine::{SimDuration, SimTime};
+use super::topology::Status as ServiceStatus;
 use crate::scenario::Plane;
 
 /// How bad an incident was.
@@ -74,6 +75,22 @@ pub struct ReplicationOutcome {
     pub incidents: Vec<Incident>,
     /// Events the engine delivered.
     pub events: u64,
+    /// Changes of service status and healthy zones, in time order (only when the model records
+    /// them, see [`Model::recording_status`](super::Model::recording_status)).
+    pub status_log: Vec<StatusChange>,
+}
+
+/// A service's status or set of healthy zones changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusChange {
+    /// When.
+    pub time: SimTime,
+    /// Service index.
+    pub service: u32,
+    /// Its status from now on.
+    pub status: ServiceStatus,
+    /// Zones it serves from now on (bit z-1 for zone z).
+    pub healthy_zones: u32,
 }
 
 /// One line of a replication's event log.

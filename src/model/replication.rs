@@ -1,7 +1,7 @@
 //! One replication: the event loop and what each event does.
 
 use super::failure::{Process, Target, processes};
-use super::outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, TraceRecord};
+use super::outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
 use super::recovery_point::achieved_rpo;
 use super::topology::{Status, Topology};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
@@ -68,6 +68,7 @@ pub struct Model<'s> {
     backup_keys: Vec<Mechanism>,
     fault_keys: Vec<Mechanism>,
     plane_masks: [u64; 2],
+    record_status: bool,
 }
 
 impl<'s> Model<'s> {
@@ -89,7 +90,15 @@ impl<'s> Model<'s> {
                 .map(|i| Mechanism::named(&format!("fault/{i}")))
                 .collect(),
             plane_masks: Plane::ALL.map(|p| plane_mask(scenario, p)),
+            record_status: false,
         }
+    }
+
+    /// Also record every change of a service's status or healthy zones in
+    /// [`ReplicationOutcome::status_log`] (the input of the request-level client model).
+    pub fn recording_status(mut self) -> Model<'s> {
+        self.record_status = true;
+        self
     }
 
     /// The scenario.
@@ -365,7 +374,8 @@ impl<'a> Replication<'a> {
         let now = self.sim.now();
         for svc in 0..s.services.len() {
             let healthy = self.topo.healthy_zones(svc);
-            let lost_zone = healthy < self.topo.healthy[svc];
+            let lost_zone = healthy.count_ones() < self.topo.healthy[svc].count_ones();
+            let zones_changed = healthy != self.topo.healthy[svc];
             self.topo.healthy[svc] = healthy;
             let new = if !self.topo.service_can_serve(s, svc, healthy) {
                 if let Some(k) = self.failover_key[svc].take() {
@@ -389,6 +399,14 @@ impl<'a> Replication<'a> {
             } else {
                 Status::Up
             };
+            if self.m.record_status && (new != self.status[svc] || zones_changed) {
+                self.out.status_log.push(StatusChange {
+                    time: now,
+                    service: svc as u32,
+                    status: new,
+                    healthy_zones: healthy,
+                });
+            }
             if new != self.status[svc] {
                 self.status[svc] = new;
                 let ev = match new {
@@ -399,7 +417,7 @@ impl<'a> Replication<'a> {
                 self.log(
                     ev,
                     |s| s.services[svc].name.clone(),
-                    move || format!("{healthy} healthy zone(s)"),
+                    move || format!("{} healthy zone(s)", healthy.count_ones()),
                 );
             }
         }

@@ -5,7 +5,7 @@ use crate::scenario::{Placement, Scenario};
 
 /// Status of a service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Status {
+pub enum Status {
     /// Serving.
     Up,
     /// Zone-redundant failover window after losing a zone: clients get 409 and retry.
@@ -26,7 +26,8 @@ pub(crate) struct Topology {
     pub(crate) location: Vec<Vec<u32>>,
     /// Pending restores of each service whose zone was destroyed (> 0: down).
     pub(crate) lost: Vec<u32>,
-    /// Healthy zones of each service at the last update (a drop starts a failover window).
+    /// Healthy zones of each service at the last update, as a bit set (bit z-1 for zone z);
+    /// a drop in their number starts a failover window.
     pub(crate) healthy: Vec<u32>,
 }
 
@@ -39,7 +40,7 @@ impl Topology {
             service_zone_down: vec![0; s.services.len() * zones],
             location: s.services.iter().map(|x| x.zones.clone()).collect(),
             lost: vec![0; s.services.len()],
-            healthy: s.services.iter().map(|x| x.zones.len() as u32).collect(),
+            healthy: s.services.iter().map(|x| zone_mask(x.zones.iter().copied())).collect(),
         }
     }
 
@@ -51,17 +52,19 @@ impl Topology {
         service * self.zones + zone as usize - 1
     }
 
-    /// Zones in which service `s` currently serves.
+    /// Zones in which service `s` currently serves, as a bit set.
     pub(crate) fn healthy_zones(&self, s: usize) -> u32 {
-        self.location[s]
-            .iter()
-            .filter(|&&z| self.zone_is_up(z) && self.service_zone_down[self.service_zone_slot(s, z)] == 0)
-            .count() as u32
+        zone_mask(
+            self.location[s]
+                .iter()
+                .copied()
+                .filter(|&z| self.zone_is_up(z) && self.service_zone_down[self.service_zone_slot(s, z)] == 0),
+        )
     }
 
     /// Whether service `s` has enough healthy zones and no data awaiting restore.
     pub(crate) fn service_can_serve(&self, scenario: &Scenario, s: usize, healthy: u32) -> bool {
-        self.lost[s] == 0 && healthy >= scenario.services[s].min_healthy_zones
+        self.lost[s] == 0 && healthy.count_ones() >= scenario.services[s].min_healthy_zones
     }
 
     /// Whether a drop in healthy zones of `s` (still serving) starts a failover window.
@@ -69,4 +72,9 @@ impl Topology {
         let svc = &scenario.services[s];
         svc.placement == Placement::ZoneRedundant && !svc.failover.is_always_zero()
     }
+}
+
+/// Bit set of zones (bit z-1 for zone z).
+pub fn zone_mask(zones: impl IntoIterator<Item = u32>) -> u32 {
+    zones.into_iter().fold(0, |m, z| m | 1 << (z - 1))
 }
