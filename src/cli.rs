@@ -28,6 +28,58 @@ pub enum Command {
     },
     /// Print the event log of one replication.
     Trace(TraceArgs),
+    /// Run a validation experiment.
+    Experiment {
+        /// Which experiment.
+        #[command(subcommand)]
+        which: ExperimentCommand,
+    },
+}
+
+/// Validation experiments.
+#[derive(Debug, Subcommand)]
+pub enum ExperimentCommand {
+    /// Brooker's optimistic-concurrency backoff experiment (MODEL.md section 4): N clients each
+    /// make one conditional write; prints mean write calls and completion time per backoff.
+    Backoff(BackoffArgs),
+}
+
+/// `experiment backoff` options.
+#[derive(Debug, clap::Args)]
+pub struct BackoffArgs {
+    /// Directory that receives `backoff.csv`.
+    #[arg(long, default_value = "results/experiment-backoff")]
+    pub out: PathBuf,
+    /// Runs per client count and algorithm.
+    #[arg(long, default_value_t = 100)]
+    pub runs: u32,
+    /// Seed.
+    #[arg(long, default_value_t = crate::experiment::backoff::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Client counts, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "10,20,30,40,50,60,70,80,90,100,110,120,130,140,150,160,170,180,190"
+    )]
+    pub clients: Vec<u32>,
+    /// Worker threads (default: RAYON_NUM_THREADS or all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+impl BackoffArgs {
+    /// The experiment's configuration, validated.
+    pub fn config(&self) -> Result<crate::experiment::backoff::BackoffConfig, String> {
+        let c = crate::experiment::backoff::BackoffConfig {
+            clients: self.clients.clone(),
+            runs: self.runs,
+            seed: self.seed,
+            threads: self.threads,
+        };
+        c.validate()?;
+        Ok(c)
+    }
 }
 
 /// `run` options.

@@ -18,7 +18,9 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod cli;
+pub mod clients;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod montecarlo;
 pub mod random;

@@ -1,7 +1,8 @@
 //! `outage-sim`: parse → plan → run → exit code (0 ok, 1 run failed, 2 bad input).
 
 use clap::Parser;
-use outage_sim::cli::{Cli, Command, RunArgs, TraceArgs, TraceFormat, load_scenario};
+use outage_sim::cli::{Cli, Command, ExperimentCommand, RunArgs, TraceArgs, TraceFormat, load_scenario};
+use outage_sim::experiment::backoff;
 use outage_sim::model;
 use outage_sim::montecarlo::{self, RunOptions};
 use outage_sim::report::{ResultsWriter, Summary, render_table};
@@ -18,6 +19,33 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Validate { files } => validate(&files),
         Command::Trace(args) => trace(&args),
+        Command::Experiment { which } => experiment(&which),
+    }
+}
+
+fn experiment(which: &ExperimentCommand) -> ExitCode {
+    let ExperimentCommand::Backoff(args) = which;
+    let config = match args.config() {
+        Ok(c) => c,
+        Err(e) => return bad_input(e),
+    };
+    let rows = match backoff::run(&config) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(RUN_FAILED);
+        }
+    };
+    print!("{}", backoff::render_table(&config, &rows));
+    match backoff::write_csv(&rows, &args.out) {
+        Ok(path) => {
+            println!("\nResults: {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", args.out.join("backoff.csv").display());
+            ExitCode::from(RUN_FAILED)
+        }
     }
 }
 

@@ -13,6 +13,6 @@ mod topology;
 
 pub use failure::{Process, Target, processes};
 pub use outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
-pub use topology::{Status as ServiceStatus, zone_mask};
 pub use recovery_point::achieved_rpo;
 pub use replication::{Event, Model};
+pub use topology::{Status as ServiceStatus, zone_mask};

@@ -1,7 +1,7 @@
 //! What one replication produces: downtime per feature and plane, and its incidents.
 
-use crate::engine::{SimDuration, SimTime};
 use super::topology::Status as ServiceStatus;
+use crate::engine::{SimDuration, SimTime};
 use crate::scenario::Plane;
 
 /// How bad an incident was.
@@ -78,6 +78,8 @@ pub struct ReplicationOutcome {
     /// Changes of service status and healthy zones, in time order (only when the model records
     /// them, see [`Model::recording_status`](super::Model::recording_status)).
     pub status_log: Vec<StatusChange>,
+    /// What the clients saw, when the scenario has `[clients]`.
+    pub clients: Option<crate::clients::ClientOutcome>,
 }
 
 /// A service's status or set of healthy zones changed.

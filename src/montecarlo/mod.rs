@@ -10,7 +10,9 @@ mod stats;
 
 pub use stats::{PlaneStats, RunStats};
 
+use crate::clients::traffic;
 use crate::model::{Model, ReplicationOutcome};
+use crate::random::{Mechanism, stream};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 
@@ -26,6 +28,29 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Hand every outcome to the caller (for per-replication and per-incident rows).
     pub keep_outcomes: bool,
+}
+
+/// Prepares the model of a scenario: with `[clients]`, the zone-level model records the status
+/// changes the client model replays.
+pub fn prepare(scenario: &Scenario) -> Model<'_> {
+    let model = Model::new(scenario);
+    if scenario.clients.is_some() {
+        model.recording_status()
+    } else {
+        model
+    }
+}
+
+/// One complete replication: the zone-level model, then the clients around its disruptions.
+pub fn replicate(model: &Model<'_>, replication: u64) -> ReplicationOutcome {
+    let s = model.scenario();
+    let mut o = model.simulate(replication);
+    if let Some(cm) = &s.clients {
+        let mut rng = stream(s.seed, replication, Mechanism::named("clients"));
+        o.clients = Some(traffic::simulate_replication(s, cm, &o.status_log, &mut rng));
+        o.status_log = Vec::new();
+    }
+    o
 }
 
 /// What one rayon fold accumulates: merged statistics and, when kept, the outcomes.
@@ -44,7 +69,7 @@ pub fn run<E>(
             .build()
             .expect("thread pool")
     });
-    let model = Model::new(scenario);
+    let model = prepare(scenario);
     let mut total = RunStats::new(scenario);
     let mut start = 0;
     while start < scenario.replications {
@@ -60,7 +85,7 @@ pub fn run<E>(
                     || (RunStats::new(scenario), Vec::new()),
                     |(mut acc, mut kept), a| {
                         for rep in a..(a + CHUNK).min(end) {
-                            let o = model.simulate(rep);
+                            let o = replicate(&model, rep);
                             acc.record(scenario, &o);
                             if options.keep_outcomes {
                                 kept.push(o);

@@ -1,5 +1,6 @@
 //! The run's accumulators: one value per replication folded into exactly mergeable statistics.
 
+use crate::clients::ClientStats;
 use crate::model::{IncidentKind, ReplicationOutcome};
 use crate::scenario::{Plane, Scenario};
 use crate::stats::{DurationStats, Moments, TargetMeet, TimeAverage};
@@ -40,6 +41,9 @@ pub struct RunStats {
     pub features: Vec<TimeAverage>,
     /// Per plane, indexed by [`Plane::index`].
     pub planes: Vec<PlaneStats>,
+    /// Client metrics, when the scenario has `[clients]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<ClientStats>,
 }
 
 impl RunStats {
@@ -64,6 +68,7 @@ impl RunStats {
                     meet_rpo: TargetMeet::new(),
                 })
                 .collect(),
+            clients: s.clients.as_ref().map(|_| ClientStats::new(s.features.len())),
         }
     }
 
@@ -100,6 +105,9 @@ impl RunStats {
             }
             p.incidents_per_replication.record(count);
         }
+        if let (Some(acc), Some(c)) = (self.clients.as_mut(), o.clients.as_ref()) {
+            acc.record(c);
+        }
     }
 
     /// Adds another run's statistics (exact; order does not matter).
@@ -119,6 +127,9 @@ impl RunStats {
             a.rpo.merge(&b.rpo);
             a.meet_rto.merge(&b.meet_rto);
             a.meet_rpo.merge(&b.meet_rpo);
+        }
+        if let (Some(a), Some(b)) = (self.clients.as_mut(), other.clients.as_ref()) {
+            a.merge(b);
         }
     }
 }

@@ -6,6 +6,9 @@ mod table;
 mod writer;
 
 pub use rows::{INCIDENT_HEADER, incident_row, replication_header, replication_row};
-pub use summary::{AvailabilitySection, NamedAvailability, PlaneIncidents, ScenarioInfo, Summary, ToolInfo};
+pub use summary::{
+    AvailabilitySection, ClientsSummary, FeatureFailures, NamedAvailability, PlaneIncidents, ScenarioInfo, StatusCount,
+    Summary, ToolInfo,
+};
 pub use table::render as render_table;
 pub use writer::{INCOMPLETE_MARKER, ResultsWriter};

@@ -14,8 +14,23 @@ pub fn replication_header(s: &Scenario) -> Vec<String> {
     for f in &s.features {
         h.push(format!("{}_availability", f.name));
     }
+    if s.clients.is_some() {
+        for c in CLIENT_COLUMNS {
+            h.push(c.to_string());
+        }
+    }
     h
 }
+
+/// Client columns of `replications.csv` (simulated counts; overload in seconds).
+const CLIENT_COLUMNS: [&str; 6] = [
+    "clients_logical",
+    "clients_attempts",
+    "clients_failed",
+    "clients_throttled",
+    "clients_not_reconnected",
+    "clients_overloaded_after_trigger_s",
+];
 
 /// One row of `replications.csv`.
 pub fn replication_row(s: &Scenario, o: &ReplicationOutcome) -> Vec<String> {
@@ -30,6 +45,14 @@ pub fn replication_row(s: &Scenario, o: &ReplicationOutcome) -> Vec<String> {
     }
     for &down in &o.feature_downtime {
         r.push(avail(down));
+    }
+    if let Some(c) = &o.clients {
+        r.push(c.logical.to_string());
+        r.push(c.attempts.to_string());
+        r.push(c.failed().to_string());
+        r.push(c.throttled.to_string());
+        r.push(c.not_reconnected.to_string());
+        r.push(format!("{}", c.overloaded_after_trigger as f64 / 1e6));
     }
     r
 }

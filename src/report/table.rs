@@ -101,5 +101,45 @@ pub fn render(s: &Summary) -> String {
             }
         }
     }
+    if let Some(c) = &s.clients {
+        let _ = writeln!(
+            out,
+            "\nClients ({} simulated for {} real; retry policy {})",
+            c.sample, c.population, c.retry_policy
+        );
+        let _ = writeln!(
+            out,
+            "  {} episodes, {} logical requests, {} attempts: retry amplification {:.3}, {} throttled",
+            c.episodes, c.logical_requests, c.attempts, c.retry_amplification, c.throttled_attempts
+        );
+        if let Some(f) = &c.user_visible_failures {
+            let by: Vec<String> = c
+                .failures_by_status
+                .iter()
+                .filter(|x| x.failed > 0)
+                .map(|x| format!("{} {}", x.status, x.failed))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  user-visible failures {:.4} %  95% Wilson [{:.4} %, {:.4} %]  by status: {}",
+                f.estimate * 100.0,
+                f.wilson95[0] * 100.0,
+                f.wilson95[1] * 100.0,
+                if by.is_empty() {
+                    "none".to_string()
+                } else {
+                    by.join(", ")
+                }
+            );
+        }
+        durations(&mut out, "latency", &c.latency);
+        durations(&mut out, "reconnect after failover", &c.reconnect);
+        let _ = writeln!(
+            out,
+            "    clients still failing when the simulated window ended: {}",
+            c.not_reconnected
+        );
+        durations(&mut out, "overloaded after trigger", &c.overloaded_after_trigger);
+    }
     out
 }

@@ -40,6 +40,9 @@ pub struct ScenarioFile {
     /// Scripted faults at fixed times (drills).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<FaultEntry>,
+    /// Request-level clients and retries (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<crate::clients::ClientsSection>,
 }
 
 /// `[simulation]`.
@@ -259,6 +262,12 @@ pub struct ServiceEntry {
     /// Backup policy; present for stores whose data can be lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<BackupEntry>,
+    /// Requests per second one instance serves; default by kind (see the README).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_per_instance: Option<f64>,
+    /// Delay until instances lost with a zone are back-filled in the surviving zones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill: Option<Dist>,
 }
 
 fn other_kind() -> ServiceKind {

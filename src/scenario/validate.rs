@@ -47,6 +47,22 @@ fn default_failover(kind: ServiceKind) -> Dist {
     Dist::parse(text).expect("built-in default")
 }
 
+fn default_capacity(kind: ServiceKind) -> f64 {
+    // ASSUMPTION (no public per-instance figures for Community Training): requests per second
+    // one instance serves, by kind.
+    match kind {
+        ServiceKind::AppService => 50.0,
+        ServiceKind::Sql => 200.0,
+        ServiceKind::Storage => 500.0,
+        ServiceKind::Other => 100.0,
+    }
+}
+
+fn default_backfill() -> Dist {
+    // ASSUMPTION: App Service back-fills lost instances "best-effort"; 5 to 15 minutes.
+    Dist::parse("uniform(5m, 15m)").expect("built-in default")
+}
+
 fn check_name(path: &str, name: &str) -> Result<(), Invalid> {
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || name.starts_with('.')
     {
@@ -326,6 +342,13 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
                 })
             }
         };
+        let capacity_per_instance = s.capacity_per_instance.unwrap_or_else(|| default_capacity(s.kind));
+        if !(capacity_per_instance.is_finite() && capacity_per_instance > 0.0) {
+            return bad(
+                format!("{p}.capacity_per_instance"),
+                format!("must be a number > 0 (requests per second), got {capacity_per_instance}"),
+            );
+        }
         services.push(Service {
             name: s.name.clone(),
             kind: s.kind,
@@ -336,6 +359,8 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
             min_healthy_zones: s.min_healthy_zones,
             failover: s.failover.clone().unwrap_or_else(|| default_failover(s.kind)),
             backup,
+            capacity_per_instance,
+            backfill: s.backfill.clone().unwrap_or_else(default_backfill),
         });
     }
 
@@ -484,6 +509,14 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
         });
     }
 
+    let clients = match &file.clients {
+        None => None,
+        Some(c) => {
+            let names: Vec<(String, Plane)> = features.iter().map(|f| (f.name.clone(), f.plane)).collect();
+            Some(crate::clients::validate_clients(c, dep.sku, &names)?)
+        }
+    };
+
     Ok(Scenario {
         name: file.name.clone(),
         horizon,
@@ -503,6 +536,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
         crews,
         failures,
         faults,
+        clients,
         file,
     })
 }

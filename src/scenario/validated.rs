@@ -48,6 +48,8 @@ pub struct Scenario {
     pub failures: Vec<FailureProcess>,
     /// Scripted faults.
     pub faults: Vec<Fault>,
+    /// Request-level client model, when the scenario has `[clients]`.
+    pub clients: Option<crate::clients::ClientModel>,
 }
 
 /// Targets of one plane, in ticks.
@@ -80,6 +82,10 @@ pub struct Service {
     pub failover: Dist,
     /// Backup policy of a store.
     pub backup: Option<BackupPolicy>,
+    /// Real requests per second one instance serves.
+    pub capacity_per_instance: f64,
+    /// Back-fill delay of instances lost with a zone.
+    pub backfill: Dist,
 }
 
 /// A validated backup policy.

@@ -1,0 +1,170 @@
+//! What the clients saw: per replication ([`ClientOutcome`]) and over a run ([`ClientStats`],
+//! exactly mergeable like every other accumulator).
+
+use super::retry::AttemptResult;
+use crate::stats::DurationStats;
+use serde::{Deserialize, Serialize};
+
+/// The last answer of a logical request that failed, as the user sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FinalStatus {
+    /// 409 Conflict (failover window).
+    Conflict = 0,
+    /// 429 Too Many Requests.
+    TooManyRequests = 1,
+    /// 503 Service Unavailable (down or throttled).
+    Unavailable = 2,
+    /// The attempt timed out at the client.
+    Timeout = 3,
+    /// The connection was dropped (zone lost while in flight).
+    Terminated = 4,
+    /// Any other status.
+    Other = 5,
+}
+
+impl FinalStatus {
+    /// Names used in outputs, by index.
+    pub const NAMES: [&'static str; 6] = ["409", "429", "503", "timeout", "terminated", "other"];
+
+    /// Classifies an attempt's result.
+    pub fn of(r: &AttemptResult) -> FinalStatus {
+        match r {
+            AttemptResult::Status { code: 409, .. } => FinalStatus::Conflict,
+            AttemptResult::Status { code: 429, .. } => FinalStatus::TooManyRequests,
+            AttemptResult::Status { code: 503, .. } => FinalStatus::Unavailable,
+            AttemptResult::Timeout => FinalStatus::Timeout,
+            AttemptResult::Terminated => FinalStatus::Terminated,
+            _ => FinalStatus::Other,
+        }
+    }
+}
+
+/// One replication's client metrics (simulated units: one simulated request stands for `scale`
+/// real ones; rates and fractions are scale-free).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClientOutcome {
+    /// Episodes simulated.
+    pub episodes: u64,
+    /// Logical requests.
+    pub logical: u64,
+    /// Attempts (first attempts and retries).
+    pub attempts: u64,
+    /// Attempts answered with the throttle status.
+    pub throttled: u64,
+    /// Logical requests per feature.
+    pub logical_by_feature: Vec<u64>,
+    /// Failed logical requests per feature.
+    pub failed_by_feature: Vec<u64>,
+    /// Failed logical requests by final status ([`FinalStatus`] index).
+    pub failed_by_status: [u64; 6],
+    /// Time from first attempt to final answer of each logical request, ticks.
+    pub latency: Vec<u64>,
+    /// Per affected client (one that saw a failed attempt): time from the end of the trigger to
+    /// its first success after it, ticks.
+    pub reconnect: Vec<u64>,
+    /// Clients still failing when their episode ended.
+    pub not_reconnected: u64,
+    /// Time the entry services spent overloaded after the trigger ended, summed, ticks.
+    pub overloaded_after_trigger: u64,
+}
+
+impl ClientOutcome {
+    /// Empty, for `features` features.
+    pub fn new(features: usize) -> ClientOutcome {
+        ClientOutcome {
+            logical_by_feature: vec![0; features],
+            failed_by_feature: vec![0; features],
+            ..Default::default()
+        }
+    }
+
+    /// Failed logical requests.
+    pub fn failed(&self) -> u64 {
+        self.failed_by_status.iter().sum()
+    }
+}
+
+/// Client metrics over a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientStats {
+    /// Episodes.
+    pub episodes: u64,
+    /// Logical requests.
+    pub logical: u64,
+    /// Attempts.
+    pub attempts: u64,
+    /// Throttled attempts.
+    pub throttled: u64,
+    /// Logical requests per feature.
+    pub logical_by_feature: Vec<u64>,
+    /// Failed logical requests per feature.
+    pub failed_by_feature: Vec<u64>,
+    /// Failed logical requests by final status.
+    pub failed_by_status: [u64; 6],
+    /// Latency of logical requests.
+    pub latency: DurationStats,
+    /// Reconnect times of affected clients, from the end of the trigger.
+    pub reconnect: DurationStats,
+    /// Clients not reconnected at the end of an episode.
+    pub not_reconnected: u64,
+    /// Overloaded time after the trigger, per replication.
+    pub overloaded_after_trigger: DurationStats,
+}
+
+impl ClientStats {
+    /// Empty, for `features` features.
+    pub fn new(features: usize) -> ClientStats {
+        ClientStats {
+            logical_by_feature: vec![0; features],
+            failed_by_feature: vec![0; features],
+            ..Default::default()
+        }
+    }
+
+    /// Folds in one replication.
+    pub fn record(&mut self, o: &ClientOutcome) {
+        self.episodes += o.episodes;
+        self.logical += o.logical;
+        self.attempts += o.attempts;
+        self.throttled += o.throttled;
+        add(&mut self.logical_by_feature, &o.logical_by_feature);
+        add(&mut self.failed_by_feature, &o.failed_by_feature);
+        add(&mut self.failed_by_status, &o.failed_by_status);
+        for &x in &o.latency {
+            self.latency.record(x);
+        }
+        for &x in &o.reconnect {
+            self.reconnect.record(x);
+        }
+        self.not_reconnected += o.not_reconnected;
+        if o.episodes > 0 {
+            self.overloaded_after_trigger.record(o.overloaded_after_trigger);
+        }
+    }
+
+    /// Adds another run's statistics (exact).
+    pub fn merge(&mut self, o: &ClientStats) {
+        self.episodes += o.episodes;
+        self.logical += o.logical;
+        self.attempts += o.attempts;
+        self.throttled += o.throttled;
+        add(&mut self.logical_by_feature, &o.logical_by_feature);
+        add(&mut self.failed_by_feature, &o.failed_by_feature);
+        add(&mut self.failed_by_status, &o.failed_by_status);
+        self.latency.merge(&o.latency);
+        self.reconnect.merge(&o.reconnect);
+        self.not_reconnected += o.not_reconnected;
+        self.overloaded_after_trigger.merge(&o.overloaded_after_trigger);
+    }
+
+    /// Failed logical requests.
+    pub fn failed(&self) -> u64 {
+        self.failed_by_status.iter().sum()
+    }
+}
+
+fn add(into: &mut [u64], from: &[u64]) {
+    for (a, b) in into.iter_mut().zip(from) {
+        *a += b;
+    }
+}

@@ -1,0 +1,571 @@
+//! Request-level simulation of the clients around one disruption.
+//!
+//! The zone-level replication records when each service's status and healthy zones change. Around
+//! every disruption (some service the clients use is failing over or down) this module replays
+//! those changes on a fresh engine and simulates a sample of clients sending requests:
+//!
+//! - **Arrivals**: Poisson, `sample × rate × diurnal factor` per second, each request for a
+//!   feature drawn from the mix and sent by a client drawn uniformly from the sample.
+//! - **Server**: each feature's first service is its entry point and carries the load. Its
+//!   capacity is `alive instances × capacity_per_instance` real requests per second; the queue is
+//!   a fluid FIFO whose backlog is counted in real requests, each simulated attempt adding `scale`
+//!   of them. An attempt waits `backlog / capacity`, then the service latency. Waiting longer than
+//!   `max_queue_delay` gets it throttled (429/503) without using capacity. An attempt that times
+//!   out at the client still occupies the queue (wasted work) — the mechanism of retry storms
+//!   (Bronson et al., HotOS 2021). Because the backlog is in real units, queueing delays do not
+//!   depend on the sample size, only their noise does.
+//! - **Failover and outages**: while any of a feature's services is failing over, attempts get
+//!   409; while one is down, 503. Attempts in flight at a zone that is lost are terminated.
+//! - **Back-fill**: instances lost with a zone come back in the surviving zones after the
+//!   service's `backfill` delay; they leave again when the zone returns.
+
+use super::budget::BudgetState;
+use super::config::ClientModel;
+use super::metrics::{ClientOutcome, FinalStatus};
+use super::retry::{AttemptResult, Decision};
+use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
+use crate::model::{ServiceStatus, StatusChange, zone_mask};
+use crate::random::SimRng;
+use crate::scenario::Scenario;
+use rand::RngExt;
+
+/// A stretch of time simulated at request level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Episode {
+    /// Simulation starts (trigger start − `before`).
+    pub from: SimTime,
+    /// First service disruption.
+    pub trigger_start: SimTime,
+    /// Last service back up.
+    pub trigger_end: SimTime,
+    /// No new requests after this (trigger end + `after`).
+    pub to: SimTime,
+}
+
+/// Finds the disruptions of the services the clients use, padded by `before` and `after` and
+/// merged where they overlap.
+pub fn episodes(s: &Scenario, cm: &ClientModel, log: &[StatusChange]) -> Vec<Episode> {
+    let used = used_services(s, cm);
+    let mut out: Vec<Episode> = Vec::new();
+    let mut not_up = vec![false; s.services.len()];
+    let mut open: Option<SimTime> = None;
+    for c in log {
+        let i = c.service as usize;
+        if used & (1 << i) == 0 {
+            continue;
+        }
+        not_up[i] = c.status != ServiceStatus::Up;
+        let any = not_up.iter().any(|&x| x);
+        match (any, open) {
+            (true, None) => open = Some(c.time),
+            (false, Some(start)) => {
+                push_episode(&mut out, cm, start, c.time);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = open {
+        push_episode(&mut out, cm, start, SimTime(s.horizon.ticks()));
+    }
+    out
+}
+
+fn push_episode(out: &mut Vec<Episode>, cm: &ClientModel, start: SimTime, end: SimTime) {
+    let from = SimTime(start.ticks().saturating_sub(cm.before.ticks()));
+    let to = end.saturating_add(cm.after);
+    match out.last_mut() {
+        Some(last) if from <= last.to => {
+            last.trigger_end = end;
+            last.to = to;
+        }
+        _ => out.push(Episode {
+            from,
+            trigger_start: start,
+            trigger_end: end,
+            to,
+        }),
+    }
+}
+
+/// Bit set of the services that the mix's features depend on.
+fn used_services(s: &Scenario, cm: &ClientModel) -> u64 {
+    cm.mix
+        .iter()
+        .flat_map(|&(f, _)| s.features[f].services.iter())
+        .fold(0, |m, &x| m | 1 << x)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ev {
+    /// A new logical request arrives.
+    Arrival,
+    /// A request sends its next attempt.
+    Send(u32),
+    /// An attempt is answered (success or the status stored in the attempt).
+    Answer(u32),
+    /// An attempt times out at the client.
+    Timeout(u32),
+    /// The next recorded status change applies.
+    Status(u32),
+    /// Lost instances of a service are back-filled.
+    Backfill(u32),
+}
+
+/// Where a client stands in reconnecting after the trigger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reconnect {
+    /// No failed attempt since the episode started.
+    Unaffected,
+    /// Failed; no success after the trigger yet.
+    Waiting,
+    /// Succeeded after the trigger (a later failure makes it wait again).
+    Done,
+}
+
+struct Request {
+    client: u32,
+    feature: u32,
+    started: SimTime,
+    attempts: u32,
+    prev_delay: SimDuration,
+}
+
+struct Attempt {
+    request: u32,
+    service: u32,
+    zone: u32,
+    answer: AttemptResult,
+    keys: [Option<EventKey>; 2],
+    live: bool,
+}
+
+struct Server {
+    status: ServiceStatus,
+    healthy: u32,
+    placed: u32,
+    instances_per_zone: u32,
+    backfilled: u32,
+    capacity_per_instance: f64,
+    backlog: f64,
+    updated: SimTime,
+}
+
+impl Server {
+    fn alive(&self) -> u32 {
+        self.instances_per_zone * self.healthy.count_ones() + self.backfilled
+    }
+    fn capacity(&self) -> f64 {
+        f64::from(self.alive()) * self.capacity_per_instance
+    }
+}
+
+struct Episode1<'a> {
+    s: &'a Scenario,
+    cm: &'a ClientModel,
+    ep: Episode,
+    log: &'a [StatusChange],
+    sim: Simulation<Ev>,
+    servers: Vec<Server>,
+    requests: Vec<Request>,
+    attempts: Vec<Attempt>,
+    budgets: Vec<BudgetState>,
+    reconnect: Vec<Reconnect>,
+    first_rate: Vec<f64>,
+    rng: &'a mut SimRng,
+    out: &'a mut ClientOutcome,
+}
+
+/// Simulates the clients during `ep`. `state` is every service's (status, healthy zones) at
+/// `ep.from`; `log` the changes after it.
+pub fn simulate_episode(
+    s: &Scenario,
+    cm: &ClientModel,
+    ep: Episode,
+    state: &[(ServiceStatus, u32)],
+    log: &[StatusChange],
+    rng: &mut SimRng,
+    out: &mut ClientOutcome,
+) {
+    let servers = s
+        .services
+        .iter()
+        .zip(state)
+        .map(|(svc, &(status, healthy))| Server {
+            status,
+            healthy,
+            placed: zone_mask(svc.zones.iter().copied()),
+            instances_per_zone: svc.instances_per_zone,
+            backfilled: 0,
+            capacity_per_instance: svc.capacity_per_instance,
+            backlog: 0.0,
+            updated: ep.from,
+        })
+        .collect();
+    // Requests still retrying at `to` are followed to their end, within a day.
+    let horizon = ep.to.saturating_add(SimDuration::from_secs(86_400));
+    let mut e = Episode1 {
+        s,
+        cm,
+        ep,
+        log,
+        sim: Simulation::new(horizon),
+        servers,
+        requests: Vec::new(),
+        attempts: Vec::new(),
+        budgets: (0..cm.sample)
+            .map(|_| BudgetState::new(cm.policy.budget.as_ref()))
+            .collect(),
+        reconnect: vec![Reconnect::Unaffected; cm.sample as usize],
+        first_rate: vec![0.0; s.services.len()],
+        rng,
+        out,
+    };
+    e.run();
+}
+
+impl Episode1<'_> {
+    fn run(&mut self) {
+        self.out.episodes += 1;
+        self.first_attempt_rates();
+        self.sim.schedule_at(self.ep.from, Ev::Arrival);
+        if let Some(first) = self.log.first() {
+            self.sim.schedule_at(first.time.max(self.ep.from), Ev::Status(0));
+        }
+        while let Some((_, ev)) = self.sim.next_event() {
+            match ev {
+                Ev::Arrival => self.arrival(),
+                Ev::Send(r) => self.send(r),
+                Ev::Answer(a) => self.answer(a, 0),
+                Ev::Timeout(a) => self.answer(a, 1),
+                Ev::Status(i) => self.status(i),
+                Ev::Backfill(svc) => self.backfill(svc),
+            }
+        }
+        let end = self.sim.now();
+        for svc in 0..self.servers.len() {
+            self.drain(svc, end);
+        }
+        let waiting = self.reconnect.iter().filter(|&&r| r == Reconnect::Waiting).count();
+        self.out.not_reconnected += waiting as u64;
+    }
+
+    fn arrival(&mut self) {
+        let now = self.sim.now();
+        if now >= self.ep.to {
+            return;
+        }
+        let cm = self.cm;
+        let peak = 1.0 + cm.diurnal.map_or(0.0, |(a, _)| a);
+        let total_rate = f64::from(cm.sample) * cm.rate * peak;
+        let gap: f64 = self.rng.sample(rand_distr::Exp1);
+        self.sim
+            .schedule_in(SimDuration::from_secs_f64(gap / total_rate), Ev::Arrival);
+        // Thinning (Lewis & Shedler 1979) for the diurnal profile.
+        if cm.diurnal.is_some() && self.rng.random::<f64>() * peak > cm.diurnal_factor(now.as_secs_f64()) {
+            return;
+        }
+        let client = self.rng.random_range(0..cm.sample);
+        let u: f64 = self.rng.random();
+        let feature = cm
+            .mix
+            .iter()
+            .find(|&&(_, c)| u < c)
+            .map_or(cm.mix[cm.mix.len() - 1].0, |&(f, _)| f);
+        self.budgets[client as usize].on_request();
+        self.out.logical += 1;
+        self.out.logical_by_feature[feature] += 1;
+        self.requests.push(Request {
+            client,
+            feature: feature as u32,
+            started: now,
+            attempts: 0,
+            prev_delay: cm.policy.base,
+        });
+        self.send((self.requests.len() - 1) as u32);
+    }
+
+    /// Advances a service's fluid backlog to `now`, accounting overload after the trigger.
+    ///
+    /// Between events the backlog B (real requests) moves linearly with slope λ − μ, where λ is
+    /// the population's first attempts to the service (fluid, see [`Self::first_attempt_rates`])
+    /// and μ its capacity, and stays within [0, max_queue_delay·μ] (beyond it arrivals are
+    /// throttled). The service is overloaded while B/μ exceeds the overload threshold.
+    fn drain(&mut self, svc: usize, now: SimTime) {
+        let h = self.cm.overload_delay.as_secs_f64();
+        let max_delay = self.cm.max_queue_delay.as_secs_f64();
+        let trigger_end = self.ep.trigger_end.as_secs_f64();
+        let lambda = self.first_rate[svc] * self.cm.diurnal_factor(self.servers[svc].updated.as_secs_f64());
+        let sv = &mut self.servers[svc];
+        let mu = sv.capacity();
+        let t0 = sv.updated.as_secs_f64();
+        let dt = now.saturating_since(sv.updated).as_secs_f64();
+        sv.updated = now;
+        if mu <= 0.0 || dt <= 0.0 {
+            return;
+        }
+        let (b0, slope) = (sv.backlog, lambda - mu);
+        sv.backlog = (b0 + slope * dt).clamp(0.0, max_delay * mu);
+        // The part of [t0, t0 + dt] during which B/μ > h, as [from, to].
+        let above = h * mu;
+        let (from, to) = if slope < 0.0 {
+            (t0, t0 + ((b0 - above) / -slope).clamp(0.0, dt))
+        } else if slope > 0.0 {
+            (t0 + ((above - b0) / slope).clamp(0.0, dt), t0 + dt)
+        } else if b0 > above {
+            (t0, t0 + dt)
+        } else {
+            (t0, t0)
+        };
+        let counted = (to - from.max(trigger_end)).max(0.0);
+        self.out.overloaded_after_trigger += SimDuration::from_secs_f64(counted).ticks();
+    }
+
+    /// Expected first attempts per second (real) that each service receives as an entry point:
+    /// the population's rate times the mix's share of features whose dependencies are all up.
+    /// First attempts load the queue as this fluid; only retries enter as sampled requests, so
+    /// queueing does not inherit the sample's Poisson noise (which, scaled up, would be far
+    /// larger than the real population's).
+    fn first_attempt_rates(&mut self) {
+        let cm = self.cm;
+        let total = cm.population as f64 * cm.rate;
+        self.first_rate.iter_mut().for_each(|r| *r = 0.0);
+        let mut prev = 0.0;
+        for &(f, cum) in &cm.mix {
+            let share = cum - prev;
+            prev = cum;
+            let feature = &self.s.features[f];
+            if feature
+                .services
+                .iter()
+                .all(|&x| self.servers[x].status == ServiceStatus::Up)
+            {
+                self.first_rate[feature.services[0]] += total * share;
+            }
+        }
+    }
+
+    fn send(&mut self, r: u32) {
+        let now = self.sim.now();
+        let cm = self.cm;
+        let req = &mut self.requests[r as usize];
+        req.attempts += 1;
+        let req_attempts = req.attempts;
+        self.out.attempts += 1;
+        let feature = &self.s.features[req.feature as usize];
+        let entry = feature.services[0];
+        self.drain(entry, now);
+        let latency = cm.latency.sample(self.rng);
+        let down = feature
+            .services
+            .iter()
+            .any(|&x| self.servers[x].status == ServiceStatus::Down);
+        let failing_over = feature
+            .services
+            .iter()
+            .any(|&x| self.servers[x].status == ServiceStatus::FailingOver);
+        let sv = &mut self.servers[entry];
+        let mu = sv.capacity();
+        let (answer, delay, zone) = if down || mu <= 0.0 {
+            (
+                AttemptResult::Status {
+                    code: 503,
+                    retry_after: None,
+                },
+                latency,
+                0,
+            )
+        } else if failing_over {
+            (
+                AttemptResult::Status {
+                    code: 409,
+                    retry_after: None,
+                },
+                latency,
+                0,
+            )
+        } else if sv.backlog / mu > cm.max_queue_delay.as_secs_f64() {
+            self.out.throttled += 1;
+            let retry_after = cm.throttle_retry_after;
+            (
+                AttemptResult::Status {
+                    code: cm.throttle_status,
+                    retry_after,
+                },
+                latency,
+                0,
+            )
+        } else {
+            let wait = SimDuration::from_secs_f64(sv.backlog / mu);
+            if req_attempts > 1 {
+                // A retry: extra load, carried by the sample and scaled up.
+                sv.backlog += cm.scale;
+            }
+            // The instance that serves it: a random healthy zone (back-filled instances live there too).
+            let zones: Vec<u32> = (0..32).filter(|z| sv.healthy & (1 << z) != 0).collect();
+            let zone = if zones.is_empty() {
+                0
+            } else {
+                zones[self.rng.random_range(0..zones.len())] + 1
+            };
+            (AttemptResult::Success, wait.saturating_add(latency), zone)
+        };
+        let a = self.attempts.len() as u32;
+        let answer_key = self.sim.schedule_in(delay, Ev::Answer(a));
+        let timeout_key = match cm.policy.attempt_timeout {
+            Some(t) if t < delay => self.sim.schedule_in(t, Ev::Timeout(a)),
+            _ => None,
+        };
+        self.attempts.push(Attempt {
+            request: r,
+            service: entry as u32,
+            zone,
+            answer,
+            keys: [answer_key, timeout_key],
+            live: true,
+        });
+    }
+
+    /// Delivers attempt `a`'s answer (`which` 0) or timeout (1) to its client.
+    fn answer(&mut self, a: u32, which: usize) {
+        let att = &mut self.attempts[a as usize];
+        if !att.live {
+            return;
+        }
+        att.live = false;
+        if let Some(k) = att.keys[1 - which].take() {
+            self.sim.cancel(k);
+        }
+        let result = if which == 1 {
+            AttemptResult::Timeout
+        } else {
+            att.answer.clone()
+        };
+        let r = att.request;
+        self.deliver(r, result);
+    }
+
+    fn deliver(&mut self, r: u32, result: AttemptResult) {
+        let now = self.sim.now();
+        let req = &self.requests[r as usize];
+        let client = req.client as usize;
+        let elapsed = now.saturating_since(req.started);
+        // A client that saw a failure reconnects with its first success after the trigger.
+        match (&result, self.reconnect[client]) {
+            (AttemptResult::Success, Reconnect::Waiting) if now >= self.ep.trigger_end => {
+                self.out
+                    .reconnect
+                    .push(now.saturating_since(self.ep.trigger_end).ticks());
+                self.reconnect[client] = Reconnect::Done;
+            }
+            (AttemptResult::Success, _) => {}
+            (_, Reconnect::Unaffected | Reconnect::Done) => self.reconnect[client] = Reconnect::Waiting,
+            (_, Reconnect::Waiting) => {}
+        }
+        let decision = self.cm.policy.decide(
+            req.attempts,
+            &result,
+            elapsed,
+            req.prev_delay,
+            &mut self.budgets[client],
+            self.rng,
+        );
+        match decision {
+            Decision::Done => self.out.latency.push(elapsed.ticks()),
+            Decision::Retry { after } => {
+                let req = &mut self.requests[r as usize];
+                req.prev_delay = after;
+                self.sim.schedule_in(after, Ev::Send(r));
+            }
+            Decision::GiveUp(_) => {
+                self.out.latency.push(elapsed.ticks());
+                let feature = self.requests[r as usize].feature as usize;
+                self.out.failed_by_feature[feature] += 1;
+                self.out.failed_by_status[FinalStatus::of(&result) as usize] += 1;
+            }
+        }
+    }
+
+    fn status(&mut self, i: u32) {
+        let now = self.sim.now();
+        let c = self.log[i as usize];
+        let svc = c.service as usize;
+        // Rates change for every service whose features depend on this one.
+        for x in 0..self.servers.len() {
+            self.drain(x, now);
+        }
+        let sv = &mut self.servers[svc];
+        let lost = sv.healthy & !c.healthy_zones;
+        let returned = c.healthy_zones & !sv.healthy;
+        sv.status = c.status;
+        sv.healthy = c.healthy_zones;
+        if returned != 0 {
+            // The zone's own instances are back; back-filled ones are released.
+            sv.backfilled = 0;
+        }
+        if lost != 0 {
+            // Lost instances are back-filled best-effort after a random delay.
+            let d = self.s.services[svc].backfill.sample(self.rng);
+            self.sim.schedule_in(d, Ev::Backfill(svc as u32));
+            self.terminate(svc as u32, lost);
+        }
+        self.first_attempt_rates();
+        let next = i as usize + 1;
+        if next < self.log.len() && self.log[next].time < self.ep.to {
+            self.sim
+                .schedule_at(self.log[next].time.max(now), Ev::Status(next as u32));
+        }
+    }
+
+    fn backfill(&mut self, svc: u32) {
+        let now = self.sim.now();
+        self.drain(svc as usize, now);
+        let sv = &mut self.servers[svc as usize];
+        let missing = sv.instances_per_zone * (sv.placed.count_ones() - (sv.healthy & sv.placed).count_ones());
+        sv.backfilled = if sv.status == ServiceStatus::Down || sv.healthy == 0 {
+            0
+        } else {
+            missing
+        };
+    }
+
+    /// Attempts in flight at instances in the `lost` zones of `svc` are terminated.
+    fn terminate(&mut self, svc: u32, lost: u32) {
+        for a in 0..self.attempts.len() {
+            let att = &mut self.attempts[a];
+            if att.live && att.service == svc && att.zone > 0 && lost & (1 << (att.zone - 1)) != 0 {
+                att.live = false;
+                for k in att.keys.iter_mut().filter_map(Option::take) {
+                    self.sim.cancel(k);
+                }
+                let r = att.request;
+                self.deliver(r, AttemptResult::Terminated);
+            }
+        }
+    }
+}
+
+/// Runs the clients through every disruption of one replication (drawn from the replication's
+/// `clients` stream, episode after episode).
+pub fn simulate_replication(s: &Scenario, cm: &ClientModel, log: &[StatusChange], rng: &mut SimRng) -> ClientOutcome {
+    let mut out = ClientOutcome::new(s.features.len());
+    let mut state: Vec<(ServiceStatus, u32)> = s
+        .services
+        .iter()
+        .map(|x| (ServiceStatus::Up, zone_mask(x.zones.iter().copied())))
+        .collect();
+    let mut next = 0;
+    for ep in episodes(s, cm, log) {
+        while next < log.len() && log[next].time < ep.from {
+            let c = log[next];
+            state[c.service as usize] = (c.status, c.healthy_zones);
+            next += 1;
+        }
+        let end = log[next..]
+            .iter()
+            .position(|c| c.time >= ep.to)
+            .map_or(log.len(), |i| next + i);
+        simulate_episode(s, cm, ep, &state, &log[next..end], rng, &mut out);
+    }
+    out
+}

@@ -1,0 +1,112 @@
+//! Clients and retries end to end: the retry storm and its budgeted twin, sample-size
+//! invariance, determinism with clients, and the cost of not retrying 409.
+
+use super::common::{load, run_with, summary_json};
+use outage_sim::montecarlo::{self, RunOptions};
+use outage_sim::report::Summary;
+use outage_sim::scenario::Scenario;
+
+fn summary(s: &Scenario) -> Summary {
+    Summary::new(s, &run_with(s, None))
+}
+
+#[test]
+fn unbudgeted_retries_keep_the_web_tier_overloaded_and_budgeted_ones_recover() {
+    let storm = load("scenarios/retry-storm.toml");
+    let calm = load("scenarios/retry-storm-budgeted.toml");
+    let (a, b) = (summary(&storm), summary(&calm));
+    let (a, b) = (a.clients.unwrap(), b.clients.unwrap());
+    let over_a = a.overloaded_after_trigger.unwrap();
+    let over_b = b.overloaded_after_trigger.unwrap();
+    eprintln!("storm: overloaded {:?} amplification {}", over_a, a.retry_amplification);
+    eprintln!(
+        "budgeted: overloaded {:?} amplification {}",
+        over_b, b.retry_amplification
+    );
+    // The storm outlives the failover by most of the 30 minutes simulated after it...
+    assert!(over_a.p50 > 15.0 * 60.0, "{over_a:?}");
+    // ...while the budgeted clients leave the service overloaded for at most a minute.
+    assert!(over_b.max < 60.0, "{over_b:?}");
+    assert!(a.retry_amplification > 4.0 && b.retry_amplification < 1.5);
+    let failed = |c: &outage_sim::report::ClientsSummary| c.user_visible_failures.as_ref().unwrap().estimate;
+    assert!(failed(&a) > 10.0 * failed(&b));
+}
+
+#[test]
+fn presets_that_do_not_retry_409_show_it_to_users() {
+    let calm = summary(&load("scenarios/retry-storm-budgeted.toml")).clients.unwrap();
+    let conflicts = calm
+        .failures_by_status
+        .iter()
+        .find(|x| x.status == "409")
+        .unwrap()
+        .failed;
+    assert!(
+        conflicts > 0,
+        "aws-standard does not retry 409: failover 409s reach users"
+    );
+}
+
+/// A per-replication client metric.
+type Metric = fn(&outage_sim::clients::ClientOutcome) -> f64;
+
+/// Mean and standard error over replications of a per-replication ratio.
+fn per_replication(s: &Scenario, f: impl Fn(&outage_sim::clients::ClientOutcome) -> f64) -> (f64, f64) {
+    let mut xs = Vec::new();
+    let options = RunOptions {
+        threads: None,
+        keep_outcomes: true,
+    };
+    montecarlo::run(s, &options, |o| {
+        xs.push(f(o.clients.as_ref().unwrap()));
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, (var / n).sqrt())
+}
+
+#[test]
+fn doubling_the_client_sample_moves_metrics_only_within_their_error() {
+    for (file, reps) in [
+        ("scenarios/retry-storm-budgeted.toml", 200),
+        ("scenarios/retry-storm.toml", 100),
+    ] {
+        doubling(file, reps);
+    }
+}
+
+fn doubling(file: &str, reps: u64) {
+    let mut small = load(file);
+    small.replications = reps;
+    let mut large = small.clone();
+    let c = large.clients.as_mut().unwrap();
+    c.sample *= 2;
+    c.scale /= 2.0;
+    let metrics: [(&str, Metric); 4] = [
+        ("failure fraction", |c| c.failed() as f64 / c.logical as f64),
+        ("amplification", |c| c.attempts as f64 / c.logical as f64),
+        ("throttled fraction", |c| c.throttled as f64 / c.attempts as f64),
+        ("overloaded after trigger (s)", |c| {
+            c.overloaded_after_trigger as f64 / 1e6
+        }),
+    ];
+    for (name, f) in metrics {
+        let (m1, se1) = per_replication(&small, f);
+        let (m2, se2) = per_replication(&large, f);
+        let se = (se1 * se1 + se2 * se2).sqrt();
+        eprintln!("{file} {name}: sample x1 {m1:.5} ± {se1:.5}, x2 {m2:.5} ± {se2:.5}");
+        assert!((m1 - m2).abs() <= 4.0 * se.max(1e-12), "{name}: {m1} vs {m2} (SE {se})");
+    }
+}
+
+#[test]
+fn summaries_with_clients_are_identical_across_thread_counts() {
+    let mut s = load("scenarios/retry-storm.toml");
+    s.replications = 12;
+    let one = summary_json(&s, Some(1));
+    assert_eq!(one, summary_json(&s, Some(2)));
+    assert!(String::from_utf8(one).unwrap().contains("\"clients\""));
+}
