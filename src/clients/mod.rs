@@ -3,6 +3,7 @@
 
 pub mod budget;
 mod config;
+pub mod episodes;
 mod metrics;
 pub mod presets;
 pub mod retry;

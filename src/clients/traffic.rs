@@ -8,12 +8,13 @@
 //!   feature drawn from the mix and sent by a client drawn uniformly from the sample.
 //! - **Server**: each feature's first service is its entry point and carries the load. Its
 //!   capacity is `alive instances × capacity_per_instance` real requests per second; the queue is
-//!   a fluid FIFO whose backlog is counted in real requests, each simulated attempt adding `scale`
-//!   of them. An attempt waits `backlog / capacity`, then the service latency. Waiting longer than
+//!   a fluid FIFO whose backlog is counted in real requests. The population's first attempts
+//!   enter it as a fluid at their expected rate; each simulated retry adds `scale` real requests.
+//!   An attempt waits `backlog / capacity`, then the service latency. Waiting longer than
 //!   `max_queue_delay` gets it throttled (429/503) without using capacity. An attempt that times
 //!   out at the client still occupies the queue (wasted work) — the mechanism of retry storms
-//!   (Bronson et al., HotOS 2021). Because the backlog is in real units, queueing delays do not
-//!   depend on the sample size, only their noise does.
+//!   (Bronson et al., HotOS 2021). Queueing therefore does not depend on the sample size, only
+//!   the noise of the retries does.
 //! - **Failover and outages**: while any of a feature's services is failing over, attempts get
 //!   409; while one is down, 503. Attempts in flight at a zone that is lost are terminated.
 //! - **Back-fill**: instances lost with a zone come back in the surviving zones after the
@@ -21,6 +22,7 @@
 
 use super::budget::BudgetState;
 use super::config::ClientModel;
+use super::episodes::Episode;
 use super::metrics::{ClientOutcome, FinalStatus};
 use super::retry::{AttemptResult, Decision};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
@@ -28,73 +30,6 @@ use crate::model::{ServiceStatus, StatusChange, zone_mask};
 use crate::random::SimRng;
 use crate::scenario::Scenario;
 use rand::RngExt;
-
-/// A stretch of time simulated at request level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Episode {
-    /// Simulation starts (trigger start − `before`).
-    pub from: SimTime,
-    /// First service disruption.
-    pub trigger_start: SimTime,
-    /// Last service back up.
-    pub trigger_end: SimTime,
-    /// No new requests after this (trigger end + `after`).
-    pub to: SimTime,
-}
-
-/// Finds the disruptions of the services the clients use, padded by `before` and `after` and
-/// merged where they overlap.
-pub fn episodes(s: &Scenario, cm: &ClientModel, log: &[StatusChange]) -> Vec<Episode> {
-    let used = used_services(s, cm);
-    let mut out: Vec<Episode> = Vec::new();
-    let mut not_up = vec![false; s.services.len()];
-    let mut open: Option<SimTime> = None;
-    for c in log {
-        let i = c.service as usize;
-        if used & (1 << i) == 0 {
-            continue;
-        }
-        not_up[i] = c.status != ServiceStatus::Up;
-        let any = not_up.iter().any(|&x| x);
-        match (any, open) {
-            (true, None) => open = Some(c.time),
-            (false, Some(start)) => {
-                push_episode(&mut out, cm, start, c.time);
-                open = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(start) = open {
-        push_episode(&mut out, cm, start, SimTime(s.horizon.ticks()));
-    }
-    out
-}
-
-fn push_episode(out: &mut Vec<Episode>, cm: &ClientModel, start: SimTime, end: SimTime) {
-    let from = SimTime(start.ticks().saturating_sub(cm.before.ticks()));
-    let to = end.saturating_add(cm.after);
-    match out.last_mut() {
-        Some(last) if from <= last.to => {
-            last.trigger_end = end;
-            last.to = to;
-        }
-        _ => out.push(Episode {
-            from,
-            trigger_start: start,
-            trigger_end: end,
-            to,
-        }),
-    }
-}
-
-/// Bit set of the services that the mix's features depend on.
-fn used_services(s: &Scenario, cm: &ClientModel) -> u64 {
-    cm.mix
-        .iter()
-        .flat_map(|&(f, _)| s.features[f].services.iter())
-        .fold(0, |m, &x| m | 1 << x)
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ev {
@@ -543,29 +478,4 @@ impl Episode1<'_> {
             }
         }
     }
-}
-
-/// Runs the clients through every disruption of one replication (drawn from the replication's
-/// `clients` stream, episode after episode).
-pub fn simulate_replication(s: &Scenario, cm: &ClientModel, log: &[StatusChange], rng: &mut SimRng) -> ClientOutcome {
-    let mut out = ClientOutcome::new(s.features.len());
-    let mut state: Vec<(ServiceStatus, u32)> = s
-        .services
-        .iter()
-        .map(|x| (ServiceStatus::Up, zone_mask(x.zones.iter().copied())))
-        .collect();
-    let mut next = 0;
-    for ep in episodes(s, cm, log) {
-        while next < log.len() && log[next].time < ep.from {
-            let c = log[next];
-            state[c.service as usize] = (c.status, c.healthy_zones);
-            next += 1;
-        }
-        let end = log[next..]
-            .iter()
-            .position(|c| c.time >= ep.to)
-            .map_or(log.len(), |i| next + i);
-        simulate_episode(s, cm, ep, &state, &log[next..end], rng, &mut out);
-    }
-    out
 }

@@ -10,7 +10,7 @@ mod stats;
 
 pub use stats::{PlaneStats, RunStats};
 
-use crate::clients::traffic;
+use crate::clients::episodes;
 use crate::model::{Model, ReplicationOutcome};
 use crate::random::{Mechanism, stream};
 use crate::scenario::Scenario;
@@ -47,7 +47,7 @@ pub fn replicate(model: &Model<'_>, replication: u64) -> ReplicationOutcome {
     let mut o = model.simulate(replication);
     if let Some(cm) = &s.clients {
         let mut rng = stream(s.seed, replication, Mechanism::named("clients"));
-        o.clients = Some(traffic::simulate_replication(s, cm, &o.status_log, &mut rng));
+        o.clients = Some(episodes::simulate_replication(s, cm, &o.status_log, &mut rng));
         o.status_log = Vec::new();
     }
     o

@@ -185,3 +185,47 @@ fn bad_command_line_values_exit_2() {
     bin().args(["run", "--threads", "x"]).assert().code(2);
     bin().args(["trace", "--replication", "99999999"]).assert().code(2);
 }
+
+const CLIENTS: &str = "scenarios/retry-storm-budgeted.toml";
+
+/// Like `run_broken`, on the client scenario.
+fn run_broken_clients(old: &str, new: &str) -> String {
+    let source = std::fs::read_to_string(repo(CLIENTS)).unwrap();
+    assert!(source.contains(old), "test setup: {old:?} not in {CLIENTS}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, source.replacen(old, new, 1)).unwrap();
+    run_file(&file, dir.path())
+}
+
+#[test]
+fn unknown_retry_preset() {
+    let e = run_broken_clients("preset = \"aws-standard\"", "preset = \"aws-turbo\"");
+    assert!(
+        e.contains("clients.retry: preset: unknown retry preset \"aws-turbo\""),
+        "{e}"
+    );
+    assert!(
+        e.contains("azure-core-dotnet") && e.contains("polly-v8"),
+        "lists the presets: {e}"
+    );
+    assert!(e.contains("broken.toml:"), "{e}");
+}
+
+#[test]
+fn unknown_retry_field() {
+    let e = run_broken_clients("preset = \"aws-standard\"", "preset = \"aws-standard\", retries = 3");
+    assert!(
+        e.contains("unknown field `retries`") && e.contains("max_attempts"),
+        "{e}"
+    );
+}
+
+#[test]
+fn client_mix_naming_an_unknown_feature() {
+    let e = run_broken_clients(
+        "after = \"30m\"",
+        "after = \"30m\"\nmix = [{ feature = \"chat\", weight = 1 }]",
+    );
+    assert!(e.contains("clients.mix[0].feature: unknown feature \"chat\""), "{e}");
+}

@@ -117,3 +117,24 @@ fn validate_accepts_every_shipped_scenario() {
     }
     cmd.assert().success();
 }
+
+#[test]
+fn experiment_backoff_prints_a_table_and_writes_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = bin()
+        .args(["experiment", "backoff", "--clients", "10,20", "--runs", "5", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    for word in ["exponential", "full-jitter", "equal-jitter", "decorrelated-jitter"] {
+        assert!(stdout.contains(word), "{word} missing:\n{stdout}");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("backoff.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1 + 2 * 5,
+        "header + 2 client counts x 5 algorithms:\n{csv}"
+    );
+    assert!(csv.starts_with("n_clients,algorithm,runs,mean_write_calls"));
+}

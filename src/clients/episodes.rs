@@ -1,0 +1,101 @@
+//! Disruption episodes: the stretches of a replication that are simulated at request level.
+
+use super::config::ClientModel;
+use super::metrics::ClientOutcome;
+use super::traffic::simulate_episode;
+use crate::engine::SimTime;
+use crate::model::{ServiceStatus, StatusChange, zone_mask};
+use crate::random::SimRng;
+use crate::scenario::Scenario;
+
+/// A stretch of time simulated at request level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Episode {
+    /// Simulation starts (trigger start − `before`).
+    pub from: SimTime,
+    /// First service disruption.
+    pub trigger_start: SimTime,
+    /// Last service back up.
+    pub trigger_end: SimTime,
+    /// No new requests after this (trigger end + `after`).
+    pub to: SimTime,
+}
+
+/// Finds the disruptions of the services the clients use, padded by `before` and `after` and
+/// merged where they overlap.
+pub fn episodes(s: &Scenario, cm: &ClientModel, log: &[StatusChange]) -> Vec<Episode> {
+    let used = used_services(s, cm);
+    let mut out: Vec<Episode> = Vec::new();
+    let mut not_up = vec![false; s.services.len()];
+    let mut open: Option<SimTime> = None;
+    for c in log {
+        let i = c.service as usize;
+        if used & (1 << i) == 0 {
+            continue;
+        }
+        not_up[i] = c.status != ServiceStatus::Up;
+        let any = not_up.iter().any(|&x| x);
+        match (any, open) {
+            (true, None) => open = Some(c.time),
+            (false, Some(start)) => {
+                push_episode(&mut out, cm, start, c.time);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = open {
+        push_episode(&mut out, cm, start, SimTime(s.horizon.ticks()));
+    }
+    out
+}
+
+fn push_episode(out: &mut Vec<Episode>, cm: &ClientModel, start: SimTime, end: SimTime) {
+    let from = SimTime(start.ticks().saturating_sub(cm.before.ticks()));
+    let to = end.saturating_add(cm.after);
+    match out.last_mut() {
+        Some(last) if from <= last.to => {
+            last.trigger_end = end;
+            last.to = to;
+        }
+        _ => out.push(Episode {
+            from,
+            trigger_start: start,
+            trigger_end: end,
+            to,
+        }),
+    }
+}
+
+/// Bit set of the services that the mix's features depend on.
+fn used_services(s: &Scenario, cm: &ClientModel) -> u64 {
+    cm.mix
+        .iter()
+        .flat_map(|&(f, _)| s.features[f].services.iter())
+        .fold(0, |m, &x| m | 1 << x)
+}
+
+/// Runs the clients through every disruption of one replication (drawn from the replication's
+/// `clients` stream, episode after episode).
+pub fn simulate_replication(s: &Scenario, cm: &ClientModel, log: &[StatusChange], rng: &mut SimRng) -> ClientOutcome {
+    let mut out = ClientOutcome::new(s.features.len());
+    let mut state: Vec<(ServiceStatus, u32)> = s
+        .services
+        .iter()
+        .map(|x| (ServiceStatus::Up, zone_mask(x.zones.iter().copied())))
+        .collect();
+    let mut next = 0;
+    for ep in episodes(s, cm, log) {
+        while next < log.len() && log[next].time < ep.from {
+            let c = log[next];
+            state[c.service as usize] = (c.status, c.healthy_zones);
+            next += 1;
+        }
+        let end = log[next..]
+            .iter()
+            .position(|c| c.time >= ep.to)
+            .map_or(log.len(), |i| next + i);
+        simulate_episode(s, cm, ep, &state, &log[next..end], rng, &mut out);
+    }
+    out
+}
