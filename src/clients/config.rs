@@ -267,3 +267,52 @@ pub fn validate_clients(c: &ClientsSection, sku: Sku, features: &[(String, Plane
         mix,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(toml_text: &str) -> ClientsSection {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn defaults_follow_the_sku_and_the_data_plane_features() {
+        let features = [
+            ("browse".to_string(), Plane::Data),
+            ("admin".to_string(), Plane::Control),
+        ];
+        let m = validate_clients(&section(""), Sku::Premium, &features).unwrap();
+        assert_eq!(m.population, 20_000);
+        assert_eq!(m.sample, 200);
+        assert_eq!(m.scale, 100.0);
+        assert_eq!(m.mix, vec![(0, 1.0)], "control-plane features get no default traffic");
+        let m = validate_clients(&section(""), Sku::Standard, &features).unwrap();
+        assert_eq!(m.population, 2_000);
+    }
+
+    #[test]
+    fn diurnal_profile_peaks_at_its_hour() {
+        let features = [("browse".to_string(), Plane::Data)];
+        let c = section("diurnal = { amplitude = 0.5, peak = \"14h\" }");
+        let m = validate_clients(&c, Sku::Premium, &features).unwrap();
+        assert!((m.diurnal_factor(14.0 * 3600.0) - 1.5).abs() < 1e-12);
+        assert!((m.diurnal_factor(2.0 * 3600.0) - 0.5).abs() < 1e-12);
+        assert!((m.diurnal_factor(38.0 * 3600.0) - 1.5).abs() < 1e-12, "repeats daily");
+    }
+
+    #[test]
+    fn mix_weights_become_cumulative_probabilities() {
+        let features = [("a".to_string(), Plane::Data), ("b".to_string(), Plane::Data)];
+        let c = section("mix = [{ feature = \"b\", weight = 3 }, { feature = \"a\", weight = 1 }]");
+        let m = validate_clients(&c, Sku::Premium, &features).unwrap();
+        assert_eq!(m.mix, vec![(1, 0.75), (0, 1.0)]);
+        let c = section("sample = 0");
+        assert!(
+            validate_clients(&c, Sku::Premium, &features)
+                .unwrap_err()
+                .message
+                .contains("between 1")
+        );
+    }
+}
