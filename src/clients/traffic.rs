@@ -337,11 +337,11 @@ impl Episode1<'_> {
                 sv.backlog += cm.scale;
             }
             // The instance that serves it: a random healthy zone (back-filled instances live there too).
-            let zones: Vec<u32> = (0..32).filter(|z| sv.healthy & (1 << z) != 0).collect();
-            let zone = if zones.is_empty() {
+            let healthy = sv.healthy.count_ones();
+            let zone = if healthy == 0 {
                 0
             } else {
-                zones[self.rng.random_range(0..zones.len())] + 1
+                nth_zone(sv.healthy, self.rng.random_range(0..healthy))
             };
             (AttemptResult::Success, wait.saturating_add(latency), zone)
         };
@@ -477,5 +477,25 @@ impl Episode1<'_> {
                 self.deliver(r, AttemptResult::Terminated);
             }
         }
+    }
+}
+
+/// The zone (1-based) of the `n`-th set bit of `mask` (0-based `n`).
+fn nth_zone(mut mask: u32, n: u32) -> u32 {
+    for _ in 0..n {
+        mask &= mask - 1;
+    }
+    mask.trailing_zeros() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nth_zone;
+
+    #[test]
+    fn nth_zone_walks_the_set_bits() {
+        assert_eq!(nth_zone(0b1011, 0), 1);
+        assert_eq!(nth_zone(0b1011, 1), 2);
+        assert_eq!(nth_zone(0b1011, 2), 4);
     }
 }
