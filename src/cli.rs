@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 /// Discrete-event Monte Carlo simulator of zone and region outages.
 ///
-/// Exit codes: 0 success, 1 the run failed (e.g. results could not be written), 2 bad input.
+/// Exit codes: 0 success, 1 the run failed (e.g. results could not be written) or, for `check`, an
+/// expectation did not hold, 2 bad input.
 #[derive(Debug, Parser)]
 #[command(name = "outage-sim", version, about)]
 pub struct Cli {
@@ -20,6 +21,9 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario (the embedded default when no file is given) and write results.
     Run(RunArgs),
+    /// Run a scenario like `run`, then judge its `[expect]` block on 95 % intervals; exit 1 when
+    /// an expectation fails (or is inconclusive, unless --allow-inconclusive).
+    Check(CheckArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files.
@@ -87,6 +91,27 @@ impl BackoffArgs {
 pub struct RunArgs {
     /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
     pub file: Option<PathBuf>,
+    /// How to run it.
+    #[command(flatten)]
+    pub options: RunOptionArgs,
+}
+
+/// `check` options.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Scenario file (TOML) with an `[expect]` block.
+    pub file: PathBuf,
+    /// How to run it (as for `run`).
+    #[command(flatten)]
+    pub options: RunOptionArgs,
+    /// Accept inconclusive verdicts (95 % interval straddling the threshold, or no data).
+    #[arg(long)]
+    pub allow_inconclusive: bool,
+}
+
+/// Options shared by `run` and `check`.
+#[derive(Debug, clap::Args)]
+pub struct RunOptionArgs {
     /// Directory that receives `<scenario-name>/`.
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
@@ -152,11 +177,34 @@ pub struct RunPlan {
 impl RunArgs {
     /// Validates the arguments into a plan (bad input is reported before any work starts).
     pub fn plan(&self) -> Result<RunPlan, ScenarioError> {
-        let mut s = load_scenario(self.file.as_ref())?;
-        let origin = self
-            .file
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(scenario::DEFAULT_ORIGIN));
+        self.options.plan(self.file.as_ref())
+    }
+}
+
+impl CheckArgs {
+    /// Validates the arguments into a plan; a scenario without expectations is bad input.
+    pub fn plan(&self) -> Result<RunPlan, ScenarioError> {
+        let plan = self.options.plan(Some(&self.file))?;
+        if plan.scenario.expectations.is_empty() {
+            return Err(ScenarioError::Invalid {
+                file: self.file.clone(),
+                line: 0,
+                column: 0,
+                path: None,
+                message: "the scenario has no [expect] block, so `check` has nothing to judge; add one \
+                          (see \"[expect]\" in the README) or use `run`"
+                    .into(),
+            });
+        }
+        Ok(plan)
+    }
+}
+
+impl RunOptionArgs {
+    /// Loads `file` (or the embedded default) and applies the options: the plan of a run.
+    pub fn plan(&self, file: Option<&PathBuf>) -> Result<RunPlan, ScenarioError> {
+        let mut s = load_scenario(file)?;
+        let origin = file.cloned().unwrap_or_else(|| PathBuf::from(scenario::DEFAULT_ORIGIN));
         let arg_error = |message: String| ScenarioError::Invalid {
             file: origin.clone(),
             line: 0,

@@ -6,7 +6,8 @@
 //! - [`model`]: zones, services, features, failures and recovery, on top of the engine;
 //! - [`montecarlo`]: replications on rayon, seeded per `(seed, replication, mechanism)`;
 //! - [`stats`]: exactly mergeable accumulators (integer state) and intervals;
-//! - [`report`]: pure serializers (JSON, CSV, terminal table) and one writer of result files.
+//! - [`report`]: pure serializers (JSON, CSV, terminal table) and one writer of result files;
+//! - [`expect`]: a scenario's `[expect]` table, judged against a finished run (`outage-sim check`).
 //!
 //! ```
 //! use outage_sim::{montecarlo, scenario};
@@ -20,6 +21,7 @@
 pub mod cli;
 pub mod clients;
 pub mod engine;
+pub mod expect;
 pub mod experiment;
 pub mod model;
 pub mod montecarlo;

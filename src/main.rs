@@ -1,22 +1,27 @@
-//! `outage-sim`: parse → plan → run → exit code (0 ok, 1 run failed, 2 bad input).
+//! `outage-sim`: parse → plan → run → exit code (0 ok, 1 run failed or expectation failed,
+//! 2 bad input).
 
 use clap::Parser;
-use outage_sim::cli::{Cli, Command, ExperimentCommand, RunArgs, TraceArgs, TraceFormat, load_scenario};
+use outage_sim::cli::{
+    CheckArgs, Cli, Command, ExperimentCommand, RunArgs, RunPlan, TraceArgs, TraceFormat, load_scenario,
+};
 use outage_sim::experiment::backoff;
-use outage_sim::model;
-use outage_sim::montecarlo::{self, RunOptions};
+use outage_sim::montecarlo::{self, RunOptions, RunStats};
 use outage_sim::report::{ResultsWriter, Summary, render_table};
 use outage_sim::scenario;
+use outage_sim::{expect, model};
 use std::io::Write;
 use std::process::ExitCode;
 
 const BAD_INPUT: u8 = 2;
 const RUN_FAILED: u8 = 1;
+const EXPECTATION_FAILED: u8 = 1;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run(&args),
+        Command::Check(args) => check(&args),
         Command::Validate { files } => validate(&files),
         Command::Trace(args) => trace(&args),
         Command::Experiment { which } => experiment(&which),
@@ -59,12 +64,21 @@ fn run(args: &RunArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
+    match execute(&plan) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// Runs a plan, writes its results and, unless quiet, prints the summary table: what `run` does,
+/// and `check` before judging. A failure is reported here and returned as its exit code.
+fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
     let s = &plan.scenario;
     let mut writer = match ResultsWriter::create(&plan.out, s, s.replication_rows) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot create results under {}: {e}", plan.out.display());
-            return ExitCode::from(RUN_FAILED);
+            return Err(ExitCode::from(RUN_FAILED));
         }
     };
     let model = model::Model::new(s);
@@ -78,7 +92,7 @@ fn run(args: &RunArgs) -> ExitCode {
         Err(e) => {
             writer.abandon();
             eprintln!("error: writing results failed: {e}");
-            return ExitCode::from(RUN_FAILED);
+            return Err(ExitCode::from(RUN_FAILED));
         }
     };
     let summary = Summary::new(s, &stats);
@@ -88,13 +102,45 @@ fn run(args: &RunArgs) -> ExitCode {
                 print!("{}", render_table(&summary));
                 println!("\nResults: {}", dir.display());
             }
-            ExitCode::SUCCESS
+            Ok((stats, summary))
         }
         Err(e) => {
             eprintln!("error: writing results failed: {e}");
-            ExitCode::from(RUN_FAILED)
+            Err(ExitCode::from(RUN_FAILED))
         }
     }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let plan = match args.plan() {
+        Ok(p) => p,
+        Err(e) => return bad_input(e),
+    };
+    let (stats, summary) = match execute(&plan) {
+        Ok(done) => done,
+        Err(code) => return code,
+    };
+    let outcomes = expect::evaluate(&plan.scenario.expectations, &stats, &summary);
+    if !plan.quiet {
+        println!();
+    }
+    print!("{}", expect::render(&outcomes, args.allow_inconclusive));
+    if expect::all_hold(&outcomes, args.allow_inconclusive) {
+        return ExitCode::SUCCESS;
+    }
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.verdict.accepted(args.allow_inconclusive))
+        .map(|o| format!("{} {} ({})", o.expectation.path, o.expectation, o.verdict.name()))
+        .collect();
+    eprintln!(
+        "error: {} of {} expectations of {} did not hold: {}",
+        failed.len(),
+        outcomes.len(),
+        args.file.display(),
+        failed.join("; ")
+    );
+    ExitCode::from(EXPECTATION_FAILED)
 }
 
 fn validate(files: &[std::path::PathBuf]) -> ExitCode {

@@ -155,12 +155,7 @@ impl ClientModel {
 
 /// Validates `[clients]` against the scenario's SKU and features (`features`: name and plane).
 pub fn validate_clients(c: &ClientsSection, sku: Sku, features: &[(String, Plane)]) -> Result<ClientModel, Invalid> {
-    let bad = |path: &str, message: String| {
-        Err(Invalid {
-            path: format!("clients.{path}"),
-            message,
-        })
-    };
+    let bad = |path: &str, message: String| Err(Invalid::at(format!("clients.{path}"), message));
     let population = c.population.unwrap_or_else(|| default_population(sku));
     if population == 0 {
         return bad("population", "must be at least 1".into());
@@ -203,10 +198,10 @@ pub fn validate_clients(c: &ClientsSection, sku: Sku, features: &[(String, Plane
             format!("must be 429 or 503, got {}", c.throttle_status),
         );
     }
-    let policy = c.retry.resolve().map_err(|message| Invalid {
-        path: "clients.retry".into(),
-        message,
-    })?;
+    let policy = c
+        .retry
+        .resolve()
+        .map_err(|message| Invalid::at("clients.retry", message))?;
     let mut entries: Vec<(usize, f64)> = Vec::new();
     if c.mix.is_empty() {
         for (i, (_, plane)) in features.iter().enumerate() {

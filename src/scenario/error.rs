@@ -18,29 +18,68 @@ pub struct FieldPath(pub Vec<PathStep>);
 
 impl FieldPath {
     /// Parses `a.b[2].c` into steps (paths are built by our own code, so the syntax is simple).
+    /// A key that is not bare is quoted as TOML writes it: `expect."data_plane.rto.p95"`.
     pub fn parse(text: &str) -> FieldPath {
         let mut steps = Vec::new();
-        for part in text.split('.').filter(|p| !p.is_empty()) {
-            let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        let mut key = String::new();
+        let mut chars = text.chars();
+        let flush = |key: &mut String, steps: &mut Vec<PathStep>| {
             if !key.is_empty() {
-                steps.push(PathStep::Key(key.to_string()));
+                steps.push(PathStep::Key(std::mem::take(key)));
             }
-            for idx in rest.split('[') {
-                if let Ok(i) = idx.trim_end_matches(']').parse() {
-                    steps.push(PathStep::Index(i));
+        };
+        while let Some(c) = chars.next() {
+            match c {
+                '.' => flush(&mut key, &mut steps),
+                '"' => {
+                    let mut quoted = String::new();
+                    while let Some(q) = chars.next() {
+                        match q {
+                            '"' => break,
+                            '\\' => quoted.extend(chars.next()),
+                            _ => quoted.push(q),
+                        }
+                    }
+                    steps.push(PathStep::Key(quoted));
                 }
+                '[' => {
+                    flush(&mut key, &mut steps);
+                    let index: String = chars.by_ref().take_while(|&d| d != ']').collect();
+                    if let Ok(i) = index.parse() {
+                        steps.push(PathStep::Index(i));
+                    }
+                }
+                _ => key.push(c),
             }
         }
+        flush(&mut key, &mut steps);
         FieldPath(steps)
     }
+}
+
+/// A key as it appears in a field path: bare when it is a TOML bare key (letters, digits, `-`,
+/// `_`), otherwise quoted (`"data_plane.rto.p95"`).
+pub fn quote_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return key.to_string();
+    }
+    let mut out = String::from('"');
+    for c in key.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, step) in self.0.iter().enumerate() {
             match step {
-                PathStep::Key(k) if i == 0 => write!(f, "{k}")?,
-                PathStep::Key(k) => write!(f, ".{k}")?,
+                PathStep::Key(k) if i == 0 => write!(f, "{}", quote_key(k))?,
+                PathStep::Key(k) => write!(f, ".{}", quote_key(k))?,
                 PathStep::Index(n) => write!(f, "[{n}]")?,
             }
         }
@@ -96,4 +135,33 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_parse_and_print_with_quoted_keys() {
+        for text in [
+            "services[1].zones[0]",
+            "simulation.horizon",
+            "expect.\"data_plane.rto.p95\"",
+            "expect.\"a \\\"quoted\\\" [key]\"",
+        ] {
+            let p = FieldPath::parse(text);
+            assert_eq!(p.to_string(), text);
+        }
+        assert_eq!(
+            FieldPath::parse("expect.\"data_plane.rto.p95\"").0,
+            vec![
+                PathStep::Key("expect".into()),
+                PathStep::Key("data_plane.rto.p95".into())
+            ]
+        );
+        assert_eq!(
+            FieldPath::parse("a[2].b").0,
+            vec![PathStep::Key("a".into()), PathStep::Index(2), PathStep::Key("b".into())]
+        );
+    }
 }

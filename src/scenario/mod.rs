@@ -14,7 +14,7 @@ mod validate;
 mod validated;
 
 pub use distribution::Dist;
-pub use error::{FieldPath, PathStep, ScenarioError, line_col};
+pub use error::{FieldPath, PathStep, ScenarioError, line_col, quote_key};
 pub use schema::{DataPlaneMode, FailureKind, Placement, Plane, ScenarioFile, ServiceKind, Sku};
 pub use validate::{Invalid, limits, validate};
 pub use validated::{BackupPolicy, Crew, FailureProcess, Fault, Feature, Scenario, Service, Targets};
@@ -55,7 +55,7 @@ pub fn from_source(source: &str, origin: &Path) -> Result<Scenario, ScenarioErro
     })?;
     validate(file).map_err(|inv| {
         let path = FieldPath::parse(&inv.path);
-        let (line, column) = span_of(source, &path).map_or((0, 0), |off| line_col(source, off));
+        let (line, column) = span_of(source, &path, inv.at_key).map_or((0, 0), |off| line_col(source, off));
         ScenarioError::Invalid {
             file: origin.to_path_buf(),
             line,
@@ -66,15 +66,25 @@ pub fn from_source(source: &str, origin: &Path) -> Result<Scenario, ScenarioErro
     })
 }
 
-/// Byte offset of the value at `path`, or of its nearest existing ancestor.
-fn span_of(source: &str, path: &FieldPath) -> Option<usize> {
+/// Byte offset of the value at `path` (of its key when `at_key`), or of its nearest existing
+/// ancestor.
+fn span_of(source: &str, path: &FieldPath, at_key: bool) -> Option<usize> {
     let root = toml::de::DeTable::parse(source).ok()?;
     let mut steps = path.0.iter();
     let Some(PathStep::Key(first)) = steps.next() else {
         return None;
     };
+    if at_key && path.0.len() == 1 {
+        return Some(root.get_ref().get_key_value(first.as_str())?.0.span().start);
+    }
     let mut node = root.get_ref().get(first.as_str())?;
-    for step in steps {
+    for (i, step) in steps.enumerate() {
+        // `i` counts steps after the first, so the last step has `i + 2 == len`.
+        if let (true, true, PathStep::Key(k)) = (at_key, i + 2 == path.0.len(), step) {
+            if let Some((key, _)) = node.get_ref().as_table().and_then(|t| t.get_key_value(k.as_str())) {
+                return Some(key.span().start);
+            }
+        }
         let next = match step {
             PathStep::Key(k) => node.get_ref().get(k.as_str()),
             PathStep::Index(i) => node.get_ref().get(*i),
@@ -90,8 +100,13 @@ fn span_of(source: &str, path: &FieldPath) -> Option<usize> {
 impl Scenario {
     /// SHA-256 of the scenario's canonical form (its parsed content serialized as JSON), so that
     /// comments and formatting do not change it but any value does.
+    ///
+    /// The `[expect]` table is left out: expectations judge a run, they do not change it, so
+    /// adding or editing a regression gate keeps the hash (and committed baselines) unchanged.
     pub fn hash(&self) -> String {
-        let canonical = serde_json::to_vec(&self.file).expect("scenario serializes");
+        let mut file = self.file.clone();
+        file.expect = crate::expect::ExpectTable::default();
+        let canonical = serde_json::to_vec(&file).expect("scenario serializes");
         let digest = Sha256::digest(&canonical);
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!("sha256:{hex}")

@@ -14,13 +14,31 @@ pub struct Invalid {
     pub path: String,
     /// Message.
     pub message: String,
+    /// Point at the key at `path` (e.g. an unknown name used as a key) rather than at its value.
+    pub at_key: bool,
+}
+
+impl Invalid {
+    /// An error about the value at `path`.
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Invalid {
+        Invalid {
+            path: path.into(),
+            message: message.into(),
+            at_key: false,
+        }
+    }
+
+    /// An error about the key at `path` itself.
+    pub fn at_key(path: impl Into<String>, message: impl Into<String>) -> Invalid {
+        Invalid {
+            at_key: true,
+            ..Invalid::at(path, message)
+        }
+    }
 }
 
 fn bad<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, Invalid> {
-    Err(Invalid {
-        path: path.into(),
-        message: message.into(),
-    })
+    Err(Invalid::at(path, message))
 }
 
 /// Upper bounds that keep runs finite and time arithmetic in range.
@@ -122,12 +140,14 @@ fn check_zones(path: &str, zones: &[u32], region: &Region, modelled: u32) -> Res
 }
 
 fn service_index(path: &str, name: &str, services: &[ServiceEntry]) -> Result<usize, Invalid> {
-    services.iter().position(|s| s.name == name).ok_or_else(|| Invalid {
-        path: path.to_string(),
-        message: format!(
-            "unknown service \"{name}\"; declared services: {}",
-            services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
-        ),
+    services.iter().position(|s| s.name == name).ok_or_else(|| {
+        Invalid::at(
+            path,
+            format!(
+                "unknown service \"{name}\"; declared services: {}",
+                services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )
     })
 }
 
@@ -449,12 +469,14 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
         }
         let crew = match &f.crew {
             None => None,
-            Some(name) => Some(crews.iter().position(|c| &c.name == name).ok_or_else(|| Invalid {
-                path: format!("{p}.crew"),
-                message: format!(
-                    "unknown crew \"{name}\"; declared crews: {}",
-                    crews.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
-                ),
+            Some(name) => Some(crews.iter().position(|c| &c.name == name).ok_or_else(|| {
+                Invalid::at(
+                    format!("{p}.crew"),
+                    format!(
+                        "unknown crew \"{name}\"; declared crews: {}",
+                        crews.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
             })?),
         };
         let restore = restore_field(&p, f.kind, &f.restore)?;
@@ -509,13 +531,12 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
         });
     }
 
+    let names: Vec<(String, Plane)> = features.iter().map(|f| (f.name.clone(), f.plane)).collect();
     let clients = match &file.clients {
         None => None,
-        Some(c) => {
-            let names: Vec<(String, Plane)> = features.iter().map(|f| (f.name.clone(), f.plane)).collect();
-            Some(crate::clients::validate_clients(c, dep.sku, &names)?)
-        }
+        Some(c) => Some(crate::clients::validate_clients(c, dep.sku, &names)?),
     };
+    let expectations = crate::expect::validate_expectations(&file.expect, &names, clients.is_some())?;
 
     Ok(Scenario {
         name: file.name.clone(),
@@ -537,6 +558,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
         failures,
         faults,
         clients,
+        expectations,
         file,
     })
 }

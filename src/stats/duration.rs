@@ -88,6 +88,52 @@ impl DurationStats {
     }
 }
 
+/// A distribution-free confidence interval for a quantile, in ticks (see
+/// [`DurationStats::quantile_interval`]). A side is `None` when the sample is too small to bound
+/// it (its order-statistic rank falls outside `1..=n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuantileInterval {
+    /// Lower bound, `None` = unbounded below.
+    pub lower: Option<u64>,
+    /// Upper bound, `None` = unbounded above.
+    pub upper: Option<u64>,
+}
+
+impl DurationStats {
+    /// Distribution-free confidence interval for the `q`-quantile from order statistics
+    /// (e.g. Conover, *Practical Nonparametric Statistics*, 3rd ed., section 3.2): the number of
+    /// samples at or below the true quantile is Binomial(n, q), so with
+    /// `r = ⌊nq − z·√(nq(1−q))⌋` and `s = ⌈nq + z·√(nq(1−q))⌉` the interval
+    /// `[X(r), X(s)]` covers it with probability `P(r ≤ B ≤ s − 1)`, at least about the normal
+    /// level (`z = 1.96`: 95 %). The order statistics come from the histogram: the lower end of
+    /// the bucket of rank `r` and the upper end of the bucket of rank `s`, clamped to the exact
+    /// `[min, max]`, so the histogram's 0.1 % resolution only widens the interval. `None` when
+    /// empty.
+    ///
+    /// # Panics
+    /// If `q` is not in `[0, 1]`.
+    pub fn quantile_interval(&self, q: f64, z: f64) -> Option<QuantileInterval> {
+        assert!(
+            (0.0..=1.0).contains(&q),
+            "DurationStats::quantile_interval: q must be in [0, 1], got {q}"
+        );
+        let (min, max) = (self.moments.min()?, self.moments.max()?);
+        let n = self.count() as f64;
+        let centre = n * q;
+        let half = z * (n * q * (1.0 - q)).sqrt();
+        let (r, s) = ((centre - half).floor(), (centre + half).ceil());
+        let lower = (r >= 1.0)
+            .then(|| self.histogram.bucket_at_rank(r as u64))
+            .flatten()
+            .map(|(lo, _)| lo.clamp(min, max));
+        let upper = (s <= n)
+            .then(|| self.histogram.bucket_at_rank(s.max(1.0) as u64))
+            .flatten()
+            .map(|(_, hi)| hi.clamp(min, max));
+        Some(QuantileInterval { lower, upper })
+    }
+}
+
 impl_add_assign_via_merge!(DurationStats);
 
 #[derive(Deserialize)]
@@ -159,6 +205,80 @@ mod tests {
         let json = serde_json::to_string(&sum).unwrap();
         assert!(json.contains(r#""std_dev":null"#), "{json}");
         assert_eq!(serde_json::from_str::<DurationSummary>(&json).unwrap(), sum);
+    }
+
+    /// SplitMix64, so the test needs no generator crate.
+    fn next(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    #[test]
+    fn quantile_interval_covers_the_true_quantile_about_95_percent_of_the_time() {
+        // Uniform samples on [0, 1000 s): the true q-quantile is q · 1000 s. Over 200 seeds the
+        // share of intervals containing it must be within 4 SE of 95 % (the rank rounding makes
+        // the interval slightly conservative, still well inside).
+        const SEEDS: u64 = 200;
+        let range = 1000 * TICKS_PER_SECOND;
+        for (n, q) in [(1000u64, 0.5), (1000, 0.95), (400, 0.99), (60, 0.9)] {
+            let truth = (q * range as f64) as u64;
+            let mut covered = 0;
+            for seed in 0..SEEDS {
+                let mut state = seed * 7919 + n;
+                let mut s = DurationStats::new();
+                for _ in 0..n {
+                    s.record(next(&mut state) % range);
+                }
+                let ci = s.quantile_interval(q, crate::stats::Z95).unwrap();
+                let (lo, hi) = (ci.lower.unwrap(), ci.upper.unwrap());
+                let point = s
+                    .histogram()
+                    .quantile(q)
+                    .unwrap()
+                    .clamp(s.moments().min().unwrap(), s.moments().max().unwrap());
+                assert!(lo <= point && point <= hi, "n {n} q {q}: {lo} {point} {hi}");
+                if lo <= truth && truth <= hi {
+                    covered += 1;
+                }
+            }
+            let share = covered as f64 / SEEDS as f64;
+            let se = (0.95f64 * 0.05 / SEEDS as f64).sqrt();
+            assert!((share - 0.95).abs() <= 4.0 * se, "n {n} q {q}: coverage {share}");
+        }
+    }
+
+    #[test]
+    fn quantile_interval_is_unbounded_where_the_sample_is_too_small() {
+        let mut s = DurationStats::new();
+        assert_eq!(s.quantile_interval(0.5, 1.96), None);
+        for i in 1..=50u64 {
+            s.record(i * TICKS_PER_SECOND);
+        }
+        // n = 50, q = 0.99: the upper rank ⌈49.5 + 1.96·0.70⌉ = 51 > n.
+        // The lower rank is ⌊49.5 − 1.38⌋ = 48: the lower end of its bucket, within 0.1 %.
+        let ci = s.quantile_interval(0.99, 1.96).unwrap();
+        assert_eq!(ci.upper, None);
+        let lo = ci.lower.unwrap();
+        assert!(lo <= 48 * TICKS_PER_SECOND && lo as f64 >= 48e6 * 0.999, "{lo}");
+        // n = 50, q = 0.5: ranks ⌊25 − 6.93⌋ = 18 and ⌈25 + 6.93⌉ = 32, to within the histogram's
+        // 0.1 %, outward.
+        let ci = s.quantile_interval(0.5, 1.96).unwrap();
+        let (lo, hi) = (ci.lower.unwrap(), ci.upper.unwrap());
+        assert!(lo <= 18 * TICKS_PER_SECOND && lo as f64 >= 18e6 * 0.999, "{lo}");
+        assert!(hi >= 32 * TICKS_PER_SECOND && hi as f64 <= 32e6 * 1.001, "{hi}");
+        // A tiny sample cannot bound a low quantile from below either.
+        let mut one = DurationStats::new();
+        one.record(5);
+        assert_eq!(
+            one.quantile_interval(0.05, 1.96),
+            Some(QuantileInterval {
+                lower: None,
+                upper: Some(5)
+            })
+        );
     }
 
     #[test]

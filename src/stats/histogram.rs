@@ -120,6 +120,27 @@ impl DurationHistogram {
         (!self.is_empty()).then(|| self.inner.min())
     }
 
+    /// The bucket holding the `rank`-th smallest value (1-based) as `(lowest, highest)` equivalent
+    /// values: the exact order statistic lies in between. `None` when `rank` is 0 or above the
+    /// count.
+    pub fn bucket_at_rank(&self, rank: u64) -> Option<(u64, u64)> {
+        if rank == 0 || rank > self.count() {
+            return None;
+        }
+        let mut seen = 0u64;
+        for v in self.inner.iter_recorded() {
+            seen = seen.saturating_add(v.count_at_value());
+            if seen >= rank {
+                let value = v.value_iterated_to();
+                return Some((
+                    self.inner.lowest_equivalent(value),
+                    self.inner.highest_equivalent(value),
+                ));
+            }
+        }
+        None
+    }
+
     /// Non-empty buckets as `(lowest equivalent value, count)`, ascending.
     pub fn buckets(&self) -> Vec<(u64, u64)> {
         self.inner
@@ -297,6 +318,24 @@ mod tests {
         assert!(serde_json::from_str::<DurationHistogram>(r#"{"buckets":[[3,0]]}"#).is_err());
         assert!(serde_json::from_str::<DurationHistogram>(r#"{"buckets":[[5,1],[3,1]]}"#).is_err());
         assert!(serde_json::from_str::<DurationHistogram>(r#"{"buckets":[[3000,1],[3001,1]]}"#).is_err());
+    }
+
+    #[test]
+    fn bucket_at_rank_walks_the_order_statistics() {
+        let mut h = DurationHistogram::default();
+        assert_eq!(h.bucket_at_rank(1), None);
+        for v in [7u64, 3, 3, 3_000_000] {
+            h.record(v);
+        }
+        assert_eq!(h.bucket_at_rank(0), None);
+        assert_eq!(h.bucket_at_rank(1), Some((3, 3)));
+        assert_eq!(h.bucket_at_rank(2), Some((3, 3)));
+        assert_eq!(h.bucket_at_rank(3), Some((7, 7)));
+        let (lo, hi) = h.bucket_at_rank(4).unwrap();
+        assert!(lo <= 3_000_000 && 3_000_000 <= hi && hi - lo <= 3_000, "{lo} {hi}");
+        assert_eq!(h.bucket_at_rank(5), None);
+        // Agrees with `quantile`, which reports the highest equivalent value at rank ceil(q·n).
+        assert_eq!(h.quantile(0.75).unwrap(), h.bucket_at_rank(3).unwrap().1);
     }
 
     #[test]

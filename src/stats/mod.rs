@@ -54,7 +54,7 @@ mod wide;
 #[cfg(test)]
 mod proptests;
 
-pub use duration::DurationStats;
+pub use duration::{DurationStats, QuantileInterval};
 pub use histogram::{DurationHistogram, SIGNIFICANT_FIGURES};
 pub use moments::Moments;
 pub use proportion::{Proportion, wilson_interval};

@@ -1,4 +1,5 @@
-//! One integration test binary: oracles, determinism, CLI, bad input, shipped scenarios, baselines.
+//! One integration test binary: oracles, determinism, CLI, bad input, shipped scenarios, baselines,
+//! expectations (`check`).
 
 mod bad_input;
 mod baselines;
@@ -6,5 +7,6 @@ mod cli;
 mod clients;
 mod common;
 mod determinism;
+mod expect;
 mod oracles;
 mod scenarios;

@@ -1,0 +1,312 @@
+//! `[expect]` → typed expectations, with errors in the scenario's usual form (field path
+//! `expect."data_plane.rto.p95"`, what is wrong, what is allowed).
+
+use super::metrics::{MetricDef, Unit, catalogue};
+use super::{ExpectTable, Expectation, Op, Threshold};
+use crate::scenario::duration::parse_duration;
+use crate::scenario::{Invalid, Plane, quote_key};
+
+/// Validates `[expect]` for a scenario with these features (name and plane), with or without
+/// `[clients]`. Expectations keep the file's order.
+pub fn validate_expectations(
+    table: &ExpectTable,
+    features: &[(String, Plane)],
+    has_clients: bool,
+) -> Result<Vec<Expectation>, Invalid> {
+    let known = catalogue(features);
+    table
+        .0
+        .iter()
+        .map(|(key, text)| parse_one(key, text, &known, has_clients))
+        .collect()
+}
+
+fn parse_one(key: &str, text: &str, known: &[MetricDef], has_clients: bool) -> Result<Expectation, Invalid> {
+    let path = format!("expect.{}", quote_key(key));
+    let Some(def) = known.iter().find(|d| d.path == key) else {
+        let hint = closest(key, known).map_or(String::new(), |p| format!(" (did you mean \"{p}\"?)"));
+        return Err(Invalid::at_key(
+            path,
+            format!(
+                "unknown metric \"{key}\"{hint}; known metrics: {}",
+                list_known(known, has_clients)
+            ),
+        ));
+    };
+    let metric = def.metric;
+    if metric.needs_clients() && !has_clients {
+        return Err(Invalid::at_key(
+            path,
+            format!("metric \"{key}\" needs a [clients] section, and this scenario has none"),
+        ));
+    }
+    let trimmed = text.trim();
+    let Some(op) = Op::ALL.into_iter().find(|op| trimmed.starts_with(op.symbol())) else {
+        return Err(Invalid::at(
+            path,
+            format!(
+                "invalid condition \"{text}\": it starts with an operator (<=, <, >= or >) and then the value, e.g. \"{}\"",
+                example(metric.unit())
+            ),
+        ));
+    };
+    let value_text = trimmed[op.symbol().len()..].trim().to_string();
+    if value_text.starts_with(['=', '<', '>']) {
+        return Err(Invalid::at(
+            path,
+            format!("invalid operator in \"{text}\"; allowed: <=, <, >=, >"),
+        ));
+    }
+    if value_text.is_empty() {
+        return Err(Invalid::at(
+            path,
+            format!(
+                "condition \"{text}\" has no value after \"{}\"; e.g. \"{}\"",
+                op.symbol(),
+                example(metric.unit())
+            ),
+        ));
+    }
+    let number = value_text.parse::<f64>().ok().filter(|x| x.is_finite());
+    let threshold = match metric.unit() {
+        Unit::Duration => match parse_duration(&value_text) {
+            Ok(d) => Threshold::Duration(d),
+            Err(_) if number.is_some() => {
+                return Err(Invalid::at(
+                    path,
+                    format!(
+                        "\"{key}\" is {}; \"{value_text}\" is a plain number (units: us, ms, s, m, h, d, w, y)",
+                        metric.unit().describe()
+                    ),
+                ));
+            }
+            Err(e) => return Err(Invalid::at(path, e)),
+        },
+        unit => {
+            let Some(x) = number else {
+                let what = if parse_duration(&value_text).is_ok() {
+                    "a duration"
+                } else {
+                    "not a number"
+                };
+                return Err(Invalid::at(
+                    path,
+                    format!("\"{key}\" is {}; \"{value_text}\" is {what}", unit.describe()),
+                ));
+            };
+            if unit == Unit::Probability && !(0.0..=1.0).contains(&x) {
+                return Err(Invalid::at(
+                    path,
+                    format!("\"{key}\" is a probability; the value must be in [0, 1], got {value_text}"),
+                ));
+            }
+            if x < 0.0 {
+                return Err(Invalid::at(
+                    path,
+                    format!("\"{key}\" is never negative; the value must be >= 0, got {value_text}"),
+                ));
+            }
+            Threshold::Number(x)
+        }
+    };
+    Ok(Expectation {
+        path: key.to_string(),
+        metric,
+        op,
+        threshold,
+        value_text,
+    })
+}
+
+fn example(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Duration => "<= 48h",
+        Unit::Probability => ">= 0.99",
+        Unit::Number => "<= 1.5",
+    }
+}
+
+/// The known paths, grouped by their prefix: `data_plane.rto.{mean, min, ...}`.
+fn list_known(known: &[MetricDef], has_clients: bool) -> String {
+    let group = |defs: Vec<&MetricDef>| -> String {
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for d in defs {
+            // Availability paths split after `availability.` (feature names may contain dots).
+            let (prefix, last) = match d.path.strip_prefix("availability.") {
+                Some(rest) => ("availability", rest),
+                None => d.path.rsplit_once('.').expect("metric paths have a dot"),
+            };
+            match groups.iter_mut().find(|(p, _)| *p == prefix) {
+                Some((_, lasts)) => lasts.push(last),
+                None => groups.push((prefix, vec![last])),
+            }
+        }
+        groups
+            .iter()
+            .map(|(prefix, lasts)| match lasts.as_slice() {
+                [one] => format!("{prefix}.{one}"),
+                many => format!("{prefix}.{{{}}}", many.join(", ")),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let (clients, others): (Vec<&MetricDef>, Vec<&MetricDef>) = known.iter().partition(|d| d.metric.needs_clients());
+    if has_clients {
+        group(known.iter().collect())
+    } else {
+        format!("{}; with a [clients] section also {}", group(others), group(clients))
+    }
+}
+
+/// The known path closest to `key` by edit distance, when it is close (a typo).
+fn closest<'a>(key: &str, known: &'a [MetricDef]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|d| (edit_distance(key, &d.path), d.path.as_str()))
+        .min_by_key(|(dist, _)| *dist)
+        .filter(|(dist, _)| *dist <= 3)
+        .map(|(_, p)| p)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::metrics::{Distribution, Metric, Stat};
+    use super::*;
+    use crate::engine::SimDuration;
+
+    fn features() -> Vec<(String, Plane)> {
+        vec![
+            ("browse-learn".into(), Plane::Data),
+            ("admin-operations".into(), Plane::Control),
+        ]
+    }
+
+    fn parse(entries: &[(&str, &str)], has_clients: bool) -> Result<Vec<Expectation>, Invalid> {
+        let table = ExpectTable(entries.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        validate_expectations(&table, &features(), has_clients)
+    }
+
+    fn error(key: &str, value: &str, has_clients: bool) -> Invalid {
+        parse(&[(key, value)], has_clients).unwrap_err()
+    }
+
+    #[test]
+    fn parses_operators_units_and_keeps_file_order() {
+        let e = parse(
+            &[
+                ("data_plane.rto.p95", "<= 48h"),
+                ("control_plane.rpo.p_meet", ">=0.99"),
+                ("availability.browse-learn", "  > 0.999 "),
+                ("data_plane.incidents_per_replication", "< 3"),
+                ("clients.overloaded_after_trigger.max", "<= 1m30s"),
+            ],
+            true,
+        )
+        .unwrap();
+        assert_eq!(e.len(), 5);
+        assert_eq!(e[0].path, "data_plane.rto.p95");
+        assert_eq!(
+            e[0].metric,
+            Metric::Duration(Distribution::Rto(Plane::Data), Stat::Percentile(95))
+        );
+        assert_eq!(
+            (e[0].op, e[0].threshold),
+            (Op::Le, Threshold::Duration(SimDuration::from_secs(48 * 3600)))
+        );
+        assert_eq!((e[1].op, e[1].threshold), (Op::Ge, Threshold::Number(0.99)));
+        assert_eq!((e[2].op, e[2].threshold), (Op::Gt, Threshold::Number(0.999)));
+        assert_eq!(e[2].to_string(), "> 0.999");
+        assert_eq!((e[3].op, e[3].threshold), (Op::Lt, Threshold::Number(3.0)));
+        assert_eq!(e[4].threshold.value(), 90.0);
+        assert!(parse(&[], false).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unknown_metric_lists_the_known_ones_and_suggests_a_near_miss() {
+        let e = error("data_plane.rpo.mx", "<= 1h", false);
+        assert_eq!(e.path, "expect.\"data_plane.rpo.mx\"");
+        assert!(e.at_key);
+        for fragment in [
+            "unknown metric \"data_plane.rpo.mx\"",
+            "did you mean \"data_plane.rpo.max\"?",
+            "availability.{control_plane, data_plane, browse-learn, admin-operations}",
+            "data_plane.rto.{mean, min, p50, p90, p95, p99, max, p_meet}",
+            "control_plane.incidents_per_replication",
+            "with a [clients] section also clients.{retry_amplification, user_visible_failures}",
+            "clients.latency.{mean",
+        ] {
+            assert!(e.message.contains(fragment), "{fragment:?} in {}", e.message);
+        }
+        let e = error("throughput", ">= 1", true);
+        assert!(!e.message.contains("did you mean"), "{}", e.message);
+        assert!(!e.message.contains("with a [clients] section"), "{}", e.message);
+    }
+
+    #[test]
+    fn client_metrics_need_clients() {
+        let e = error("clients.retry_amplification", "<= 1.5", false);
+        assert!(e.at_key);
+        assert!(e.message.contains("needs a [clients] section"), "{}", e.message);
+        assert!(parse(&[("clients.retry_amplification", "<= 1.5")], true).is_ok());
+    }
+
+    #[test]
+    fn durations_and_numbers_do_not_mix() {
+        let e = error("data_plane.rto.p95", "<= 48", false);
+        assert!(!e.at_key);
+        assert!(e.message.contains("is a duration metric"), "{}", e.message);
+        assert!(e.message.contains("\"48\" is a plain number"), "{}", e.message);
+        let e = error("control_plane.rto.p_meet", ">= 2h", false);
+        assert!(e.message.contains("is a probability"), "{}", e.message);
+        assert!(e.message.contains("\"2h\" is a duration"), "{}", e.message);
+        let e = error("data_plane.incidents_per_replication", "<= lots", false);
+        assert!(e.message.contains("\"lots\" is not a number"), "{}", e.message);
+        let e = error("data_plane.rto.mean", "<= 3 parsecs", false);
+        assert!(e.message.contains("unknown unit"), "{}", e.message);
+    }
+
+    #[test]
+    fn bad_operators_and_values() {
+        for bad in ["=< 48h", "== 48h", "48h", "≤ 48h", "<<= 48h", ">== 48h"] {
+            let e = error("data_plane.rto.p95", bad, false);
+            assert!(
+                e.message.contains("<=, <, >= or >") || e.message.contains("allowed: <=, <, >=, >"),
+                "{bad}: {}",
+                e.message
+            );
+        }
+        let e = error("data_plane.rto.p95", "<=", false);
+        assert!(e.message.contains("has no value"), "{}", e.message);
+        let e = error("availability.data_plane", ">= 1.5", false);
+        assert!(e.message.contains("must be in [0, 1]"), "{}", e.message);
+        let e = error("data_plane.incidents_per_replication", ">= -1", false);
+        assert!(e.message.contains("must be >= 0"), "{}", e.message);
+        let e = error("data_plane.incidents_per_replication", "<= inf", false);
+        assert!(e.message.contains("not a number"), "{}", e.message);
+    }
+
+    #[test]
+    fn edit_distance_counts_single_char_edits() {
+        assert_eq!(edit_distance("p95", "p95"), 0);
+        assert_eq!(edit_distance("p59", "p95"), 2);
+        assert_eq!(edit_distance("rto", "rpo"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

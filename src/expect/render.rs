@@ -1,0 +1,215 @@
+//! The verdicts as a terminal table (pure: outcomes in, text out).
+
+use super::metrics::{Spread, Unit};
+use super::{Outcome, Verdict, all_hold};
+use crate::engine::SimDuration;
+use crate::scenario::duration::human;
+use std::fmt::Write;
+
+fn number(x: f64) -> String {
+    let text = format!("{x:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".into() } else { text.into() }
+}
+
+fn value(unit: Unit, x: f64) -> String {
+    match unit {
+        _ if x.is_infinite() => "inf".into(),
+        Unit::Duration => human(SimDuration::from_secs_f64(x)),
+        Unit::Probability | Unit::Number => number(x),
+    }
+}
+
+fn verdict(v: Verdict, allow_inconclusive: bool) -> String {
+    let judged = if allow_inconclusive {
+        "allowed"
+    } else {
+        "counts as fail"
+    };
+    match v {
+        Verdict::Pass => "pass".into(),
+        Verdict::Fail => "FAIL".into(),
+        Verdict::Inconclusive | Verdict::NoData => format!("{} ({judged})", v.name()),
+    }
+}
+
+/// The table of verdicts: metric, expected, estimate, 95 % interval, verdict; then the result.
+pub fn render(outcomes: &[Outcome], allow_inconclusive: bool) -> String {
+    let header = ["metric", "expected", "estimate", "95% interval", "verdict"].map(String::from);
+    let mut rows = vec![header];
+    for o in outcomes {
+        let e = &o.expectation;
+        let unit = e.metric.unit();
+        let (estimate, interval) = match &o.estimate {
+            None => ("no data".to_string(), "-".to_string()),
+            Some(est) => (
+                value(unit, est.value),
+                match est.spread {
+                    Spread::Interval(lo, hi) => format!("[{}, {}]", value(unit, lo), value(unit, hi)),
+                    Spread::Point(why) => format!("none: point value ({why})"),
+                    Spread::Unavailable(why) => format!("n/a ({why})"),
+                },
+            ),
+        };
+        rows.push([
+            e.path.clone(),
+            e.to_string(),
+            estimate,
+            interval,
+            verdict(o.verdict, allow_inconclusive),
+        ]);
+    }
+    let widths: Vec<usize> = (0..5)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Expectations (judged on 95 % intervals; inconclusive {})",
+        if allow_inconclusive {
+            "allowed by --allow-inconclusive"
+        } else {
+            "counts as a failure unless --allow-inconclusive"
+        }
+    );
+    for r in &rows {
+        let mut line = String::from(" ");
+        for (c, cell) in r.iter().enumerate() {
+            let _ = write!(line, " {cell:<w$} ", w = widths[c]);
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict == v).count();
+    let mut parts = vec![format!("{} pass", count(Verdict::Pass))];
+    for v in [Verdict::Fail, Verdict::Inconclusive, Verdict::NoData] {
+        if count(v) > 0 {
+            parts.push(format!("{} {}", count(v), v.name()));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Result: {} ({} of {} expectations: {})",
+        if all_hold(outcomes, allow_inconclusive) {
+            "PASS"
+        } else {
+            "FAIL"
+        },
+        outcomes
+            .iter()
+            .filter(|o| o.verdict.accepted(allow_inconclusive))
+            .count(),
+        outcomes.len(),
+        parts.join(", ")
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::metrics::{Distribution, Estimate, Metric, Stat};
+    use super::super::{Expectation, Op, Threshold};
+    use super::*;
+    use crate::scenario::Plane;
+
+    fn outcome(path: &str, metric: Metric, op: Op, t: Threshold, text: &str, est: Option<Estimate>) -> Outcome {
+        let e = Expectation {
+            path: path.into(),
+            metric,
+            op,
+            threshold: t,
+            value_text: text.into(),
+        };
+        Outcome {
+            verdict: Verdict::judge(&e, est.as_ref()),
+            expectation: e,
+            estimate: est,
+        }
+    }
+
+    #[test]
+    fn renders_every_kind_of_row_and_the_result() {
+        let rows = vec![
+            outcome(
+                "data_plane.rto.p95",
+                Metric::Duration(Distribution::Rto(Plane::Data), Stat::Percentile(95)),
+                Op::Le,
+                Threshold::Duration(SimDuration::from_secs(120)),
+                "2m",
+                Some(Estimate {
+                    value: 55.5,
+                    spread: Spread::Interval(55.0, 56.25),
+                }),
+            ),
+            outcome(
+                "data_plane.rpo.max",
+                Metric::Duration(Distribution::Rpo(Plane::Data), Stat::Max),
+                Op::Le,
+                Threshold::Duration(SimDuration::ZERO),
+                "0s",
+                Some(Estimate {
+                    value: 0.0,
+                    spread: Spread::Point("exact maximum"),
+                }),
+            ),
+            outcome(
+                "control_plane.rto.p_meet",
+                Metric::PMeet(Plane::Control, super::super::metrics::Objective::Rto),
+                Op::Ge,
+                Threshold::Number(0.5),
+                "0.5",
+                Some(Estimate {
+                    value: 0.5,
+                    spread: Spread::Interval(0.45, 0.55),
+                }),
+            ),
+            outcome(
+                "control_plane.rto.p99",
+                Metric::Duration(Distribution::Rto(Plane::Control), Stat::Percentile(99)),
+                Op::Le,
+                Threshold::Duration(SimDuration::from_secs(60)),
+                "1m",
+                None,
+            ),
+        ];
+        let text = render(&rows, false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].contains("counts as a failure unless --allow-inconclusive"),
+            "{text}"
+        );
+        for (line, fragments) in [
+            (1, &["metric", "expected", "estimate", "95% interval", "verdict"][..]),
+            (2, &["data_plane.rto.p95", "<= 2m", "55.5 s", "[55 s, 56.25 s]", "pass"]),
+            (
+                3,
+                &[
+                    "data_plane.rpo.max",
+                    "<= 0s",
+                    "0 s",
+                    "none: point value (exact maximum)",
+                    "pass",
+                ],
+            ),
+            (4, &[">= 0.5", "0.5", "[0.45, 0.55]", "inconclusive (counts as fail)"]),
+            (5, &["control_plane.rto.p99", "no data", "no data (counts as fail)"]),
+            (
+                6,
+                &["Result: FAIL (2 of 4 expectations: 2 pass, 1 inconclusive, 1 no data)"],
+            ),
+        ] {
+            for f in fragments {
+                assert!(lines[line].contains(f), "{f:?} in line {line}:\n{text}");
+            }
+        }
+        // Columns line up: every row's expected column starts where the header's does.
+        let col = lines[1].find("expected").unwrap();
+        assert!(lines[2..6].iter().all(|l| l[col - 1..].starts_with(' ')));
+        assert_eq!(lines[2].find("<= 2m"), Some(col));
+        let lenient = render(&rows, true);
+        assert!(lenient.contains("inconclusive (allowed)") && lenient.contains("no data (allowed)"));
+        assert!(lenient.contains("Result: PASS (4 of 4 expectations: 2 pass, 1 inconclusive, 1 no data)"));
+        assert_eq!(value(Unit::Duration, f64::INFINITY), "inf");
+        assert_eq!(number(0.99991234), "0.999912");
+        assert_eq!(number(1.0), "1");
+    }
+}
