@@ -7,12 +7,14 @@
 
 mod failure;
 mod outcome;
+mod recovery;
 mod recovery_point;
 mod replication;
 mod topology;
 
 pub use failure::{Process, Target, processes};
 pub use outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
+pub use recovery::{RegionalRecovery, Stage, add_business_time, regional_recovery};
 pub use recovery_point::achieved_rpo;
 pub use replication::{Event, Model};
 pub use topology::{Status as ServiceStatus, zone_mask};

@@ -8,6 +8,7 @@
 pub mod distribution;
 pub mod duration;
 mod error;
+pub mod recovery;
 pub mod regions;
 pub mod schema;
 mod validate;

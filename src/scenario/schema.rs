@@ -43,6 +43,9 @@ pub struct ScenarioFile {
     /// Request-level clients and retries (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<crate::clients::ClientsSection>,
+    /// Regional disaster-recovery plan; default: the documented defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<super::recovery::RecoverySection>,
     /// Expectations on the run's statistics, judged by `outage-sim check` (optional).
     #[serde(default, skip_serializing_if = "crate::expect::ExpectTable::is_empty")]
     pub expect: crate::expect::ExpectTable,

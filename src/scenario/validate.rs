@@ -538,6 +538,8 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
     };
     let expectations = crate::expect::validate_expectations(&file.expect, &names, clients.is_some())?;
 
+    let recovery = super::recovery::validate_recovery(&file.recovery.clone().unwrap_or_default(), dep.sku)?;
+
     Ok(Scenario {
         name: file.name.clone(),
         horizon,
@@ -558,6 +560,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
         failures,
         faults,
         clients,
+        recovery,
         expectations,
         file,
     })

@@ -50,6 +50,8 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     /// Request-level client model, when the scenario has `[clients]`.
     pub clients: Option<crate::clients::ClientModel>,
+    /// The regional disaster-recovery plan (defaults when the file has no `[recovery]`).
+    pub recovery: super::recovery::RecoveryPlan,
     /// Expectations of `[expect]`, in file order (empty without one); `check` judges them.
     pub expectations: Vec<crate::expect::Expectation>,
 }
