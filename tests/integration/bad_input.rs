@@ -232,7 +232,13 @@ fn client_mix_naming_an_unknown_feature() {
 
 #[test]
 fn recovery_plan_with_a_probability_outside_unit_interval() {
-    let e = run_broken("seed = 11\n", "seed = 11\n\n[recovery]\nconsent = { response = \"1h\", no_consent_probability = 1.5 }\n");
-    assert!(e.contains("recovery.consent.no_consent_probability: must be a probability in [0, 1]"), "{e}");
+    let e = run_broken(
+        "seed = 11\n",
+        "seed = 11\n\n[recovery]\nconsent = { response = \"1h\", no_consent_probability = 1.5 }\n",
+    );
+    assert!(
+        e.contains("recovery.consent.no_consent_probability: must be a probability in [0, 1]"),
+        "{e}"
+    );
     assert!(e.contains("broken.toml:15:55: "), "points at the value: {e}");
 }
