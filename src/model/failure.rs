@@ -18,6 +18,8 @@ pub enum Target {
     },
     /// A zone and its local data.
     ZoneDestruction(u32),
+    /// Every zone of the primary region.
+    RegionDisaster,
 }
 
 impl Target {
@@ -26,6 +28,7 @@ impl Target {
         match (f.kind, f.service) {
             (FailureKind::ServiceOutage, Some(service)) => Target::ServiceInZone { service, zone: f.zone },
             (FailureKind::ZoneDestruction, _) => Target::ZoneDestruction(f.zone),
+            (FailureKind::RegionDisaster, _) => Target::RegionDisaster,
             _ => Target::Zone(f.zone),
         }
     }
@@ -36,6 +39,7 @@ impl Target {
             Target::Zone(z) => format!("zone {z} outage"),
             Target::ServiceInZone { service, zone } => format!("{} down in zone {zone}", s.services[service].name),
             Target::ZoneDestruction(z) => format!("zone {z} destroyed"),
+            Target::RegionDisaster => format!("region {} lost", s.region.name),
         }
     }
 }
@@ -91,6 +95,13 @@ pub fn processes(s: &Scenario) -> Vec<Process> {
                         out.push(Process::new(i, Target::ServiceInZone { service: svc, zone: z }, name));
                     }
                 }
+                // One process for the region, not one per zone; disasters of other regions are
+                // not simulated.
+                FailureKind::RegionDisaster if f.hits_primary && z == f.zones[0] => out.push(Process::new(
+                    i,
+                    Target::RegionDisaster,
+                    format!("failure/{}/region", f.name),
+                )),
                 FailureKind::RegionDisaster => {}
             }
         }

@@ -13,7 +13,7 @@ mod replication;
 mod topology;
 
 pub use failure::{Process, Target, processes};
-pub use outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
+pub use outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
 pub use recovery::{RegionalRecovery, Stage, add_business_time, regional_recovery};
 pub use recovery_point::achieved_rpo;
 pub use replication::{Event, Model};

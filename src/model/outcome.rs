@@ -2,7 +2,7 @@
 
 use super::topology::Status as ServiceStatus;
 use crate::engine::{SimDuration, SimTime};
-use crate::scenario::Plane;
+use crate::scenario::{Plane, Scenario};
 
 /// How bad an incident was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,8 +30,25 @@ pub enum Cause {
     Process(u32),
     /// A scripted fault (index into the scenario's faults).
     Fault(u32),
+    /// The failback after a regional disaster.
+    Failback,
     /// Anything else (should not start incidents).
     Other,
+}
+
+impl Cause {
+    /// For people: `zone-power-cooling: zone 2 outage`, `scripted fault 0: zone 2 outage`, ...
+    pub fn describe(self, s: &Scenario, procs: &[super::Process]) -> String {
+        match self {
+            Cause::Process(p) => procs[p as usize].describe(s),
+            Cause::Fault(i) => format!(
+                "scripted fault {i}: {}",
+                super::Target::of_fault(&s.faults[i as usize]).describe(s)
+            ),
+            Cause::Failback => "failback to the primary region".to_string(),
+            Cause::Other => String::new(),
+        }
+    }
 }
 
 /// One period during which a plane was not fully up.
@@ -78,6 +95,8 @@ pub struct ReplicationOutcome {
     /// Changes of service status and healthy zones, in time order (only when the model records
     /// them, see [`Model::recording_status`](super::Model::recording_status)).
     pub status_log: Vec<StatusChange>,
+    /// Regional disasters that started inside the observation window.
+    pub disasters: Vec<Disaster>,
     /// What the clients saw, when the scenario has `[clients]`.
     pub clients: Option<crate::clients::ClientOutcome>,
 }
@@ -106,4 +125,19 @@ pub struct TraceRecord {
     pub entity: String,
     /// Extra facts (cause, duration, RPO), may be empty.
     pub detail: String,
+}
+
+/// One regional disaster and how the planes came through it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Disaster {
+    /// The recovery timeline (stages, when each plane served again).
+    pub recovery: super::recovery::RegionalRecovery,
+    /// The region's data was destroyed.
+    pub destroyed: bool,
+    /// Achieved RPO per plane ([`Plane::index`]); `None` when the data was lost outright.
+    pub rpo: [Option<SimDuration>; 2],
+    /// Audio/video unavailable (until the primary is back).
+    pub media_unavailable: SimDuration,
+    /// Media uploaded from the data plane's restore in the pair until failback is at risk.
+    pub uploads_at_risk: SimDuration,
 }

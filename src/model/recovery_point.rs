@@ -42,6 +42,7 @@ mod tests {
             interval: p(t),
             copy_lag: p(d),
             failure_probability: q,
+            pair_copy_lag: p(d),
         }
     }
 

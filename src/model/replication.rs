@@ -1,12 +1,13 @@
 //! One replication: the event loop and what each event does.
 
 use super::failure::{Process, Target, processes};
-use super::outcome::{Cause, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
+use super::outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
+use super::recovery::regional_recovery;
 use super::recovery_point::achieved_rpo;
 use super::topology::{Status, Topology};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
 use crate::random::{Mechanism, SimRng, stream};
-use crate::scenario::{Plane, Scenario};
+use crate::scenario::{BackupPolicy, Plane, Scenario};
 use rand::RngExt;
 use std::collections::VecDeque;
 
@@ -25,6 +26,12 @@ pub enum Event {
     FaultStart(u32),
     /// A scripted fault ends.
     FaultEnd(u32),
+    /// A plane (by [`Plane::index`]) serves from the paired region.
+    PairServes(u32),
+    /// Failback to the primary starts (brief disruption).
+    FailbackStart,
+    /// Failback done: everything serves from the primary again.
+    FailbackEnd,
 }
 
 #[derive(Debug, Default)]
@@ -53,6 +60,10 @@ struct Replication<'a> {
     plane_down_since: [Option<SimTime>; 2],
     open: [Option<Incident>; 2],
     pending_rpo: [SimDuration; 2],
+    in_pair: [bool; 2],
+    failing_back: bool,
+    disaster_active: bool,
+    recovery_rng: SimRng,
     cause: Cause,
     out: ReplicationOutcome,
     trace: Option<&'a mut dyn FnMut(TraceRecord)>,
@@ -67,6 +78,7 @@ pub struct Model<'s> {
     failover_keys: Vec<Mechanism>,
     backup_keys: Vec<Mechanism>,
     fault_keys: Vec<Mechanism>,
+    recovery_key: Mechanism,
     plane_masks: [u64; 2],
     record_status: bool,
 }
@@ -89,6 +101,7 @@ impl<'s> Model<'s> {
             fault_keys: (0..scenario.faults.len())
                 .map(|i| Mechanism::named(&format!("fault/{i}")))
                 .collect(),
+            recovery_key: Mechanism::named("recovery"),
             plane_masks: Plane::ALL.map(|p| plane_mask(scenario, p)),
             record_status: false,
         }
@@ -158,6 +171,10 @@ impl<'a> Replication<'a> {
             plane_down_since: [None; 2],
             open: [None, None],
             pending_rpo: [SimDuration::ZERO; 2],
+            in_pair: [false; 2],
+            failing_back: false,
+            disaster_active: false,
+            recovery_rng: stream(seed, rep, m.recovery_key),
             cause: Cause::Other,
             out: ReplicationOutcome {
                 replication: rep,
@@ -212,6 +229,16 @@ impl<'a> Replication<'a> {
                     || s.failures[proc.failure].name.clone(),
                 );
                 self.apply(proc.target, true);
+                if proc.target == Target::RegionDisaster {
+                    // The region comes back by itself after its outage (no crew); the recovery
+                    // races it.
+                    let f = &s.failures[proc.failure];
+                    let outage = f.time_to_repair.sample(&mut self.proc_rng[p as usize]);
+                    let destroyed = f.destroys_data > 0.0 && self.recovery_rng.random_bool(f.destroys_data);
+                    self.region_disaster(outage, destroyed);
+                    self.sim.schedule_in(outage, Event::Repaired(p));
+                    return;
+                }
                 if let (Target::ZoneDestruction(_), Some(restore)) = (proc.target, &s.failures[proc.failure].restore) {
                     let d = restore.sample(&mut self.proc_rng[p as usize]);
                     self.start_restore(proc.target, d);
@@ -274,7 +301,31 @@ impl<'a> Replication<'a> {
                     let r = restore.sample(&mut self.fault_rng[i as usize]);
                     self.start_restore(target, r);
                 }
+                if target == Target::RegionDisaster {
+                    self.region_disaster(d, f.destroys_data);
+                }
                 self.sim.schedule_in(d, Event::FaultEnd(i));
+            }
+            Event::PairServes(plane) => {
+                self.cause = Cause::Other;
+                self.in_pair[plane as usize] = true;
+                self.log(
+                    "pair-serves",
+                    |_| Plane::ALL[plane as usize].key().to_string(),
+                    String::new,
+                );
+            }
+            Event::FailbackStart => {
+                self.cause = Cause::Failback;
+                self.failing_back = true;
+                self.log("failback-start", |s| s.region.name.clone(), String::new);
+            }
+            Event::FailbackEnd => {
+                self.cause = Cause::Other;
+                self.failing_back = false;
+                self.in_pair = [false; 2];
+                self.disaster_active = false;
+                self.log("failback-end", |s| s.region.name.clone(), String::new);
             }
             Event::FaultEnd(i) => {
                 self.cause = Cause::Other;
@@ -298,6 +349,7 @@ impl<'a> Replication<'a> {
                 delta(&mut self.topo.zone_down[z as usize - 1]);
                 delta(&mut self.destroyed[z as usize - 1]);
             }
+            Target::RegionDisaster => self.topo.zone_down.iter_mut().for_each(delta),
         }
     }
 
@@ -329,6 +381,83 @@ impl<'a> Replication<'a> {
         self.restores.push(hit);
         let id = (self.restores.len() - 1) as u32;
         self.sim.schedule_in(restore, Event::Restored(id));
+    }
+
+    /// The primary region is lost now for `outage`: draws the recovery timeline, schedules the
+    /// moments each plane serves from the pair and the failback, and records the disaster.
+    fn region_disaster(&mut self, outage: SimDuration, destroyed: bool) {
+        if self.disaster_active {
+            // A second disaster during the first one's recovery only extends the outage.
+            return;
+        }
+        self.disaster_active = true;
+        let s = self.s;
+        let now = self.sim.now();
+        let rec = regional_recovery(&s.recovery, s.disaster_recovery, now, outage, &mut self.recovery_rng);
+        let cp_failed_over = rec.control_plane_serving < rec.primary_back;
+        if cp_failed_over {
+            self.sim.schedule_at(
+                rec.control_plane_serving,
+                Event::PairServes(Plane::Control.index() as u32),
+            );
+        }
+        if rec.data_plane_failed_over {
+            self.sim
+                .schedule_at(rec.data_plane_serving, Event::PairServes(Plane::Data.index() as u32));
+        }
+        let failback = rec.stages.iter().find(|st| st.name == "failback").copied();
+        match failback {
+            Some(st) => {
+                self.sim.schedule_at(st.start, Event::FailbackStart);
+                self.sim.schedule_at(st.end, Event::FailbackEnd);
+            }
+            None => self.disaster_active = false,
+        }
+        // Recovery points: stores restored in the pair lose what was not yet copied there.
+        let mut rpo = [Some(SimDuration::ZERO); 2];
+        for (plane, restored) in [
+            (Plane::Control, cp_failed_over),
+            (Plane::Data, rec.data_plane_failed_over),
+        ] {
+            let i = plane.index();
+            if restored {
+                for svc in (0..s.services.len()).filter(|&x| s.services[x].plane == plane) {
+                    if let Some(policy) = &s.services[svc].backup {
+                        let geo = BackupPolicy {
+                            copy_lag: policy.pair_copy_lag,
+                            ..*policy
+                        };
+                        let r = achieved_rpo(&geo, self.backup_phase[svc], now, &mut self.backup_rng[svc]);
+                        rpo[i] = rpo[i].max(Some(r));
+                    }
+                }
+            } else if destroyed && plane == Plane::Data {
+                // Nothing was restored and the region's data is gone.
+                rpo[i] = None;
+            }
+        }
+        let media = s.features.iter().any(|f| f.media);
+        let primary_back = rec.primary_back;
+        let at_risk_until = failback.map_or(primary_back, |st| st.start);
+        let uploads_at_risk = if rec.data_plane_failed_over && media {
+            at_risk_until.saturating_since(rec.data_plane_serving)
+        } else {
+            SimDuration::ZERO
+        };
+        self.log(
+            "region-disaster",
+            |s| s.region.name.clone(),
+            || format!("primary back after {outage}, DR started: {}", rec.dr_started.is_some()),
+        );
+        if now.ticks() >= s.warmup.ticks() {
+            self.out.disasters.push(Disaster {
+                media_unavailable: if media { outage } else { SimDuration::ZERO },
+                uploads_at_risk,
+                destroyed,
+                rpo,
+                recovery: rec,
+            });
+        }
     }
 
     fn request_repair(&mut self, p: u32) {
@@ -399,6 +528,12 @@ impl<'a> Replication<'a> {
             } else {
                 Status::Up
             };
+            // A plane recovered into the paired region serves from there until failback.
+            let new = match (self.in_pair[s.services[svc].plane.index()], self.failing_back) {
+                (true, false) => Status::Up,
+                (true, true) => Status::Down,
+                (false, _) => new,
+            };
             if self.m.record_status && (new != self.status[svc] || zones_changed) {
                 self.out.status_log.push(StatusChange {
                     time: now,
@@ -423,7 +558,10 @@ impl<'a> Replication<'a> {
         }
         let mut feature_down_bits = 0u64;
         for f in 0..s.features.len() {
-            let up = s.features[f].services.iter().all(|&x| self.status[x] == Status::Up);
+            let feature = &s.features[f];
+            // Audio/video stays down until the primary region is back.
+            let up = feature.services.iter().all(|&x| self.status[x] == Status::Up)
+                && !(feature.media && self.in_pair[feature.plane.index()]);
             if !up {
                 feature_down_bits |= 1 << f;
             }
@@ -495,14 +633,7 @@ impl<'a> Replication<'a> {
     }
 
     fn describe_cause(&self) -> String {
-        match self.cause {
-            Cause::Process(p) => self.procs[p as usize].describe(self.s),
-            Cause::Fault(i) => format!(
-                "scripted fault {i}: {}",
-                Target::of_fault(&self.s.faults[i as usize]).describe(self.s)
-            ),
-            Cause::Other => "other".to_string(),
-        }
+        self.cause.describe(self.s, self.procs)
     }
 
     /// Part of `[from, to]` inside the observation window `[warmup, horizon]`.
@@ -513,7 +644,14 @@ impl<'a> Replication<'a> {
     }
 
     fn record(&mut self, inc: Incident) {
-        if inc.start.ticks() >= self.s.warmup.ticks() {
+        // A regional disaster is reported as a whole (see `region_disaster`), not as incidents.
+        let regional = match inc.cause {
+            Cause::Process(p) => self.procs[p as usize].target == Target::RegionDisaster,
+            Cause::Fault(i) => Target::of_fault(&self.s.faults[i as usize]) == Target::RegionDisaster,
+            Cause::Failback => true,
+            Cause::Other => false,
+        };
+        if !regional && inc.start.ticks() >= self.s.warmup.ticks() {
             self.out.incidents.push(inc);
         }
     }

@@ -8,7 +8,7 @@
 
 mod stats;
 
-pub use stats::{PlaneStats, RunStats};
+pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats};
 
 use crate::clients::episodes;
 use crate::model::{Model, ReplicationOutcome};

@@ -44,6 +44,124 @@ pub struct RunStats {
     /// Client metrics, when the scenario has `[clients]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<ClientStats>,
+    /// Regional disasters, when the scenario can have them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disasters: Option<DisasterStats>,
+}
+
+/// How one plane came through regional disasters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisasterPlaneStats {
+    /// Achieved RTO of disasters the plane recovered from within the horizon, ticks.
+    pub rto: DurationStats,
+    /// Achieved RPO where data was restored or kept, ticks.
+    pub rpo: DurationStats,
+    /// Disasters meeting the RTO target (censored ones count once already past it).
+    pub meet_rto: TargetMeet,
+    /// Disasters meeting the RPO target (data lost outright is a miss).
+    pub meet_rpo: TargetMeet,
+    /// Served from the paired region before the primary came back.
+    pub failed_over: u64,
+    /// Not serving again at the horizon.
+    pub censored: u64,
+    /// Data lost outright (no restore, region destroyed).
+    pub data_lost: u64,
+}
+
+/// Regional disasters over a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisasterStats {
+    /// Disasters.
+    pub disasters: u64,
+    /// Disasters per replication.
+    pub per_replication: Moments,
+    /// Disasters whose recovery started (consent before the primary came back).
+    pub dr_started: u64,
+    /// Disasters that destroyed the region's data.
+    pub destroyed: u64,
+    /// Per plane, by [`Plane::index`].
+    pub planes: Vec<DisasterPlaneStats>,
+    /// Time from the disaster to a read-only control plane in the pair (when it failed over).
+    pub control_plane_read_only: DurationStats,
+    /// Time from the disaster to a fully operational control plane (primary back, failback done).
+    pub control_plane_full: DurationStats,
+    /// Audio/video unavailable per disaster.
+    pub media_unavailable: DurationStats,
+    /// Time media uploads were at risk per disaster (data plane in the pair until failback).
+    pub uploads_at_risk: DurationStats,
+}
+
+impl DisasterStats {
+    fn record(&mut self, s: &Scenario, o: &ReplicationOutcome) {
+        self.per_replication.record(o.disasters.len() as u64);
+        let horizon = s.horizon.ticks();
+        for d in &o.disasters {
+            let r = &d.recovery;
+            self.disasters += 1;
+            self.dr_started += u64::from(r.dr_started.is_some());
+            self.destroyed += u64::from(d.destroyed);
+            for plane in Plane::ALL {
+                let p = &mut self.planes[plane.index()];
+                let target = s.targets[plane.index()];
+                let (serving, failed_over) = match plane {
+                    Plane::Control => (r.control_plane_serving, r.control_plane_serving < r.primary_back),
+                    Plane::Data => (r.data_plane_serving, r.data_plane_failed_over),
+                };
+                p.failed_over += u64::from(failed_over);
+                let rto = serving.saturating_since(r.start).ticks();
+                if serving.ticks() > horizon {
+                    p.censored += 1;
+                    let elapsed = horizon.saturating_sub(r.start.ticks());
+                    if elapsed > target.rto.ticks() {
+                        p.meet_rto.record_outcome(false);
+                    }
+                } else {
+                    p.rto.record(rto);
+                    p.meet_rto.record(rto, target.rto.ticks());
+                }
+                match d.rpo[plane.index()] {
+                    Some(rpo) => {
+                        p.rpo.record(rpo.ticks());
+                        p.meet_rpo.record(rpo.ticks(), target.rpo.ticks());
+                    }
+                    None => {
+                        p.data_lost += 1;
+                        p.meet_rpo.record_outcome(false);
+                    }
+                }
+            }
+            if r.control_plane_serving < r.primary_back {
+                self.control_plane_read_only
+                    .record(r.control_plane_serving.saturating_since(r.start).ticks());
+            }
+            if r.control_plane_full.ticks() <= horizon {
+                self.control_plane_full
+                    .record(r.control_plane_full.saturating_since(r.start).ticks());
+            }
+            self.media_unavailable.record(d.media_unavailable.ticks());
+            self.uploads_at_risk.record(d.uploads_at_risk.ticks());
+        }
+    }
+
+    fn merge(&mut self, o: &DisasterStats) {
+        self.disasters += o.disasters;
+        self.per_replication.merge(&o.per_replication);
+        self.dr_started += o.dr_started;
+        self.destroyed += o.destroyed;
+        for (a, b) in self.planes.iter_mut().zip(&o.planes) {
+            a.rto.merge(&b.rto);
+            a.rpo.merge(&b.rpo);
+            a.meet_rto.merge(&b.meet_rto);
+            a.meet_rpo.merge(&b.meet_rpo);
+            a.failed_over += b.failed_over;
+            a.censored += b.censored;
+            a.data_lost += b.data_lost;
+        }
+        self.control_plane_read_only.merge(&o.control_plane_read_only);
+        self.control_plane_full.merge(&o.control_plane_full);
+        self.media_unavailable.merge(&o.media_unavailable);
+        self.uploads_at_risk.merge(&o.uploads_at_risk);
+    }
 }
 
 impl RunStats {
@@ -69,6 +187,10 @@ impl RunStats {
                 })
                 .collect(),
             clients: s.clients.as_ref().map(|_| ClientStats::new(s.features.len())),
+            disasters: s.has_region_disasters().then(|| DisasterStats {
+                planes: vec![DisasterPlaneStats::default(); 2],
+                ..DisasterStats::default()
+            }),
         }
     }
 
@@ -108,6 +230,9 @@ impl RunStats {
         if let (Some(acc), Some(c)) = (self.clients.as_mut(), o.clients.as_ref()) {
             acc.record(c);
         }
+        if let Some(acc) = self.disasters.as_mut() {
+            acc.record(s, o);
+        }
     }
 
     /// Adds another run's statistics (exact; order does not matter).
@@ -129,6 +254,9 @@ impl RunStats {
             a.meet_rpo.merge(&b.meet_rpo);
         }
         if let (Some(a), Some(b)) = (self.clients.as_mut(), other.clients.as_ref()) {
+            a.merge(b);
+        }
+        if let (Some(a), Some(b)) = (self.disasters.as_mut(), other.disasters.as_ref()) {
             a.merge(b);
         }
     }

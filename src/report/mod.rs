@@ -5,10 +5,10 @@ mod summary;
 mod table;
 mod writer;
 
-pub use rows::{INCIDENT_HEADER, incident_row, replication_header, replication_row};
+pub use rows::{INCIDENT_HEADER, disaster_rows, incident_row, replication_header, replication_row};
 pub use summary::{
-    AvailabilitySection, ClientsSummary, FeatureFailures, NamedAvailability, PlaneIncidents, ScenarioInfo, StatusCount,
-    Summary, ToolInfo,
+    AvailabilitySection, ClientsSummary, DisasterPlane, FeatureFailures, NamedAvailability, PlaneIncidents,
+    RegionDisasterSummary, ScenarioInfo, StatusCount, Summary, ToolInfo,
 };
 pub use table::render as render_table;
 pub use writer::{INCOMPLETE_MARKER, ResultsWriter};

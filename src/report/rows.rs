@@ -1,6 +1,6 @@
 //! Per-replication and per-incident CSV rows (pure: outcomes in, records out).
 
-use crate::model::{Cause, Incident, Process, ReplicationOutcome, Target};
+use crate::model::{Disaster, Incident, Process, ReplicationOutcome};
 use crate::scenario::{Plane, Scenario};
 
 /// Header of `replications.csv`.
@@ -58,7 +58,7 @@ pub fn replication_row(s: &Scenario, o: &ReplicationOutcome) -> Vec<String> {
 }
 
 /// Header of `incidents.csv`.
-pub const INCIDENT_HEADER: [&str; 10] = [
+pub const INCIDENT_HEADER: [&str; 11] = [
     "replication",
     "plane",
     "start_s",
@@ -69,18 +69,12 @@ pub const INCIDENT_HEADER: [&str; 10] = [
     "kind",
     "cause",
     "features_down",
+    "stages",
 ];
 
 /// One row of `incidents.csv`.
-pub fn incident_row(s: &Scenario, procs: &[Process], replication: u64, inc: &Incident) -> [String; 10] {
-    let cause = match inc.cause {
-        Cause::Process(p) => procs[p as usize].describe(s),
-        Cause::Fault(i) => format!(
-            "scripted fault {i}: {}",
-            Target::of_fault(&s.faults[i as usize]).describe(s)
-        ),
-        Cause::Other => String::new(),
-    };
+pub fn incident_row(s: &Scenario, procs: &[Process], replication: u64, inc: &Incident) -> [String; 11] {
+    let cause = inc.cause.describe(s, procs);
     let features: Vec<&str> = s
         .features
         .iter()
@@ -99,5 +93,52 @@ pub fn incident_row(s: &Scenario, procs: &[Process], replication: u64, inc: &Inc
         inc.kind.as_str().to_string(),
         cause,
         features.join(";"),
+        String::new(),
     ]
+}
+
+/// The rows of a regional disaster in `incidents.csv`: one per plane, kind `region-disaster`,
+/// with every recovery stage as `name start-end` (seconds) in `stages`. An empty `rpo_s` means
+/// the data was lost outright.
+pub fn disaster_rows(s: &Scenario, replication: u64, d: &Disaster) -> Vec<[String; 11]> {
+    let r = &d.recovery;
+    let horizon = s.horizon.ticks();
+    let stages: Vec<String> = r
+        .stages
+        .iter()
+        .map(|st| format!("{} {}-{}", st.name, st.start.as_secs_f64(), st.end.as_secs_f64()))
+        .collect();
+    let cause = format!(
+        "region {} lost{}{}",
+        s.region.name,
+        if d.destroyed { ", data destroyed" } else { "" },
+        if r.dr_started.is_some() {
+            ", DR started"
+        } else {
+            ", no DR"
+        }
+    );
+    Plane::ALL
+        .iter()
+        .map(|&plane| {
+            let end = match plane {
+                Plane::Control => r.control_plane_serving,
+                Plane::Data => r.data_plane_serving,
+            };
+            let shown_end = end.ticks().min(horizon);
+            [
+                replication.to_string(),
+                plane.key().to_string(),
+                format!("{}", r.start.as_secs_f64()),
+                format!("{}", shown_end as f64 / 1e6),
+                format!("{}", shown_end.saturating_sub(r.start.ticks()) as f64 / 1e6),
+                d.rpo[plane.index()].map_or(String::new(), |x| format!("{}", x.as_secs_f64())),
+                (end.ticks() > horizon).to_string(),
+                "region-disaster".to_string(),
+                cause.clone(),
+                String::new(),
+                stages.join(";"),
+            ]
+        })
+        .collect()
 }

@@ -4,7 +4,7 @@
 //! shortest round-trip representation, so equal statistics give byte-identical files.
 
 use crate::clients::{ClientModel, ClientStats, FinalStatus};
-use crate::montecarlo::RunStats;
+use crate::montecarlo::{DisasterStats, RunStats};
 use crate::scenario::duration::format_duration;
 use crate::scenario::{Plane, Scenario};
 use crate::stats::{AvailabilitySummary, DurationSummary, Proportion, ProportionSummary};
@@ -38,6 +38,57 @@ pub struct Summary {
     /// What the clients saw, when the scenario has `[clients]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<ClientsSummary>,
+    /// Regional disasters and backup-based recovery, when the scenario can have them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_disasters: Option<RegionDisasterSummary>,
+}
+
+/// Regional disasters: achieved RPO/RTO per plane against the targets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegionDisasterSummary {
+    /// Disasters in all replications.
+    pub disasters: u64,
+    /// Mean disasters per replication.
+    pub per_replication: f64,
+    /// Disasters whose recovery started (consent before the primary came back).
+    pub dr_started: u64,
+    /// Disasters that destroyed the region's data.
+    pub destroyed: u64,
+    /// Per plane.
+    pub planes: Vec<DisasterPlane>,
+    /// From the disaster to a read-only control plane in the pair (when it failed over).
+    pub control_plane_read_only: Option<DurationSummary>,
+    /// From the disaster to a fully operational control plane.
+    pub control_plane_full: Option<DurationSummary>,
+    /// Audio/video unavailable per disaster.
+    pub media_unavailable: Option<DurationSummary>,
+    /// Time media uploads were at risk per disaster.
+    pub uploads_at_risk: Option<DurationSummary>,
+}
+
+/// One plane through regional disasters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DisasterPlane {
+    /// The plane.
+    pub plane: Plane,
+    /// RPO target, seconds.
+    pub target_rpo_s: f64,
+    /// RTO target, seconds.
+    pub target_rto_s: f64,
+    /// Disasters in which it served from the pair before the primary returned.
+    pub failed_over: u64,
+    /// Not serving again at the horizon.
+    pub censored: u64,
+    /// Data lost outright.
+    pub data_lost: u64,
+    /// Achieved RTO.
+    pub rto: Option<DurationSummary>,
+    /// Achieved RPO (where data was kept or restored).
+    pub rpo: Option<DurationSummary>,
+    /// P(achieved RTO ≤ target) per disaster.
+    pub p_meet_rto: Option<ProportionSummary>,
+    /// P(achieved RPO ≤ target) per disaster (lost data is a miss).
+    pub p_meet_rpo: Option<ProportionSummary>,
 }
 
 /// Client metrics. Counts are of simulated requests (one stands for `scale` real ones);
@@ -240,6 +291,7 @@ impl Summary {
                 .as_ref()
                 .zip(stats.clients.as_ref())
                 .map(|(cm, c)| clients_summary(s, cm, c)),
+            region_disasters: stats.disasters.as_ref().map(|d| disaster_summary(s, d)),
         }
     }
 
@@ -292,5 +344,37 @@ fn clients_summary(s: &Scenario, cm: &ClientModel, c: &ClientStats) -> ClientsSu
         reconnect: c.reconnect.summary(),
         not_reconnected: c.not_reconnected,
         overloaded_after_trigger: c.overloaded_after_trigger.summary(),
+    }
+}
+
+fn disaster_summary(s: &Scenario, d: &DisasterStats) -> RegionDisasterSummary {
+    RegionDisasterSummary {
+        disasters: d.disasters,
+        per_replication: d.per_replication.mean().unwrap_or(0.0),
+        dr_started: d.dr_started,
+        destroyed: d.destroyed,
+        planes: Plane::ALL
+            .iter()
+            .map(|&plane| {
+                let p = &d.planes[plane.index()];
+                let t = s.targets[plane.index()];
+                DisasterPlane {
+                    plane,
+                    target_rpo_s: t.rpo.as_secs_f64(),
+                    target_rto_s: t.rto.as_secs_f64(),
+                    failed_over: p.failed_over,
+                    censored: p.censored,
+                    data_lost: p.data_lost,
+                    rto: p.rto.summary(),
+                    rpo: p.rpo.summary(),
+                    p_meet_rto: p.meet_rto.summary(),
+                    p_meet_rpo: p.meet_rpo.summary(),
+                }
+            })
+            .collect(),
+        control_plane_read_only: d.control_plane_read_only.summary(),
+        control_plane_full: d.control_plane_full.summary(),
+        media_unavailable: d.media_unavailable.summary(),
+        uploads_at_risk: d.uploads_at_risk.summary(),
     }
 }

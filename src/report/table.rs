@@ -101,6 +101,46 @@ pub fn render(s: &Summary) -> String {
             }
         }
     }
+    if let Some(r) = &s.region_disasters {
+        let _ = writeln!(
+            out,
+            "\nRegional disasters: {} ({:.4} per replication), recovery started in {}, data destroyed in {}",
+            r.disasters, r.per_replication, r.dr_started, r.destroyed
+        );
+        for p in &r.planes {
+            let _ = writeln!(
+                out,
+                "  {}: served from the pair in {}, still down at the horizon {}, data lost {}",
+                p.plane.key(),
+                p.failed_over,
+                p.censored,
+                p.data_lost
+            );
+            durations(&mut out, "RTO", &p.rto);
+            durations(&mut out, "RPO", &p.rpo);
+            for (label, target, meet) in [
+                ("RTO", p.target_rto_s, &p.p_meet_rto),
+                ("RPO", p.target_rpo_s, &p.p_meet_rpo),
+            ] {
+                if let Some(m) = meet {
+                    let _ = writeln!(
+                        out,
+                        "    P({label} <= {}) = {:.4}  95% Wilson [{:.4}, {:.4}]  ({} of {})",
+                        dur(target),
+                        m.estimate,
+                        m.wilson95[0],
+                        m.wilson95[1],
+                        m.successes,
+                        m.trials
+                    );
+                }
+            }
+        }
+        durations(&mut out, "control plane to read-only", &r.control_plane_read_only);
+        durations(&mut out, "control plane to full operation", &r.control_plane_full);
+        durations(&mut out, "media unavailable", &r.media_unavailable);
+        durations(&mut out, "media uploads at risk", &r.uploads_at_risk);
+    }
     if let Some(c) = &s.clients {
         let _ = writeln!(
             out,

@@ -72,6 +72,11 @@ impl ResultsWriter {
                 .write_record(rows::incident_row(s, procs, o.replication, inc))
                 .map_err(csv_err)?;
         }
+        for d in &o.disasters {
+            for row in rows::disaster_rows(s, o.replication, d) {
+                self.incidents.write_record(row).map_err(csv_err)?;
+            }
+        }
         Ok(())
     }
 

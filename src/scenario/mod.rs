@@ -118,6 +118,14 @@ impl Scenario {
         toml::to_string(&self.file).expect("scenario serializes to TOML")
     }
 
+    /// Whether a regional disaster of the primary can happen (a random process or a drill).
+    pub fn has_region_disasters(&self) -> bool {
+        self.failures
+            .iter()
+            .any(|f| f.kind == FailureKind::RegionDisaster && f.hits_primary)
+            || self.faults.iter().any(|f| f.kind == FailureKind::RegionDisaster)
+    }
+
     /// Where results of this scenario go below a results root.
     pub fn results_dir(&self, root: &Path) -> PathBuf {
         root.join(&self.name)

@@ -236,6 +236,9 @@ pub struct BackupEntry {
     /// Probability that a backup fails (the previous one is then the newest). Default 0.
     #[serde(default)]
     pub failure_probability: f64,
+    /// Delay until a backup is usable in the paired region (geo copy); default: `copy_lag`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair_copy_lag: Option<HumanDuration>,
 }
 
 /// `[[services]]`.
@@ -299,6 +302,9 @@ pub struct FeatureEntry {
     pub plane: Plane,
     /// Services the feature needs; it is up when all are up.
     pub services: Vec<String>,
+    /// Audio/video: unavailable while the plane is served from the paired region. Default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub media: bool,
 }
 
 /// `[[crews]]`.
@@ -352,6 +358,9 @@ pub struct FailureEntry {
     /// `zone-destruction` only: time to redeploy the zonal services of the zone elsewhere from backups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore: Option<Dist>,
+    /// `region-disaster` only: probability that the region's data is destroyed. Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destroys_data: Option<f64>,
 }
 
 /// `[[faults]]`: a scripted fault at a fixed time.
@@ -373,4 +382,7 @@ pub struct FaultEntry {
     /// `zone-destruction` only: time to redeploy zonal services elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore: Option<Dist>,
+    /// `region-disaster` only: the region's data is destroyed. Default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub destroys_data: bool,
 }

@@ -359,6 +359,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
                     interval,
                     copy_lag: b.copy_lag.0,
                     failure_probability: q,
+                    pair_copy_lag: b.pair_copy_lag.map_or(b.copy_lag.0, |d| d.0),
                 })
             }
         };
@@ -409,6 +410,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
             name: f.name.clone(),
             plane: f.plane,
             services: idx,
+            media: f.media,
         });
     }
 
@@ -480,6 +482,22 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
             })?),
         };
         let restore = restore_field(&p, f.kind, &f.restore)?;
+        let destroys_data = match (f.kind, f.destroys_data) {
+            (_, None) => 0.0,
+            (FailureKind::RegionDisaster, Some(q)) if (0.0..=1.0).contains(&q) => q,
+            (FailureKind::RegionDisaster, Some(q)) => {
+                return bad(
+                    format!("{p}.destroys_data"),
+                    format!("must be a probability in [0, 1], got {q}"),
+                );
+            }
+            (_, Some(_)) => {
+                return bad(
+                    format!("{p}.destroys_data"),
+                    "only a region-disaster destroys a region's data",
+                );
+            }
+        };
         failures.push(FailureProcess {
             name: f.name.clone(),
             kind: f.kind,
@@ -489,6 +507,8 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
             time_to_repair: f.time_to_repair.clone(),
             crew,
             restore,
+            destroys_data,
+            hits_primary: f.region.as_ref().is_none_or(|r| *r == region.name),
         });
     }
 
@@ -496,14 +516,19 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
     let mut faults = Vec::new();
     for (i, f) in file.faults.iter().enumerate() {
         let p = format!("faults[{i}]");
-        if f.kind == FailureKind::RegionDisaster {
+        if f.destroys_data && f.kind != FailureKind::RegionDisaster {
             return bad(
-                format!("{p}.kind"),
-                "scripted region disasters are not simulated yet; allowed: zone-outage, service-outage, zone-destruction",
+                format!("{p}.destroys_data"),
+                "only a region-disaster destroys a region's data",
             );
         }
-        let Some(zone) = f.zone else {
-            return bad(format!("{p}.zone"), "missing field `zone`: the zone the fault hits");
+        let zone = match (f.kind, f.zone) {
+            (FailureKind::RegionDisaster, None) => 1,
+            (FailureKind::RegionDisaster, Some(_)) => {
+                return bad(format!("{p}.zone"), "a region disaster takes every zone; remove `zone`");
+            }
+            (_, Some(z)) => z,
+            (_, None) => return bad(format!("{p}.zone"), "missing field `zone`: the zone the fault hits"),
         };
         check_zones(&format!("{p}.zone"), &[zone], &region, zones).map_err(|e| Invalid {
             path: format!("{p}.zone"),
@@ -528,6 +553,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
             at: SimTime(f.at.0.0),
             duration: f.duration.clone(),
             restore,
+            destroys_data: f.destroys_data,
         });
     }
 

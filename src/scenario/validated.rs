@@ -101,6 +101,8 @@ pub struct BackupPolicy {
     pub copy_lag: SimDuration,
     /// Probability a backup fails, in [0, 1).
     pub failure_probability: f64,
+    /// Copy lag to the paired region.
+    pub pair_copy_lag: SimDuration,
 }
 
 /// A validated feature.
@@ -112,6 +114,8 @@ pub struct Feature {
     pub plane: Plane,
     /// Indices of the services it needs.
     pub services: Vec<usize>,
+    /// Audio/video (down while served from the pair).
+    pub media: bool,
 }
 
 /// A crew pool.
@@ -142,6 +146,10 @@ pub struct FailureProcess {
     pub crew: Option<usize>,
     /// Restore time of zonal services after a destruction.
     pub restore: Option<Dist>,
+    /// Region disasters: probability the region's data is destroyed.
+    pub destroys_data: f64,
+    /// Region disasters: it strikes the deployment's primary region (others are not simulated).
+    pub hits_primary: bool,
 }
 
 /// A validated scripted fault.
@@ -159,4 +167,6 @@ pub struct Fault {
     pub duration: Dist,
     /// Restore time after a destruction.
     pub restore: Option<Dist>,
+    /// Region disasters: the region's data is destroyed.
+    pub destroys_data: bool,
 }
