@@ -70,6 +70,18 @@ pub enum Distribution {
     ClientReconnect,
     /// Time the entry services stayed overloaded after the trigger, per replication.
     ClientOverloaded,
+    /// Achieved RTO of a plane through regional disasters.
+    DisasterRto(Plane),
+    /// Achieved RPO of a plane through regional disasters.
+    DisasterRpo(Plane),
+    /// Disaster to read-only control plane in the pair.
+    ControlPlaneReadOnly,
+    /// Disaster to fully operational control plane.
+    ControlPlaneFull,
+    /// Audio/video unavailable per disaster.
+    MediaUnavailable,
+    /// Media uploads at risk per disaster.
+    UploadsAtRisk,
 }
 
 impl Distribution {
@@ -80,6 +92,12 @@ impl Distribution {
             Distribution::ClientLatency => run.clients.as_ref().map(|c| &c.latency),
             Distribution::ClientReconnect => run.clients.as_ref().map(|c| &c.reconnect),
             Distribution::ClientOverloaded => run.clients.as_ref().map(|c| &c.overloaded_after_trigger),
+            Distribution::DisasterRto(p) => run.disasters.as_ref().map(|d| &d.planes[p.index()].rto),
+            Distribution::DisasterRpo(p) => run.disasters.as_ref().map(|d| &d.planes[p.index()].rpo),
+            Distribution::ControlPlaneReadOnly => run.disasters.as_ref().map(|d| &d.control_plane_read_only),
+            Distribution::ControlPlaneFull => run.disasters.as_ref().map(|d| &d.control_plane_full),
+            Distribution::MediaUnavailable => run.disasters.as_ref().map(|d| &d.media_unavailable),
+            Distribution::UploadsAtRisk => run.disasters.as_ref().map(|d| &d.uploads_at_risk),
         }
     }
 
@@ -90,6 +108,12 @@ impl Distribution {
             Distribution::ClientLatency => s.clients.as_ref()?.latency,
             Distribution::ClientReconnect => s.clients.as_ref()?.reconnect,
             Distribution::ClientOverloaded => s.clients.as_ref()?.overloaded_after_trigger,
+            Distribution::DisasterRto(p) => s.region_disasters.as_ref()?.planes[p.index()].rto,
+            Distribution::DisasterRpo(p) => s.region_disasters.as_ref()?.planes[p.index()].rpo,
+            Distribution::ControlPlaneReadOnly => s.region_disasters.as_ref()?.control_plane_read_only,
+            Distribution::ControlPlaneFull => s.region_disasters.as_ref()?.control_plane_full,
+            Distribution::MediaUnavailable => s.region_disasters.as_ref()?.media_unavailable,
+            Distribution::UploadsAtRisk => s.region_disasters.as_ref()?.uploads_at_risk,
         }
     }
 }
@@ -127,6 +151,9 @@ pub enum Metric {
     RetryAmplification,
     /// `clients.user_visible_failures`: fraction of logical requests failed, Wilson interval.
     UserVisibleFailures,
+    /// `region_disaster.<plane>.{rto,rpo}.p_meet`: P(achieved ≤ target) per regional disaster,
+    /// Wilson interval. (Region-disaster metrics have no data in scenarios without disasters.)
+    DisasterPMeet(Plane, Objective),
 }
 
 /// One known metric path.
@@ -172,6 +199,36 @@ pub fn catalogue(features: &[(String, Plane)]) -> Vec<MetricDef> {
             format!("{}.incidents_per_replication", p.key()),
             Metric::IncidentsPerReplication(p),
         );
+    }
+    for p in Plane::ALL {
+        for (name, objective, dist) in [
+            ("rto", Objective::Rto, Distribution::DisasterRto(p)),
+            ("rpo", Objective::Rpo, Distribution::DisasterRpo(p)),
+        ] {
+            for (stat_name, stat) in STATS {
+                add(
+                    format!("region_disaster.{}.{name}.{stat_name}", p.key()),
+                    Metric::Duration(dist, stat),
+                );
+            }
+            add(
+                format!("region_disaster.{}.{name}.p_meet", p.key()),
+                Metric::DisasterPMeet(p, objective),
+            );
+        }
+    }
+    for (name, dist) in [
+        ("control_plane.read_only", Distribution::ControlPlaneReadOnly),
+        ("control_plane.full_operation", Distribution::ControlPlaneFull),
+        ("media_unavailable", Distribution::MediaUnavailable),
+        ("uploads_at_risk", Distribution::UploadsAtRisk),
+    ] {
+        for (stat_name, stat) in STATS {
+            add(
+                format!("region_disaster.{name}.{stat_name}"),
+                Metric::Duration(dist, stat),
+            );
+        }
     }
     add("clients.retry_amplification".into(), Metric::RetryAmplification);
     add("clients.user_visible_failures".into(), Metric::UserVisibleFailures);
@@ -230,7 +287,9 @@ impl Metric {
     pub fn unit(&self) -> Unit {
         match self {
             Metric::Duration(..) => Unit::Duration,
-            Metric::Availability(_) | Metric::PMeet(..) | Metric::UserVisibleFailures => Unit::Probability,
+            Metric::Availability(_) | Metric::PMeet(..) | Metric::DisasterPMeet(..) | Metric::UserVisibleFailures => {
+                Unit::Probability
+            }
             Metric::IncidentsPerReplication(_) | Metric::RetryAmplification => Unit::Number,
         }
     }
@@ -320,6 +379,13 @@ impl Metric {
                 })
             }
             Metric::UserVisibleFailures => s.clients.as_ref()?.user_visible_failures.as_ref().map(proportion),
+            Metric::DisasterPMeet(p, objective) => {
+                let d = &s.region_disasters.as_ref()?.planes[p.index()];
+                match objective {
+                    Objective::Rto => d.p_meet_rto.as_ref().map(proportion),
+                    Objective::Rpo => d.p_meet_rpo.as_ref().map(proportion),
+                }
+            }
         }
     }
 }
@@ -341,7 +407,8 @@ mod tests {
         paths.dedup();
         assert_eq!(paths.len(), n, "duplicate paths");
         // 2 planes + 2 features; per plane 2 × (7 stats + p_meet) + incidents; clients 2 + 3 × 7.
-        assert_eq!(n, 4 + 2 * (2 * 8 + 1) + 2 + 3 * 7);
+        // Region disasters: per plane 2 × (7 stats + p_meet); 4 more families × 7 stats.
+        assert_eq!(n, 4 + 2 * (2 * 8 + 1) + 2 * 2 * 8 + 4 * 7 + 2 + 3 * 7);
         for p in [
             "availability.data_plane",
             "availability.browse-learn",
@@ -349,6 +416,9 @@ mod tests {
             "control_plane.rpo.p_meet",
             "data_plane.incidents_per_replication",
             "clients.overloaded_after_trigger.max",
+            "region_disaster.data_plane.rto.p95",
+            "region_disaster.control_plane.rpo.p_meet",
+            "region_disaster.control_plane.read_only.mean",
         ] {
             assert!(paths.contains(&p), "{p}");
         }

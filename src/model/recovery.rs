@@ -13,8 +13,10 @@
 
 use crate::engine::{SimDuration, SimTime};
 use crate::scenario::Dist;
-use crate::scenario::recovery::RecoveryPlan;
+use crate::scenario::recovery::{CapacityPlan, RecoveryPlan};
 use rand::{Rng, RngExt};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// One stage of a recovery, for `incidents.csv` and timelines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,6 +87,26 @@ pub fn add_business_time(t: SimTime, work: SimDuration) -> SimTime {
     }
 }
 
+/// Time our tenant waits for a recovery crew when every tenant of the lost region fails over at
+/// once: we are at a uniformly random place in the queue, crews take tenants in order, each for
+/// `tenant_work`. `None` when the pair has no room left for us (we wait for the primary).
+fn capacity_wait<R: Rng + ?Sized>(c: &CapacityPlan, rng: &mut R) -> Option<SimDuration> {
+    let ahead = rng.random_range(0..c.tenants);
+    if c.room_for.is_some_and(|room| u64::from(ahead) >= room) {
+        return None;
+    }
+    if ahead < c.crews {
+        return Some(SimDuration::ZERO);
+    }
+    // List scheduling: each tenant ahead goes to the crew that frees first.
+    let mut free: BinaryHeap<Reverse<u64>> = (0..c.crews).map(|_| Reverse(0)).collect();
+    for _ in 0..ahead {
+        let Reverse(t) = free.pop().expect("at least one crew");
+        free.push(Reverse(t.saturating_add(c.tenant_work.sample(rng).ticks())));
+    }
+    free.peek().map(|Reverse(t)| SimDuration(*t))
+}
+
 /// Draws the recovery timeline of one disaster at `start` whose natural recovery takes `outage`.
 /// `managed_dr`: the data plane is restored in the pair (managed DR enabled at creation);
 /// otherwise it waits for the primary.
@@ -146,9 +168,13 @@ pub fn regional_recovery<R: Rng + ?Sized>(
     }
     // Data plane: create, then database and storage restores in parallel, validate, switch.
     let mut dp_ready = None;
-    if managed_dr {
-        let created = consented.saturating_add(sample(&plan.create_resources, rng));
-        let created = stage("create-resources", consented, created);
+    let queued = match &plan.capacity {
+        None => Some(consented),
+        Some(c) => capacity_wait(c, rng).map(|w| stage("capacity-wait", consented, consented.saturating_add(w))),
+    };
+    if let (true, Some(queued)) = (managed_dr, queued) {
+        let created = queued.saturating_add(sample(&plan.create_resources, rng));
+        let created = stage("create-resources", queued, created);
         let db = stage(
             "database-restore",
             created,

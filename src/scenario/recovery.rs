@@ -39,6 +39,45 @@ pub struct RecoverySection {
     /// Switching traffic to the pair. Default `uniform(5m, 15m)`.
     #[serde(default = "default_switch")]
     pub traffic_switch: Dist,
+    /// Contention in the pair: every tenant of the lost region fails over at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<CapacityEntry>,
+}
+
+/// The pair's spare capacity and the operator's recovery crews, shared by every tenant of the
+/// lost region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityEntry {
+    /// Tenants of the lost region that fail over at the same time (ours among them).
+    pub tenants: u32,
+    /// Tenant restores the operator's crews handle at a time.
+    pub crews: u32,
+    /// Crew time one tenant's restore takes.
+    pub tenant_work: Dist,
+    /// Spare instances in the pair; default unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spare_instances: Option<u64>,
+    /// Instances each tenant needs in the pair. Default 1.
+    #[serde(default = "one_instance")]
+    pub instances_per_tenant: u64,
+}
+
+fn one_instance() -> u64 {
+    1
+}
+
+/// Validated contention model.
+#[derive(Clone, Debug)]
+pub struct CapacityPlan {
+    /// Tenants failing over together.
+    pub tenants: u32,
+    /// Concurrent tenant restores.
+    pub crews: u32,
+    /// Crew time per tenant.
+    pub tenant_work: Dist,
+    /// Tenants the pair has room for (`spare / per tenant`); `None` = all.
+    pub room_for: Option<u64>,
 }
 
 /// Detection by health checks.
@@ -194,6 +233,8 @@ pub struct RecoveryPlan {
     pub validation: Dist,
     /// Traffic switch.
     pub traffic_switch: Dist,
+    /// Contention in the pair; `None` = ours is the only tenant.
+    pub capacity: Option<CapacityPlan>,
 }
 
 /// Storage copy time: each stream moves at most one TCP window per round trip, so the link gives
@@ -249,6 +290,29 @@ pub fn validate_recovery(r: &RecoverySection, sku: Sku) -> Result<RecoveryPlan, 
     if st.streams == 0 {
         return bad("storage.streams", "must be at least 1".into());
     }
+    let capacity = match &r.capacity {
+        None => None,
+        Some(c) => {
+            if c.tenants == 0 || c.tenants > 1_000_000 {
+                return bad(
+                    "capacity.tenants",
+                    format!("must be between 1 and 1 000 000, got {}", c.tenants),
+                );
+            }
+            if c.crews == 0 {
+                return bad("capacity.crews", "must be at least 1".into());
+            }
+            if c.instances_per_tenant == 0 {
+                return bad("capacity.instances_per_tenant", "must be at least 1".into());
+            }
+            Some(CapacityPlan {
+                tenants: c.tenants,
+                crews: c.crews,
+                tenant_work: c.tenant_work.clone(),
+                room_for: c.spare_instances.map(|spare| spare / c.instances_per_tenant),
+            })
+        }
+    };
     Ok(RecoveryPlan {
         check_period: r.detection.period.0,
         consecutive_failures: r.detection.consecutive_failures,
@@ -263,6 +327,7 @@ pub fn validate_recovery(r: &RecoverySection, sku: Sku) -> Result<RecoveryPlan, 
         storage_restore: storage_copy_time(st),
         validation: r.validation.clone(),
         traffic_switch: r.traffic_switch.clone(),
+        capacity,
     })
 }
 
@@ -278,6 +343,7 @@ impl Default for RecoverySection {
             storage: StorageEntry::default(),
             validation: default_validation(),
             traffic_switch: default_switch(),
+            capacity: None,
         }
     }
 }

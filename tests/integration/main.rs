@@ -7,6 +7,7 @@ mod cli;
 mod clients;
 mod common;
 mod determinism;
+mod disasters;
 mod expect;
 mod oracles;
 mod scenarios;
