@@ -149,6 +149,9 @@ pub fn regional_recovery<R: Rng + ?Sized>(
         stages: Vec::new(),
     };
     if detected >= primary_back || refused {
+        if refused && detected < primary_back {
+            stage("consent-refused", detected, detected);
+        }
         out.stages = stages;
         return out;
     }

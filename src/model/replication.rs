@@ -447,7 +447,10 @@ impl<'a> Replication<'a> {
         self.log(
             "region-disaster",
             |s| s.region.name.clone(),
-            || format!("primary back after {outage}, DR started: {}", rec.dr_started.is_some()),
+            || {
+                let back = crate::scenario::duration::format_duration(outage);
+                format!("primary back after {back}, DR started: {}", rec.dr_started.is_some())
+            },
         );
         if now.ticks() >= s.warmup.ticks() {
             self.out.disasters.push(Disaster {

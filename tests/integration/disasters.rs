@@ -127,3 +127,26 @@ fn the_drills_recovery_plan_passes_its_gate_and_the_crunch_fails_the_same_gate()
         "{out}"
     );
 }
+
+#[test]
+fn data_plane_rto_grows_with_the_number_of_competing_tenants() {
+    let mut last: Option<(f64, f64)> = None;
+    for tenants in [1, 40, 120] {
+        let mut s = with_reps("scenarios/capacity-crunch.toml", 2000);
+        s.recovery.capacity.as_mut().unwrap().tenants = tenants;
+        let rto = disasters(&s).planes[Plane::Data.index()].rto.unwrap();
+        let (mean, se) = (rto.mean, rto.std_error.unwrap());
+        eprintln!(
+            "{tenants} tenants: data-plane RTO mean {:.2} h ± {:.2}",
+            mean / 3600.0,
+            se / 3600.0
+        );
+        if let Some((m, e)) = last {
+            assert!(
+                mean - m > 4.0 * (se * se + e * e).sqrt(),
+                "{tenants} tenants: {mean} vs {m}"
+            );
+        }
+        last = Some((mean, se));
+    }
+}
