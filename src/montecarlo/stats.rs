@@ -91,6 +91,18 @@ pub struct DisasterStats {
     pub uploads_at_risk: DurationStats,
 }
 
+/// Records one achieved RTO (ticks). A censored one — still not serving at the horizon, `rto`
+/// being the time until then — is only a lower bound: it is left out of the distribution and
+/// counts against P(meet) once it already exceeds the target (a certain miss).
+fn record_rto(dist: &mut DurationStats, meet: &mut TargetMeet, rto: u64, censored: bool, target: u64) {
+    if !censored {
+        dist.record(rto);
+        meet.record(rto, target);
+    } else if rto > target {
+        meet.record_outcome(false);
+    }
+}
+
 impl DisasterStats {
     fn record(&mut self, s: &Scenario, o: &ReplicationOutcome) {
         self.per_replication.record(o.disasters.len() as u64);
@@ -108,17 +120,10 @@ impl DisasterStats {
                     Plane::Data => (r.data_plane_serving, r.data_plane_failed_over),
                 };
                 p.failed_over += u64::from(failed_over);
-                let rto = serving.saturating_since(r.start).ticks();
-                if serving.ticks() > horizon {
-                    p.censored += 1;
-                    let elapsed = horizon.saturating_sub(r.start.ticks());
-                    if elapsed > target.rto.ticks() {
-                        p.meet_rto.record_outcome(false);
-                    }
-                } else {
-                    p.rto.record(rto);
-                    p.meet_rto.record(rto, target.rto.ticks());
-                }
+                let censored = serving.ticks() > horizon;
+                p.censored += u64::from(censored);
+                let rto = serving.ticks().min(horizon).saturating_sub(r.start.ticks());
+                record_rto(&mut p.rto, &mut p.meet_rto, rto, censored, target.rto.ticks());
                 match d.rpo[plane.index()] {
                     Some(rpo) => {
                         p.rpo.record(rpo.ticks());
@@ -212,16 +217,14 @@ impl RunStats {
                     IncidentKind::Failover => p.failover_incidents += 1,
                     IncidentKind::Outage => p.outage_incidents += 1,
                 }
-                let rto = inc.rto().ticks();
-                if inc.censored {
-                    p.censored_incidents += 1;
-                    if rto > target.rto.ticks() {
-                        p.meet_rto.record_outcome(false);
-                    }
-                } else {
-                    p.rto.record(rto);
-                    p.meet_rto.record(rto, target.rto.ticks());
-                }
+                p.censored_incidents += u64::from(inc.censored);
+                record_rto(
+                    &mut p.rto,
+                    &mut p.meet_rto,
+                    inc.rto().ticks(),
+                    inc.censored,
+                    target.rto.ticks(),
+                );
                 p.rpo.record(inc.rpo.ticks());
                 p.meet_rpo.record(inc.rpo.ticks(), target.rpo.ticks());
             }

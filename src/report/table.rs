@@ -3,7 +3,7 @@
 use super::summary::{NamedAvailability, Summary};
 use crate::engine::SimDuration;
 use crate::scenario::duration::human;
-use crate::stats::DurationSummary;
+use crate::stats::{DurationSummary, ProportionSummary};
 use std::fmt::Write;
 
 fn pct(x: f64) -> String {
@@ -49,6 +49,24 @@ fn durations(out: &mut String, label: &str, d: &Option<DurationSummary>) {
     }
 }
 
+/// `P(RTO <= 2 d) = 0.9990  95% Wilson [...]` lines.
+fn meets(out: &mut String, rows: [(&str, f64, &Option<ProportionSummary>); 2]) {
+    for (label, target, meet) in rows {
+        if let Some(m) = meet {
+            let _ = writeln!(
+                out,
+                "    P({label} <= {}) = {:.4}  95% Wilson [{:.4}, {:.4}]  ({} of {})",
+                dur(target),
+                m.estimate,
+                m.wilson95[0],
+                m.wilson95[1],
+                m.successes,
+                m.trials
+            );
+        }
+    }
+}
+
 /// Renders the summary for people.
 pub fn render(s: &Summary) -> String {
     let mut out = String::new();
@@ -83,23 +101,13 @@ pub fn render(s: &Summary) -> String {
         );
         durations(&mut out, "RTO", &p.rto);
         durations(&mut out, "RPO", &p.rpo);
-        for (label, target, meet) in [
-            ("RTO", p.target_rto_s, &p.p_meet_rto),
-            ("RPO", p.target_rpo_s, &p.p_meet_rpo),
-        ] {
-            if let Some(m) = meet {
-                let _ = writeln!(
-                    out,
-                    "    P({label} <= {}) = {:.4}  95% Wilson [{:.4}, {:.4}]  ({} of {})",
-                    dur(target),
-                    m.estimate,
-                    m.wilson95[0],
-                    m.wilson95[1],
-                    m.successes,
-                    m.trials
-                );
-            }
-        }
+        meets(
+            &mut out,
+            [
+                ("RTO", p.target_rto_s, &p.p_meet_rto),
+                ("RPO", p.target_rpo_s, &p.p_meet_rpo),
+            ],
+        );
     }
     if let Some(r) = &s.region_disasters {
         let _ = writeln!(
@@ -118,23 +126,13 @@ pub fn render(s: &Summary) -> String {
             );
             durations(&mut out, "RTO", &p.rto);
             durations(&mut out, "RPO", &p.rpo);
-            for (label, target, meet) in [
-                ("RTO", p.target_rto_s, &p.p_meet_rto),
-                ("RPO", p.target_rpo_s, &p.p_meet_rpo),
-            ] {
-                if let Some(m) = meet {
-                    let _ = writeln!(
-                        out,
-                        "    P({label} <= {}) = {:.4}  95% Wilson [{:.4}, {:.4}]  ({} of {})",
-                        dur(target),
-                        m.estimate,
-                        m.wilson95[0],
-                        m.wilson95[1],
-                        m.successes,
-                        m.trials
-                    );
-                }
-            }
+            meets(
+                &mut out,
+                [
+                    ("RTO", p.target_rto_s, &p.p_meet_rto),
+                    ("RPO", p.target_rpo_s, &p.p_meet_rpo),
+                ],
+            );
         }
         durations(&mut out, "control plane to read-only", &r.control_plane_read_only);
         durations(&mut out, "control plane to full operation", &r.control_plane_full);
