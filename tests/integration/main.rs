@@ -10,4 +10,5 @@ mod determinism;
 mod disasters;
 mod expect;
 mod oracles;
+mod robustness;
 mod scenarios;
