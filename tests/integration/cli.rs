@@ -140,3 +140,40 @@ fn experiment_backoff_prints_a_table_and_writes_csv() {
     );
     assert!(csv.starts_with("n_clients,algorithm,runs,mean_write_calls"));
 }
+
+#[test]
+fn a_run_killed_midway_leaves_the_previous_results_and_a_marked_incomplete_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = repo("scenarios/community-training-standard-zonal.toml");
+    bin().args(["run", "-q", "--replications", "100", "--out"]).arg(dir.path()).arg(&f).assert().success();
+    let published = dir.path().join("community-training-standard-zonal");
+    let before = std::fs::read(published.join("summary.json")).unwrap();
+    // A long run, killed while it writes.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("outage-sim"))
+        .args(["run", "-q", "--replications", "50000000", "--out"])
+        .arg(dir.path())
+        .arg(&f)
+        .spawn()
+        .unwrap();
+    let work = |d: &std::path::Path| {
+        std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().contains(".incomplete-"))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while work(dir.path()).is_none_or(|w| !w.join("replications.csv").exists()) && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The published results are the previous, complete ones...
+    assert_eq!(std::fs::read(published.join("summary.json")).unwrap(), before);
+    assert!(!published.join("INCOMPLETE").exists());
+    // ...and what the killed run wrote is a hidden directory marked incomplete, without a summary.
+    let w = work(dir.path()).expect("the killed run's work directory");
+    assert!(w.join("INCOMPLETE").exists());
+    assert!(!w.join("summary.json").exists());
+}
