@@ -26,6 +26,7 @@ fn replications(c: &mut Criterion) {
         let options = RunOptions {
             threads: Some(threads),
             keep_outcomes: false,
+            shard: None,
         };
         g.bench_function(format!("run_4096/threads={threads}"), |b| {
             b.iter(|| black_box(montecarlo::run(&run, &options, |_| Ok::<(), ()>(())).unwrap()))

@@ -32,6 +32,18 @@ pub enum Command {
     },
     /// Print the event log of one replication.
     Trace(TraceArgs),
+    /// Combine the partial results of `run --shard K/N` into the results of one run.
+    Merge {
+        /// Shard result directories (each with partial.json), in any order.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Directory that receives `<scenario-name>/`.
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Do not print the summary table.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Run a validation experiment.
     Experiment {
         /// Which experiment.
@@ -130,6 +142,10 @@ pub struct RunOptionArgs {
     /// Do not print the summary table.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Compute only shard K of N (K/N, 0-based) and write `partial.json` to
+    /// `<out>/<scenario>.shard-K-of-N/`; combine the shards with `outage-sim merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::montecarlo::Shard>,
 }
 
 /// Output format of `trace`.
@@ -172,6 +188,8 @@ pub struct RunPlan {
     pub threads: Option<usize>,
     /// Print the table.
     pub quiet: bool,
+    /// Only this shard.
+    pub shard: Option<crate::montecarlo::Shard>,
 }
 
 impl RunArgs {
@@ -185,6 +203,17 @@ impl CheckArgs {
     /// Validates the arguments into a plan; a scenario without expectations is bad input.
     pub fn plan(&self) -> Result<RunPlan, ScenarioError> {
         let plan = self.options.plan(Some(&self.file))?;
+        if plan.shard.is_some() {
+            return Err(ScenarioError::Invalid {
+                file: self.file.clone(),
+                line: 0,
+                column: 0,
+                path: None,
+                message: "`check` judges a whole run; run the shards with `run --shard`, merge them, \
+                          and check the whole scenario"
+                    .into(),
+            });
+        }
         if plan.scenario.expectations.is_empty() {
             return Err(ScenarioError::Invalid {
                 file: self.file.clone(),
@@ -238,6 +267,7 @@ impl RunOptionArgs {
             out: self.out.clone(),
             threads: self.threads,
             quiet: self.quiet,
+            shard: self.shard,
         })
     }
 }

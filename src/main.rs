@@ -6,7 +6,7 @@ use outage_sim::cli::{
     CheckArgs, Cli, Command, ExperimentCommand, RunArgs, RunPlan, TraceArgs, TraceFormat, load_scenario,
 };
 use outage_sim::experiment::backoff;
-use outage_sim::montecarlo::{self, RunOptions, RunStats};
+use outage_sim::montecarlo::{self, PARTIAL_FORMAT, Partial, RunOptions, RunStats};
 use outage_sim::report::{ResultsWriter, Summary, render_table};
 use outage_sim::scenario;
 use outage_sim::{expect, model};
@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Validate { files } => validate(&files),
         Command::Trace(args) => trace(&args),
+        Command::Merge { dirs, out, quiet } => merge(&dirs, &out, quiet),
         Command::Experiment { which } => experiment(&which),
     }
 }
@@ -74,7 +75,11 @@ fn run(args: &RunArgs) -> ExitCode {
 /// and `check` before judging. A failure is reported here and returned as its exit code.
 fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
     let s = &plan.scenario;
-    let mut writer = match ResultsWriter::create(&plan.out, s, s.replication_rows) {
+    let dir_name = match plan.shard {
+        Some(k) => format!("{}.shard-{}-of-{}", s.name, k.index, k.count),
+        None => s.name.clone(),
+    };
+    let mut writer = match ResultsWriter::create_named(&plan.out, &dir_name, s, s.replication_rows) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot create results under {}: {e}", plan.out.display());
@@ -86,6 +91,7 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
     let options = RunOptions {
         threads: plan.threads,
         keep_outcomes: true,
+        shard: plan.shard,
     };
     let stats = match montecarlo::run(s, &options, |o| writer.write_outcome(s, procs, o)) {
         Ok(stats) => stats,
@@ -96,6 +102,35 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
         }
     };
     let summary = Summary::new(s, &stats);
+    if let Some(shard) = plan.shard {
+        let partial = Partial {
+            format: PARTIAL_FORMAT.into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: s.name.clone(),
+            scenario_hash: s.hash(),
+            seed: s.seed,
+            replications: s.replications,
+            shard,
+            stats: stats.clone(),
+        };
+        let json = serde_json::to_vec(&partial).expect("partial serializes");
+        return match writer.finish_with(s, "partial.json", &json) {
+            Ok(dir) => {
+                if !plan.quiet {
+                    println!(
+                        "Shard {shard}: {} replications; partial results: {}",
+                        stats.replications,
+                        dir.display()
+                    );
+                }
+                Ok((stats, summary))
+            }
+            Err(e) => {
+                eprintln!("error: writing results failed: {e}");
+                Err(ExitCode::from(RUN_FAILED))
+            }
+        };
+    }
     match writer.finish(s, &summary) {
         Ok(dir) => {
             if !plan.quiet {
@@ -190,5 +225,70 @@ fn trace(args: &TraceArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(RUN_FAILED)
+    }
+}
+
+/// Reads the shards' partial results, merges them exactly, and writes the results of the whole
+/// run: `summary.json` byte-identical to a single-process run, rows concatenated in order.
+fn merge(dirs: &[std::path::PathBuf], out: &std::path::Path, quiet: bool) -> ExitCode {
+    let mut shards = Vec::new();
+    for d in dirs {
+        let file = d.join("partial.json");
+        let partial: Partial = match std::fs::read(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("not a partial result: {e}")))
+        {
+            Ok(p) => p,
+            Err(e) => return bad_input(format!("{}: {e}", file.display())),
+        };
+        shards.push((d.clone(), partial));
+    }
+    let partials: Vec<Partial> = shards.iter().map(|(_, p)| p.clone()).collect();
+    let stats = match montecarlo::merge_partials(&partials) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let scenario_file = shards[0].0.join("scenario.toml");
+    let s = match scenario::load(&scenario_file) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    if s.hash() != partials[0].scenario_hash {
+        return bad_input(format!(
+            "{}: does not match its partial result's scenario hash",
+            scenario_file.display()
+        ));
+    }
+    let rows = shards.iter().all(|(d, _)| d.join("replications.csv").exists());
+    let mut writer = match ResultsWriter::create(out, &s, rows) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot create results under {}: {e}", out.display());
+            return ExitCode::from(RUN_FAILED);
+        }
+    };
+    shards.sort_by_key(|(_, p)| p.shard.index);
+    for (d, _) in &shards {
+        for name in ["replications.csv", "incidents.csv"] {
+            if let Err(e) = writer.append_rows(&d.join(name)) {
+                eprintln!("error: {}: {e}", d.join(name).display());
+                writer.abandon();
+                return ExitCode::from(RUN_FAILED);
+            }
+        }
+    }
+    let summary = Summary::new(&s, &stats);
+    match writer.finish(&s, &summary) {
+        Ok(dir) => {
+            if !quiet {
+                print!("{}", render_table(&summary));
+                println!("\nResults (merged from {} shards): {}", shards.len(), dir.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: writing results failed: {e}");
+            ExitCode::from(RUN_FAILED)
+        }
     }
 }

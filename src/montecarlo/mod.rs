@@ -6,8 +6,10 @@
 //! [`WAVE`]: each wave is simulated in parallel, then its outcomes are handed to the caller in
 //! replication order (for streaming CSV rows) — memory stays bounded whatever the count.
 
+mod shard;
 mod stats;
 
+pub use shard::{PARTIAL_FORMAT, Partial, Shard, merge_partials};
 pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats};
 
 use crate::clients::episodes;
@@ -28,6 +30,8 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Hand every outcome to the caller (for per-replication and per-incident rows).
     pub keep_outcomes: bool,
+    /// Run only this shard's replications.
+    pub shard: Option<Shard>,
 }
 
 /// Prepares the model of a scenario: with `[clients]`, the zone-level model records the status
@@ -54,7 +58,7 @@ pub fn replicate(model: &Model<'_>, replication: u64) -> ReplicationOutcome {
 }
 
 /// What one rayon fold accumulates: merged statistics and, when kept, the outcomes.
-type Partial = (RunStats, Vec<ReplicationOutcome>);
+type FoldState = (RunStats, Vec<ReplicationOutcome>);
 
 /// Runs every replication of `scenario`, calling `sink` with each outcome in replication order
 /// when `options.keep_outcomes` is set, and returns the merged statistics.
@@ -71,12 +75,15 @@ pub fn run<E>(
     });
     let model = prepare(scenario);
     let mut total = RunStats::new(scenario);
-    let mut start = 0;
-    while start < scenario.replications {
-        let end = (start + WAVE).min(scenario.replications);
+    let range = options
+        .shard
+        .map_or(0..scenario.replications, |s| s.range(scenario.replications));
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + WAVE).min(range.end);
         // Rayon folds chunks into as few partial accumulators as it likes: the grouping varies
         // with the thread count, but merging is exact, so the result does not.
-        let work = || -> Partial {
+        let work = || -> FoldState {
             let chunks = (end - start).div_ceil(CHUNK) as usize;
             (0..chunks)
                 .into_par_iter()

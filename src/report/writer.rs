@@ -35,8 +35,18 @@ fn csv_err(e: csv::Error) -> io::Error {
 impl ResultsWriter {
     /// Prepares `root/<scenario>/` (written in a hidden work directory until [`finish`](Self::finish)).
     pub fn create(root: &Path, s: &Scenario, replication_rows: bool) -> io::Result<ResultsWriter> {
-        let final_dir = s.results_dir(root);
-        let work_dir = root.join(format!(".{}.incomplete-{}", s.name, std::process::id()));
+        Self::create_named(root, &s.name, s, replication_rows)
+    }
+
+    /// Like [`create`](Self::create), publishing to `root/<dir_name>/` (a shard's directory).
+    pub fn create_named(
+        root: &Path,
+        dir_name: &str,
+        s: &Scenario,
+        replication_rows: bool,
+    ) -> io::Result<ResultsWriter> {
+        let final_dir = root.join(dir_name);
+        let work_dir = root.join(format!(".{dir_name}.incomplete-{}", std::process::id()));
         if work_dir.exists() {
             fs::remove_dir_all(&work_dir)?;
         }
@@ -82,6 +92,30 @@ impl ResultsWriter {
 
     /// Writes the summary and the scenario, then publishes the directory. Returns its path.
     pub fn finish(self, s: &Scenario, summary: &Summary) -> io::Result<PathBuf> {
+        self.finish_with(s, "summary.json", &summary.to_json())
+    }
+
+    /// Appends the data rows of a CSV written by another run (a shard) to ours.
+    pub fn append_rows(&mut self, file: &Path) -> io::Result<()> {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let target = match name {
+            "incidents.csv" => &mut self.incidents,
+            "replications.csv" => match self.replications.as_mut() {
+                Some(w) => w,
+                None => return Ok(()),
+            },
+            _ => return Err(io::Error::other(format!("not a results CSV: {}", file.display()))),
+        };
+        let mut reader = csv::Reader::from_path(file).map_err(csv_err)?;
+        for record in reader.records() {
+            target.write_record(&record.map_err(csv_err)?).map_err(csv_err)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `file_name` (the summary, or a shard's partial) and the scenario, then publishes the
+    /// directory. Returns its path.
+    pub fn finish_with(self, s: &Scenario, file_name: &str, contents: &[u8]) -> io::Result<PathBuf> {
         if let Some(mut w) = self.replications {
             w.flush()?;
         }
@@ -89,8 +123,8 @@ impl ResultsWriter {
         inc.flush()?;
         drop(inc);
         fs::write(self.work_dir.join("scenario.toml"), s.to_toml())?;
-        let mut f = File::create(self.work_dir.join("summary.json"))?;
-        f.write_all(&summary.to_json())?;
+        let mut f = File::create(self.work_dir.join(file_name))?;
+        f.write_all(contents)?;
         f.sync_all()?;
         fs::remove_file(self.work_dir.join(INCOMPLETE_MARKER))?;
         // Replace the previous results: move them aside, move ours in, delete theirs.

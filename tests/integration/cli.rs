@@ -145,7 +145,12 @@ fn experiment_backoff_prints_a_table_and_writes_csv() {
 fn a_run_killed_midway_leaves_the_previous_results_and_a_marked_incomplete_directory() {
     let dir = tempfile::tempdir().unwrap();
     let f = repo("scenarios/community-training-standard-zonal.toml");
-    bin().args(["run", "-q", "--replications", "100", "--out"]).arg(dir.path()).arg(&f).assert().success();
+    bin()
+        .args(["run", "-q", "--replications", "100", "--out"])
+        .arg(dir.path())
+        .arg(&f)
+        .assert()
+        .success();
     let published = dir.path().join("community-training-standard-zonal");
     let before = std::fs::read(published.join("summary.json")).unwrap();
     // A long run, killed while it writes.

@@ -56,6 +56,7 @@ fn per_replication(s: &Scenario, f: impl Fn(&outage_sim::clients::ClientOutcome)
     let options = RunOptions {
         threads: None,
         keep_outcomes: true,
+        shard: None,
     };
     montecarlo::run(s, &options, |o| {
         xs.push(f(o.clients.as_ref().unwrap()));

@@ -20,6 +20,7 @@ pub fn run_with(s: &Scenario, threads: Option<usize>) -> RunStats {
     let options = RunOptions {
         threads,
         keep_outcomes: false,
+        shard: None,
     };
     montecarlo::run(s, &options, |_| Ok::<(), ()>(())).unwrap()
 }

@@ -12,3 +12,4 @@ mod expect;
 mod oracles;
 mod robustness;
 mod scenarios;
+mod shards;
