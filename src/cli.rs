@@ -146,6 +146,10 @@ pub struct RunOptionArgs {
     /// `<out>/<scenario>.shard-K-of-N/`; combine the shards with `outage-sim merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::montecarlo::Shard>,
+    /// Continue the interrupted run of the same scenario, seed, replications and shard from its
+    /// last checkpoint (every 16 384 replications) instead of starting over.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 /// Output format of `trace`.
@@ -190,6 +194,8 @@ pub struct RunPlan {
     pub quiet: bool,
     /// Only this shard.
     pub shard: Option<crate::montecarlo::Shard>,
+    /// Resume an interrupted run.
+    pub resume: bool,
 }
 
 impl RunArgs {
@@ -268,6 +274,7 @@ impl RunOptionArgs {
             threads: self.threads,
             quiet: self.quiet,
             shard: self.shard,
+            resume: self.resume,
         })
     }
 }

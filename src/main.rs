@@ -6,7 +6,7 @@ use outage_sim::cli::{
     CheckArgs, Cli, Command, ExperimentCommand, RunArgs, RunPlan, TraceArgs, TraceFormat, load_scenario,
 };
 use outage_sim::experiment::backoff;
-use outage_sim::montecarlo::{self, PARTIAL_FORMAT, Partial, RunOptions, RunStats};
+use outage_sim::montecarlo::{self, PARTIAL_FORMAT, Partial, RunOptions, RunStats, Shard};
 use outage_sim::report::{ResultsWriter, Summary, render_table};
 use outage_sim::scenario;
 use outage_sim::{expect, model};
@@ -79,12 +79,41 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
         Some(k) => format!("{}.shard-{}-of-{}", s.name, k.index, k.count),
         None => s.name.clone(),
     };
-    let mut writer = match ResultsWriter::create_named(&plan.out, &dir_name, s, s.replication_rows) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot create results under {}: {e}", plan.out.display());
-            return Err(ExitCode::from(RUN_FAILED));
+    // What identifies this run (a whole run is shard 0/1), for partials and checkpoints.
+    let identity = |stats: RunStats| Partial {
+        format: PARTIAL_FORMAT.into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: s.name.clone(),
+        scenario_hash: s.hash(),
+        seed: s.seed,
+        replications: s.replications,
+        shard: plan.shard.unwrap_or(Shard { index: 0, count: 1 }),
+        stats,
+    };
+    let resumed = if plan.resume {
+        match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s.replication_rows) {
+            Ok(Some(found)) => Some(found),
+            Ok(None) => {
+                eprintln!("note: no interrupted run of this scenario to resume; starting afresh");
+                None
+            }
+            Err(e) => {
+                eprintln!("error: cannot resume under {}: {e}", plan.out.display());
+                return Err(ExitCode::from(RUN_FAILED));
+            }
         }
+    } else {
+        None
+    };
+    let (writer, resume) = match resumed {
+        Some((w, next, stats)) => (w, Some((next, stats))),
+        None => match ResultsWriter::create_named(&plan.out, &dir_name, s, s.replication_rows) {
+            Ok(w) => (w, None),
+            Err(e) => {
+                eprintln!("error: cannot create results under {}: {e}", plan.out.display());
+                return Err(ExitCode::from(RUN_FAILED));
+            }
+        },
     };
     let model = model::Model::new(s);
     let procs = model.processes();
@@ -93,7 +122,17 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
         keep_outcomes: true,
         shard: plan.shard,
     };
-    let stats = match montecarlo::run(s, &options, |o| writer.write_outcome(s, procs, o)) {
+    // The rows sink and the checkpoints both write through the one writer.
+    let writer = std::cell::RefCell::new(writer);
+    let outcome = montecarlo::run_resumable(
+        s,
+        &options,
+        resume,
+        |o| writer.borrow_mut().write_outcome(s, procs, o),
+        |next, stats| writer.borrow_mut().checkpoint(identity(stats.clone()), next),
+    );
+    let writer = writer.into_inner();
+    let stats = match outcome {
         Ok(stats) => stats,
         Err(e) => {
             writer.abandon();
@@ -103,16 +142,7 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
     };
     let summary = Summary::new(s, &stats);
     if let Some(shard) = plan.shard {
-        let partial = Partial {
-            format: PARTIAL_FORMAT.into(),
-            tool_version: env!("CARGO_PKG_VERSION").into(),
-            scenario: s.name.clone(),
-            scenario_hash: s.hash(),
-            seed: s.seed,
-            replications: s.replications,
-            shard,
-            stats: stats.clone(),
-        };
+        let partial = identity(stats.clone());
         let json = serde_json::to_vec(&partial).expect("partial serializes");
         return match writer.finish_with(s, "partial.json", &json) {
             Ok(dir) => {

@@ -65,7 +65,20 @@ type FoldState = (RunStats, Vec<ReplicationOutcome>);
 pub fn run<E>(
     scenario: &Scenario,
     options: &RunOptions,
+    sink: impl FnMut(&ReplicationOutcome) -> Result<(), E>,
+) -> Result<RunStats, E> {
+    run_resumable(scenario, options, None, sink, |_, _| Ok(()))
+}
+
+/// Like [`run`], resuming from `resume` (the next replication to run and the statistics of those
+/// before it) when given, and calling `checkpoint(next, stats)` after every wave, once its
+/// outcomes have been handed to `sink` — the points from which a run can be resumed.
+pub fn run_resumable<E>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    resume: Option<(u64, RunStats)>,
     mut sink: impl FnMut(&ReplicationOutcome) -> Result<(), E>,
+    mut checkpoint: impl FnMut(u64, &RunStats) -> Result<(), E>,
 ) -> Result<RunStats, E> {
     let pool = options.threads.map(|n| {
         rayon::ThreadPoolBuilder::new()
@@ -74,11 +87,13 @@ pub fn run<E>(
             .expect("thread pool")
     });
     let model = prepare(scenario);
-    let mut total = RunStats::new(scenario);
     let range = options
         .shard
         .map_or(0..scenario.replications, |s| s.range(scenario.replications));
-    let mut start = range.start;
+    let (mut start, mut total) = match resume {
+        Some((next, stats)) => (next.clamp(range.start, range.end), stats),
+        None => (range.start, RunStats::new(scenario)),
+    };
     while start < range.end {
         let end = (start + WAVE).min(range.end);
         // Rayon folds chunks into as few partial accumulators as it likes: the grouping varies
@@ -122,6 +137,7 @@ pub fn run<E>(
             sink(o)?;
         }
         start = end;
+        checkpoint(start, &total)?;
     }
     Ok(total)
 }

@@ -70,6 +70,27 @@ pub struct Partial {
     pub stats: RunStats,
 }
 
+impl Partial {
+    /// Whether `other` belongs to the same run (everything but the statistics agrees).
+    pub fn same_run(&self, other: &Partial) -> bool {
+        (
+            &self.format,
+            &self.tool_version,
+            &self.scenario_hash,
+            self.seed,
+            self.replications,
+            self.shard,
+        ) == (
+            &other.format,
+            &other.tool_version,
+            &other.scenario_hash,
+            other.seed,
+            other.replications,
+            other.shard,
+        )
+    }
+}
+
 /// The format marker of [`Partial`].
 pub const PARTIAL_FORMAT: &str = "outage-sim partial v1";
 

@@ -11,4 +11,4 @@ pub use summary::{
     RegionDisasterSummary, ScenarioInfo, StatusCount, Summary, ToolInfo,
 };
 pub use table::render as render_table;
-pub use writer::{INCOMPLETE_MARKER, ResultsWriter};
+pub use writer::{CHECKPOINT, Checkpoint, INCOMPLETE_MARKER, ResultsWriter};

@@ -8,10 +8,28 @@
 use super::rows;
 use super::summary::Summary;
 use crate::model::{Process, ReplicationOutcome};
+use crate::montecarlo::{Partial, RunStats};
 use crate::scenario::Scenario;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+/// Where an interrupted run can resume: the run so far (identity and statistics), the next
+/// replication, and how much of each CSV belongs to it (later bytes are cut off on resume).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    /// The run and its statistics up to `next_replication`.
+    pub run: Partial,
+    /// First replication not yet done.
+    pub next_replication: u64,
+    /// Length of `replications.csv` at the checkpoint (`None` when rows are off).
+    pub replications_csv_bytes: Option<u64>,
+    /// Length of `incidents.csv` at the checkpoint.
+    pub incidents_csv_bytes: u64,
+}
+
+/// File name of the checkpoint in a work directory.
+pub const CHECKPOINT: &str = "checkpoint.json";
 
 /// Marker file present while a results directory is being written.
 pub const INCOMPLETE_MARKER: &str = "INCOMPLETE";
@@ -127,6 +145,8 @@ impl ResultsWriter {
         f.write_all(contents)?;
         f.sync_all()?;
         fs::remove_file(self.work_dir.join(INCOMPLETE_MARKER))?;
+        // Checkpoints only matter while the run is incomplete.
+        let _ = fs::remove_file(self.work_dir.join(CHECKPOINT));
         // Replace the previous results: move them aside, move ours in, delete theirs.
         let old = self.final_dir.with_file_name(format!(
             ".{}.old-{}",
@@ -142,6 +162,87 @@ impl ResultsWriter {
             fs::remove_dir_all(&old)?;
         }
         Ok(self.final_dir)
+    }
+
+    /// Records a checkpoint: flushes the rows, notes their length, writes `checkpoint.json`
+    /// (temporary file, then rename, so a checkpoint is either the old or the new one).
+    pub fn checkpoint(&mut self, run: Partial, next_replication: u64) -> io::Result<()> {
+        if let Some(w) = self.replications.as_mut() {
+            w.flush()?;
+        }
+        self.incidents.flush()?;
+        let len = |name: &str| fs::metadata(self.work_dir.join(name)).map(|m| m.len());
+        let cp = Checkpoint {
+            run,
+            next_replication,
+            replications_csv_bytes: match self.replications {
+                Some(_) => Some(len("replications.csv")?),
+                None => None,
+            },
+            incidents_csv_bytes: len("incidents.csv")?,
+        };
+        let tmp = self.work_dir.join(format!("{CHECKPOINT}.tmp"));
+        fs::write(&tmp, serde_json::to_vec(&cp).map_err(io::Error::other)?)?;
+        fs::rename(tmp, self.work_dir.join(CHECKPOINT))
+    }
+
+    /// Finds the interrupted run of `identity` below `root` that got furthest (a hidden work
+    /// directory of `dir_name` with a matching checkpoint), cuts its rows back to the checkpoint
+    /// and reopens it. `None` when there is none.
+    pub fn resume(
+        root: &Path,
+        dir_name: &str,
+        identity: &Partial,
+        replication_rows: bool,
+    ) -> io::Result<Option<(ResultsWriter, u64, RunStats)>> {
+        let prefix = format!(".{dir_name}.incomplete-");
+        let mut best: Option<(PathBuf, Checkpoint)> = None;
+        let Ok(entries) = fs::read_dir(root) else {
+            return Ok(None);
+        };
+        for entry in entries {
+            let path = entry?.path();
+            let is_work = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix));
+            let Some(cp) = is_work
+                .then(|| fs::read(path.join(CHECKPOINT)).ok())
+                .flatten()
+                .and_then(|b| serde_json::from_slice::<Checkpoint>(&b).ok())
+            else {
+                continue;
+            };
+            if cp.run.same_run(identity)
+                && cp.replications_csv_bytes.is_some() == replication_rows
+                && best
+                    .as_ref()
+                    .is_none_or(|(_, b)| cp.next_replication > b.next_replication)
+            {
+                best = Some((path, cp));
+            }
+        }
+        let Some((work_dir, cp)) = best else { return Ok(None) };
+        let reopen = |name: &str, bytes: u64| -> io::Result<csv::Writer<BufWriter<File>>> {
+            let path = work_dir.join(name);
+            let file = fs::OpenOptions::new().write(true).open(&path)?;
+            file.set_len(bytes)?;
+            drop(file);
+            let file = fs::OpenOptions::new().append(true).open(&path)?;
+            Ok(csv::Writer::from_writer(BufWriter::new(file)))
+        };
+        let replications = match cp.replications_csv_bytes {
+            Some(bytes) => Some(reopen("replications.csv", bytes)?),
+            None => None,
+        };
+        let incidents = reopen("incidents.csv", cp.incidents_csv_bytes)?;
+        let writer = ResultsWriter {
+            final_dir: root.join(dir_name),
+            work_dir,
+            replications,
+            incidents,
+        };
+        Ok(Some((writer, cp.next_replication, cp.run.stats)))
     }
 
     /// Removes the work directory of a run that failed.

@@ -182,3 +182,59 @@ fn a_run_killed_midway_leaves_the_previous_results_and_a_marked_incomplete_direc
     assert!(w.join("INCOMPLETE").exists());
     assert!(!w.join("summary.json").exists());
 }
+
+#[test]
+fn an_interrupted_run_resumes_from_its_checkpoint_to_the_identical_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = repo("scenarios/community-training-standard-zonal.toml");
+    let args = ["-q", "--replications", "120000", "--threads", "1"];
+    bin()
+        .arg("run")
+        .args(args)
+        .arg("--out")
+        .arg(dir.path().join("clean"))
+        .arg(&f)
+        .assert()
+        .success();
+    let out = dir.path().join("interrupted");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("outage-sim"))
+        .arg("run")
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg(&f)
+        .spawn()
+        .unwrap();
+    let checkpointed = || {
+        std::fs::read_dir(&out).ok().and_then(|entries| {
+            entries
+                .map(|e| e.unwrap().path())
+                .find(|p| p.join(outage_sim::report::CHECKPOINT).exists())
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while checkpointed().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let name = "community-training-standard-zonal";
+    assert!(checkpointed().is_some(), "the run checkpointed before it was killed");
+    assert!(!out.join(name).exists(), "an interrupted run publishes nothing");
+    let a = bin()
+        .arg("run")
+        .args(args)
+        .arg("--resume")
+        .arg("--out")
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(!String::from_utf8_lossy(&a.get_output().stderr).contains("starting afresh"));
+    for file in ["summary.json", "replications.csv", "incidents.csv"] {
+        let clean = std::fs::read(dir.path().join("clean").join(name).join(file)).unwrap();
+        let resumed = std::fs::read(out.join(name).join(file)).unwrap();
+        assert!(clean == resumed, "{file} differs after resuming");
+    }
+    assert!(!out.join(name).join(outage_sim::report::CHECKPOINT).exists());
+}
