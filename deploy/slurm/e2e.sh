@@ -32,6 +32,8 @@ REPLICATIONS="${REPLICATIONS:-4000}"
 WORK="${E2E_WORK:-/tmp/outage-sim-slurm-e2e}"
 TIMEOUT="${E2E_TIMEOUT:-600}"
 t0=$SECONDS
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 log() { printf '[e2e %4ds] %s\n' "$((SECONDS - t0))" "$*"; }
 die() { log "ERROR: $*"; exit 1; }
@@ -50,17 +52,18 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null \
         chmod +x /usr/sbin/policy-rc.d
         own_policy=1
     fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        slurm-wlm munge >/dev/null
-    [[ "$own_policy" -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
+    install_rc=0
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends slurm-wlm munge >/dev/null; } || install_rc=$?
+    if [[ "$own_policy" -eq 1 ]]; then rm -f /usr/sbin/policy-rc.d; fi
+    [[ "$install_rc" -eq 0 ]] || die "apt-get install slurm-wlm munge failed ($install_rc)"
 fi
 log "$(slurmctld -V), $(munged --version 2>&1 | awk '{print $1; exit}')"
 
 # ---- 2. configuration and daemons ------------------------------------------------------------
 run_dir="$WORK/run"
 stop_daemons() {
-    local name pidfile pid i
+    local name pidfile pid
     for name in slurmd slurmctld munged; do
         pidfile="$run_dir/$name.pid"
         [[ -s "$pidfile" ]] || continue
@@ -68,11 +71,11 @@ stop_daemons() {
         # Only a live process of that name: pid files may outlive their daemon.
         if [[ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == "$name" ]]; then
             kill "$pid" 2>/dev/null || true
-            for i in $(seq 1 50); do
+            for _ in $(seq 1 50); do
                 [[ -d "/proc/$pid" ]] || break
                 sleep 0.2
             done
-            [[ -d "/proc/$pid" ]] && kill -9 "$pid" 2>/dev/null || true
+            if [[ -d "/proc/$pid" ]]; then kill -9 "$pid" 2>/dev/null || true; fi
         fi
         rm -f "$pidfile"
     done
@@ -190,7 +193,7 @@ cd "$WORK"
 scenario_name="$(awk '/^[[:space:]]*\[/ { exit }
     /^[[:space:]]*name[[:space:]]*=/ { sub(/^[^"]*"/, ""); sub(/".*$/, ""); print; exit }' "$SCENARIO")"
 log "submitting $SHARDS shards of $scenario_name, $REPLICATIONS replications"
-t_submit=$SECONDS
+t_submit=$(now)
 ids="$(OUTAGE_SIM="$OUTAGE_SIM" SCENARIO="$SCENARIO" SHARDS="$SHARDS" OUT="$WORK/results" \
     REPLICATIONS="$REPLICATIONS" SEED="" "$repo/deploy/slurm/submit.sh")"
 array_id="$(sed -n 's/^ARRAY_JOB_ID=//p' <<<"$ids")"
@@ -200,7 +203,8 @@ log "array job $array_id (tasks 0-$((SHARDS - 1))), merge job $merge_id (afterok
 
 # No accounting here (sacct has nothing): wait until squeue no longer lists either job.
 deadline=$((SECONDS + TIMEOUT))
-while [[ -n "$(squeue -h -j "$array_id,$merge_id" 2>/dev/null || true)" ]]; do
+# squeue failing (controller busy) counts as "not finished yet"; the deadline bounds the wait.
+while ! queued="$(squeue -h -j "$array_id,$merge_id" -o %i 2>/dev/null)" || [[ -n "$queued" ]]; do
     if ((SECONDS > deadline)); then
         squeue -j "$array_id,$merge_id" || true
         show_logs
@@ -208,18 +212,18 @@ while [[ -n "$(squeue -h -j "$array_id,$merge_id" 2>/dev/null || true)" ]]; do
     fi
     sleep 1
 done
-t_cluster=$((SECONDS - t_submit))
+t_cluster=$(since "$t_submit")
 
 # One line per job record: JobId, array task, state, exit code (kept by MinJobAge=600).
 job_states() {
     local line
     scontrol -o show job "$1" 2>/dev/null | while read -r line; do
-        grep -o -E '(JobId|ArrayTaskId|JobState|ExitCode)=[^ ]+' <<<"$line" | tr '\n' ' ' || true
+        grep -o -E '\b(JobId|ArrayTaskId|JobState|ExitCode)=[^ ]+' <<<"$line" | tr '\n' ' ' || true
         echo
     done
 }
 log "jobs finished after ${t_cluster} s:"
-{ job_states "$array_id"; job_states "$merge_id"; } | sed 's/^/    /'
+{ job_states "$array_id" | sort -t= -k3n; job_states "$merge_id"; } | sed 's/^/    /'
 merged="$WORK/results/merged/$scenario_name/summary.json"
 if [[ ! -f "$merged" ]]; then
     for f in "$WORK"/results/logs/*.out; do
@@ -232,9 +236,9 @@ fi
 array_id="" merge_id="" # done: nothing to cancel
 
 # ---- 5. single process, compare --------------------------------------------------------------
-t_single=$SECONDS
+t_single=$(now)
 "$OUTAGE_SIM" run "$SCENARIO" --replications "$REPLICATIONS" --out "$WORK/single" -q
-t_single=$((SECONDS - t_single))
+t_single=$(since "$t_single")
 single="$WORK/single/$scenario_name/summary.json"
 log "single-process run: ${t_single} s -> $single"
 

@@ -11,6 +11,7 @@
 #   OUT           results root on a filesystem shared by the nodes (default: results)
 #   REPLICATIONS  override the scenario's replication count (optional)
 #   SEED          override the scenario's seed (optional)
+#   RESUME        1 (default): shard tasks pass --resume (continue from a checkpoint); 0: no
 #   LOG_DIR       Slurm output files      (default: OUT/logs)
 # Relative paths are made absolute here. Results: OUT/<name>.shard-K-of-N/ per shard and
 # OUT/merged/<name>/summary.json. Prints ARRAY_JOB_ID=<id> and MERGE_JOB_ID=<id> on stdout.
@@ -26,7 +27,7 @@ SHARDS="${SHARDS:-4}"
 OUT="$(abs "${OUT:-results}")"
 LOG_DIR="$(abs "${LOG_DIR:-$OUT/logs}")"
 export OUTAGE_SIM SCENARIO SHARDS OUT
-export REPLICATIONS="${REPLICATIONS:-}" SEED="${SEED:-}"
+export REPLICATIONS="${REPLICATIONS:-}" SEED="${SEED:-}" RESUME="${RESUME:-1}"
 
 if ! [[ "$SHARDS" =~ ^[1-9][0-9]*$ ]]; then
     echo "error: SHARDS must be a positive integer, got '$SHARDS'" >&2
