@@ -6,7 +6,7 @@ use outage_sim::cli::{
     CheckArgs, Cli, Command, ExperimentCommand, RunArgs, RunPlan, TraceArgs, TraceFormat, load_scenario,
 };
 use outage_sim::experiment::backoff;
-use outage_sim::montecarlo::{self, PARTIAL_FORMAT, Partial, RunOptions, RunStats, Shard};
+use outage_sim::montecarlo::{self, Partial, RunOptions, RunStats, Shard};
 use outage_sim::report::{ResultsWriter, Summary, render_table};
 use outage_sim::scenario;
 use outage_sim::{expect, model};
@@ -80,16 +80,7 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
         None => s.name.clone(),
     };
     // What identifies this run (a whole run is shard 0/1), for partials and checkpoints.
-    let identity = |stats: RunStats| Partial {
-        format: PARTIAL_FORMAT.into(),
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        scenario: s.name.clone(),
-        scenario_hash: s.hash(),
-        seed: s.seed,
-        replications: s.replications,
-        shard: plan.shard.unwrap_or(Shard { index: 0, count: 1 }),
-        stats,
-    };
+    let identity = |stats: RunStats| Partial::new(s, plan.shard.unwrap_or(Shard { index: 0, count: 1 }), stats);
     let resumed = if plan.resume {
         match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s.replication_rows) {
             Ok(Some(found)) => Some(found),

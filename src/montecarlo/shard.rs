@@ -71,6 +71,20 @@ pub struct Partial {
 }
 
 impl Partial {
+    /// The partial result of `shard` of a run of `s` with these statistics.
+    pub fn new(s: &crate::scenario::Scenario, shard: Shard, stats: RunStats) -> Partial {
+        Partial {
+            format: PARTIAL_FORMAT.into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: s.name.clone(),
+            scenario_hash: s.hash(),
+            seed: s.seed,
+            replications: s.replications,
+            shard,
+            stats,
+        }
+    }
+
     /// Whether `other` belongs to the same run (everything but the statistics agrees).
     pub fn same_run(&self, other: &Partial) -> bool {
         (

@@ -2,7 +2,7 @@
 //! for any shard count and merge order; partials of different runs are refused.
 
 use super::common::{bin, load, repo, summary_json};
-use outage_sim::montecarlo::{self, PARTIAL_FORMAT, Partial, RunOptions, Shard, merge_partials};
+use outage_sim::montecarlo::{self, Partial, RunOptions, Shard, merge_partials};
 use outage_sim::report::Summary;
 
 fn partials(s: &outage_sim::scenario::Scenario, count: u64) -> Vec<Partial> {
@@ -14,16 +14,7 @@ fn partials(s: &outage_sim::scenario::Scenario, count: u64) -> Vec<Partial> {
                 keep_outcomes: false,
                 shard: Some(shard),
             };
-            Partial {
-                format: PARTIAL_FORMAT.into(),
-                tool_version: env!("CARGO_PKG_VERSION").into(),
-                scenario: s.name.clone(),
-                scenario_hash: s.hash(),
-                seed: s.seed,
-                replications: s.replications,
-                shard,
-                stats: montecarlo::run(s, &options, |_| Ok::<(), ()>(())).unwrap(),
-            }
+            Partial::new(s, shard, montecarlo::run(s, &options, |_| Ok::<(), ()>(())).unwrap())
         })
         .collect()
 }
