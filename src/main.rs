@@ -113,6 +113,8 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
         keep_outcomes: true,
         shard: plan.shard,
     };
+    let range = plan.shard.map_or(0..s.replications, |k| k.range(s.replications));
+    let progress = Progress::new(range, plan.quiet);
     // The rows sink and the checkpoints both write through the one writer.
     let writer = std::cell::RefCell::new(writer);
     let outcome = montecarlo::run_resumable(
@@ -120,7 +122,10 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
         &options,
         resume,
         |o| writer.borrow_mut().write_outcome(s, procs, o),
-        |next, stats| writer.borrow_mut().checkpoint(identity(stats.clone()), next),
+        |next, stats| {
+            progress.show(next);
+            writer.borrow_mut().checkpoint(identity(stats.clone()), next)
+        },
     );
     let writer = writer.into_inner();
     let stats = match outcome {
@@ -310,6 +315,46 @@ fn merge(dirs: &[std::path::PathBuf], out: &std::path::Path, quiet: bool) -> Exi
         Err(e) => {
             eprintln!("error: writing results failed: {e}");
             ExitCode::from(RUN_FAILED)
+        }
+    }
+}
+
+/// A one-line progress report with an ETA on stderr, after every wave — only when stderr is a
+/// terminal (never in logs or CI) and the run is not quiet.
+struct Progress {
+    range: std::ops::Range<u64>,
+    started: std::time::Instant,
+    on: bool,
+}
+
+impl Progress {
+    fn new(range: std::ops::Range<u64>, quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            range,
+            started: std::time::Instant::now(),
+            on: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&self, next: u64) {
+        if !self.on {
+            return;
+        }
+        let total = self.range.end - self.range.start;
+        let done = next.saturating_sub(self.range.start);
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let eta = if done > 0 {
+            elapsed * (total - done) as f64 / done as f64
+        } else {
+            f64::NAN
+        };
+        eprint!(
+            "\r{done} of {total} replications ({:.1} %), {elapsed:.0} s elapsed, about {eta:.0} s left   ",
+            100.0 * done as f64 / total.max(1) as f64
+        );
+        if done >= total {
+            eprintln!();
         }
     }
 }

@@ -27,7 +27,10 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     if s.is_empty() {
         return Err(format!("empty duration; expected {ALLOWED}"));
     }
-    let mut total_secs = 0.0f64;
+    // Whole numbers are summed exactly in ticks (so that what `format_duration` prints parses
+    // back to the same value at any size); fractions go through f64 and are rounded.
+    let too_long = || format!("duration \"{text}\" is too long; the longest representable is about 584 000 years");
+    let mut total: u64 = 0;
     let mut rest = s;
     while !rest.is_empty() {
         let num_len = rest
@@ -36,7 +39,8 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
         if num_len == 0 {
             return Err(format!("invalid duration \"{text}\"; expected {ALLOWED}"));
         }
-        let number: f64 = rest[..num_len]
+        let number_text = &rest[..num_len];
+        let number: f64 = number_text
             .parse()
             .map_err(|_| format!("invalid number in duration \"{text}\"; expected {ALLOWED}"))?;
         rest = rest[num_len..].trim_start();
@@ -50,16 +54,21 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
                 "unknown unit \"{unit}\" in duration \"{text}\"; expected {ALLOWED}"
             ));
         };
-        total_secs += number * secs;
+        let unit_ticks = (secs * TICKS_PER_SECOND as f64).round() as u64;
+        let ticks = match number_text.parse::<u64>() {
+            Ok(whole) => whole.checked_mul(unit_ticks).ok_or_else(too_long)?,
+            Err(_) => {
+                let t = number * unit_ticks as f64;
+                if !t.is_finite() || t >= u64::MAX as f64 {
+                    return Err(too_long());
+                }
+                t.round() as u64
+            }
+        };
+        total = total.checked_add(ticks).ok_or_else(too_long)?;
         rest = rest[unit_len..].trim_start();
     }
-    let ticks = total_secs * TICKS_PER_SECOND as f64;
-    if !ticks.is_finite() || ticks >= u64::MAX as f64 {
-        return Err(format!(
-            "duration \"{text}\" is too long; the longest representable is about 584 000 years"
-        ));
-    }
-    Ok(SimDuration(ticks.round() as u64))
+    Ok(SimDuration(total))
 }
 
 /// Formats ticks as the shortest exact duration string (`90m` → `1h30m`, `1500ms` → `1s500ms`).
@@ -183,6 +192,17 @@ mod tests {
             assert!(err.contains("expected") || err.contains("unit"), "{bad}: {err}");
         }
         assert!(parse_duration("1000000y").unwrap_err().contains("too long"));
+    }
+
+    /// Fuzz finding (parsers target, crash-697706fc): "2255555.555505w5w1w" parsed to a value
+    /// whose printed form parsed back 256 ticks off, because whole terms were summed in f64.
+    #[test]
+    fn duration_round_trip_is_exact_for_huge_values() {
+        let d = parse_duration("2255555.555505w5w1w").unwrap();
+        assert_eq!(parse_duration(&format_duration(d)).unwrap(), d);
+        let max = SimDuration(u64::MAX);
+        assert_eq!(parse_duration(&format_duration(max)).unwrap(), max);
+        assert!(parse_duration("584943y").unwrap_err().contains("too long"));
     }
 
     #[test]
