@@ -10,6 +10,7 @@ mod determinism;
 mod disasters;
 mod expect;
 mod oracles;
+mod properties;
 mod robustness;
 mod scenarios;
 mod shards;
