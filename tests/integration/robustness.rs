@@ -54,6 +54,9 @@ proptest! {
         match scenario::from_source(&mutated, Path::new("mutated.toml")) {
             Err(e) => prop_assert!(e.to_string().starts_with("mutated.toml"), "{e}"),
             Ok(mut s) => {
+                // Round trip: load → serialize → load is the identity.
+                let again = scenario::from_source(&s.to_toml(), Path::new("again.toml")).unwrap();
+                prop_assert_eq!(&again.file, &s.file);
                 // What loads must also run (briefly: two replications of at most 30 days).
                 s.replications = 2;
                 s.horizon = s.horizon.min(outage_sim::engine::SimDuration::from_secs(30 * 86_400));
@@ -63,4 +66,38 @@ proptest! {
             }
         }
     }
+}
+
+/// Absurd inputs get a clear error up front, or run with saturating (never wrapping) time.
+#[test]
+fn absurd_inputs_are_refused_or_saturate() {
+    let base = std::fs::read_to_string(repo("scenarios/validation/single-exponential.toml")).unwrap();
+    let refused = [
+        ("horizon = \"1000h\"", "horizon = \"1000000y\"", "too long"),
+        ("horizon = \"1000h\"", "horizon = \"20000y\"", "at most 10000 years"),
+        ("replications = 4000", "replications = 10000000000000", "between 1 and"),
+        ("zones = 3\n", "zones = 1000000\n", "at most 16 zones"),
+    ];
+    for (old, new, want) in refused {
+        assert!(base.contains(old), "{old}");
+        let e = scenario::from_source(&base.replacen(old, new, 1), Path::new("absurd.toml")).unwrap_err();
+        assert!(e.to_string().contains(want), "{new}: {e}");
+    }
+    // Failure and repair times whose samples exceed the time type saturate: the component fails
+    // at most at the end of time, so it is simply always up within the horizon.
+    let huge = base
+        .replacen(
+            "time_to_failure = \"exp(mean=100h)\"",
+            "time_to_failure = \"exp(mean=584000y)\"",
+            1,
+        )
+        .replacen(
+            "time_to_repair = \"exp(mean=10h)\"",
+            "time_to_repair = \"exp(mean=584000y)\"",
+            1,
+        );
+    let mut s = scenario::from_source(&huge, Path::new("huge.toml")).unwrap();
+    s.replications = 50;
+    let a = super::common::run_with(&s, None).features[0].summary().unwrap();
+    assert!(a.availability > 0.99, "{a:?}");
 }
