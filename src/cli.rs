@@ -150,6 +150,24 @@ pub struct RunOptionArgs {
     /// last checkpoint (every 16 384 replications) instead of starting over.
     #[arg(long)]
     pub resume: bool,
+    /// Run in waves of 16 384 replications until the 95 % interval of METRIC (a path as in
+    /// `[expect]`) is at most ±HALF_WIDTH (a duration for duration metrics), e.g.
+    /// `--precision region_disaster.data_plane.rto.p_meet=0.005`; at most the scenario's (or
+    /// --replications) count.
+    #[arg(long, value_name = "METRIC=HALF_WIDTH")]
+    pub precision: Option<String>,
+    /// With --precision: never stop before this many replications.
+    #[arg(long, default_value_t = 1000)]
+    pub min_replications: u64,
+}
+
+/// A stopping rule: the interval of `expectation.metric` at most ± `expectation.threshold`.
+#[derive(Clone, Debug)]
+pub struct Precision {
+    /// The metric and the half-width (as an expectation `metric <= half-width`).
+    pub expectation: crate::expect::Expectation,
+    /// Never stop before this many replications.
+    pub min_replications: u64,
 }
 
 /// Output format of `trace`.
@@ -196,6 +214,8 @@ pub struct RunPlan {
     pub shard: Option<crate::montecarlo::Shard>,
     /// Resume an interrupted run.
     pub resume: bool,
+    /// Stop when the metric's interval is this narrow.
+    pub precision: Option<Precision>,
 }
 
 impl RunArgs {
@@ -268,6 +288,32 @@ impl RunOptionArgs {
         if self.threads == Some(0) {
             return Err(arg_error("--threads must be at least 1".into()));
         }
+        let precision = match &self.precision {
+            None => None,
+            Some(text) => {
+                if self.shard.is_some() {
+                    return Err(arg_error(
+                        "--precision decides when a whole run stops; it cannot be used with --shard".into(),
+                    ));
+                }
+                let Some((metric, half)) = text.rsplit_once('=') else {
+                    return Err(arg_error(format!(
+                        "--precision \"{text}\": write METRIC=HALF_WIDTH, e.g. data_plane.rto.mean=30s"
+                    )));
+                };
+                // The metric and the half-width are checked exactly like an expectation.
+                let table =
+                    crate::expect::ExpectTable(vec![(metric.trim().to_string(), format!("<= {}", half.trim()))]);
+                let features: Vec<(String, scenario::Plane)> =
+                    s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
+                let mut parsed = crate::expect::validate_expectations(&table, &features, s.clients.is_some())
+                    .map_err(|e| arg_error(format!("--precision: {}", e.message)))?;
+                Some(Precision {
+                    expectation: parsed.remove(0),
+                    min_replications: self.min_replications,
+                })
+            }
+        };
         Ok(RunPlan {
             scenario: s,
             out: self.out.clone(),
@@ -275,6 +321,7 @@ impl RunOptionArgs {
             quiet: self.quiet,
             shard: self.shard,
             resume: self.resume,
+            precision,
         })
     }
 }

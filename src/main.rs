@@ -7,7 +7,7 @@ use outage_sim::cli::{
 };
 use outage_sim::experiment::backoff;
 use outage_sim::montecarlo::{self, Partial, RunOptions, RunStats, Shard};
-use outage_sim::report::{ResultsWriter, Summary, render_table};
+use outage_sim::report::{ResultsWriter, Stopping, Summary, render_table};
 use outage_sim::scenario;
 use outage_sim::{expect, model};
 use std::io::Write;
@@ -115,6 +115,8 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
     };
     let range = plan.shard.map_or(0..s.replications, |k| k.range(s.replications));
     let progress = Progress::new(range, plan.quiet);
+    // With --precision: the half-width reached at the last wave, and whether it was enough.
+    let stopped = std::cell::Cell::new(None::<(Option<f64>, bool)>);
     // The rows sink and the checkpoints both write through the one writer.
     let writer = std::cell::RefCell::new(writer);
     let outcome = montecarlo::run_resumable(
@@ -124,7 +126,15 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
         |o| writer.borrow_mut().write_outcome(s, procs, o),
         |next, stats| {
             progress.show(next);
-            writer.borrow_mut().checkpoint(identity(stats.clone()), next)
+            writer.borrow_mut().checkpoint(identity(stats.clone()), next)?;
+            Ok(match &plan.precision {
+                Some(p) => {
+                    let (stop, half) = precise_enough(p, s, stats);
+                    stopped.set(Some((half, stop)));
+                    stop
+                }
+                None => false,
+            })
         },
     );
     let writer = writer.into_inner();
@@ -136,7 +146,22 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
             return Err(ExitCode::from(RUN_FAILED));
         }
     };
-    let summary = Summary::new(s, &stats);
+    let mut summary = Summary::new(s, &stats);
+    if let Some(p) = &plan.precision {
+        let (half, reached) = stopped.get().unwrap_or((None, false));
+        summary.stopping = Some(Stopping {
+            metric: p.expectation.path.clone(),
+            target_half_width: p.expectation.threshold.value(),
+            achieved_half_width: half,
+            replications: stats.replications,
+            reason: if reached {
+                "precision reached"
+            } else {
+                "maximum replications reached"
+            }
+            .into(),
+        });
+    }
     if let Some(shard) = plan.shard {
         let partial = identity(stats.clone());
         let json = serde_json::to_vec(&partial).expect("partial serializes");
@@ -357,4 +382,19 @@ impl Progress {
             eprintln!();
         }
     }
+}
+
+/// Whether a run to precision can stop: enough replications and a 95 % interval of the metric at
+/// most ± the wanted half-width. Returns that and the half-width reached.
+fn precise_enough(p: &outage_sim::cli::Precision, s: &scenario::Scenario, stats: &RunStats) -> (bool, Option<f64>) {
+    let summary = Summary::new(s, stats);
+    let half = match p.expectation.metric.estimate(stats, &summary).map(|e| e.spread) {
+        Some(expect::Spread::Interval(lo, hi)) if hi.is_finite() => Some((hi - lo) / 2.0),
+        _ => None,
+    };
+    let enough = stats.replications >= p.min_replications;
+    (
+        enough && half.is_some_and(|h| h <= p.expectation.threshold.value()),
+        half,
+    )
 }

@@ -67,18 +67,20 @@ pub fn run<E>(
     options: &RunOptions,
     sink: impl FnMut(&ReplicationOutcome) -> Result<(), E>,
 ) -> Result<RunStats, E> {
-    run_resumable(scenario, options, None, sink, |_, _| Ok(()))
+    run_resumable(scenario, options, None, sink, |_, _| Ok(false))
 }
 
 /// Like [`run`], resuming from `resume` (the next replication to run and the statistics of those
 /// before it) when given, and calling `checkpoint(next, stats)` after every wave, once its
-/// outcomes have been handed to `sink` — the points from which a run can be resumed.
+/// outcomes have been handed to `sink` — the points from which a run can be resumed. When
+/// `checkpoint` returns `true` the run stops there (a stopping rule: since waves and merges are
+/// deterministic, so is where it stops).
 pub fn run_resumable<E>(
     scenario: &Scenario,
     options: &RunOptions,
     resume: Option<(u64, RunStats)>,
     mut sink: impl FnMut(&ReplicationOutcome) -> Result<(), E>,
-    mut checkpoint: impl FnMut(u64, &RunStats) -> Result<(), E>,
+    mut checkpoint: impl FnMut(u64, &RunStats) -> Result<bool, E>,
 ) -> Result<RunStats, E> {
     let pool = options.threads.map(|n| {
         rayon::ThreadPoolBuilder::new()
@@ -137,7 +139,9 @@ pub fn run_resumable<E>(
             sink(o)?;
         }
         start = end;
-        checkpoint(start, &total)?;
+        if checkpoint(start, &total)? {
+            break;
+        }
     }
     Ok(total)
 }

@@ -8,7 +8,7 @@ mod writer;
 pub use rows::{INCIDENT_HEADER, disaster_rows, incident_row, replication_header, replication_row};
 pub use summary::{
     AvailabilitySection, ClientsSummary, DisasterPlane, FeatureFailures, NamedAvailability, PlaneIncidents,
-    RegionDisasterSummary, ScenarioInfo, StatusCount, Summary, ToolInfo,
+    RegionDisasterSummary, ScenarioInfo, StatusCount, Stopping, Summary, ToolInfo,
 };
 pub use table::render as render_table;
 pub use writer::{CHECKPOINT, Checkpoint, INCOMPLETE_MARKER, ResultsWriter};

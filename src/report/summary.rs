@@ -41,6 +41,24 @@ pub struct Summary {
     /// Regional disasters and backup-based recovery, when the scenario can have them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_disasters: Option<RegionDisasterSummary>,
+    /// How a `run --precision` stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<Stopping>,
+}
+
+/// Why a run to precision stopped, and after how many replications.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stopping {
+    /// The metric watched.
+    pub metric: String,
+    /// Wanted half-width of its 95 % interval (seconds for durations).
+    pub target_half_width: f64,
+    /// Half-width reached (`null` when it could not be computed).
+    pub achieved_half_width: Option<f64>,
+    /// Replications run.
+    pub replications: u64,
+    /// `precision reached` or `maximum replications reached`.
+    pub reason: String,
 }
 
 /// Regional disasters: achieved RPO/RTO per plane against the targets.
@@ -292,6 +310,7 @@ impl Summary {
                 .zip(stats.clients.as_ref())
                 .map(|(cm, c)| clients_summary(s, cm, c)),
             region_disasters: stats.disasters.as_ref().map(|d| disaster_summary(s, d)),
+            stopping: None,
         }
     }
 

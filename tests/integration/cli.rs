@@ -238,3 +238,45 @@ fn an_interrupted_run_resumes_from_its_checkpoint_to_the_identical_results() {
     }
     assert!(!out.join(name).join(outage_sim::report::CHECKPOINT).exists());
 }
+
+#[test]
+fn run_to_precision_stops_at_a_reproducible_wave_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = repo("scenarios/region-disaster-drill.toml");
+    let run = |out: &str, threads: &str, precision: &str| {
+        bin()
+            .args([
+                "run",
+                "-q",
+                "--no-replication-rows",
+                "--replications",
+                "100000",
+                "--precision",
+                precision,
+            ])
+            .args(["--threads", threads, "--out"])
+            .arg(dir.path().join(out))
+            .arg(&f)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(dir.path().join(out).join("region-disaster-drill/summary.json")).unwrap();
+        (serde_json::from_str::<serde_json::Value>(&text).unwrap(), text)
+    };
+    let (a, text_a) = run("a", "1", "region_disaster.data_plane.rto.p_meet=0.002");
+    let (_, text_b) = run("b", "2", "region_disaster.data_plane.rto.p_meet=0.002");
+    assert_eq!(text_a, text_b, "reproducible whatever the thread count");
+    let stop = &a["stopping"];
+    assert_eq!(stop["reason"], "precision reached");
+    let n = stop["replications"].as_u64().unwrap();
+    assert_eq!(n % 16_384, 0, "stops at a wave boundary: {n}");
+    assert!(n < 100_000 && stop["achieved_half_width"].as_f64().unwrap() <= 0.002);
+    // Too tight for the budget: it stops at the maximum and says so.
+    let (c, _) = run("c", "2", "region_disaster.data_plane.rto.p_meet=0.00001");
+    assert_eq!(c["stopping"]["reason"], "maximum replications reached");
+    assert_eq!(c["replications"], 100_000);
+    bin().args(["run", "--precision", "no.such.metric=1"]).assert().code(2);
+    bin()
+        .args(["run", "--precision", "data_plane.rto.mean=5"])
+        .assert()
+        .code(2);
+}
