@@ -156,6 +156,10 @@ pub struct RunOptionArgs {
     /// --replications) count.
     #[arg(long, value_name = "METRIC=HALF_WIDTH")]
     pub precision: Option<String>,
+    /// Keep only the statistics: no per-replication or per-incident rows are produced (the CSV
+    /// files hold just their headers); memory stays flat whatever the replication count.
+    #[arg(long)]
+    pub summary_only: bool,
     /// With --precision: never stop before this many replications.
     #[arg(long, default_value_t = 1000)]
     pub min_replications: u64,
@@ -216,6 +220,8 @@ pub struct RunPlan {
     pub resume: bool,
     /// Stop when the metric's interval is this narrow.
     pub precision: Option<Precision>,
+    /// Produce no rows at all.
+    pub summary_only: bool,
 }
 
 impl RunArgs {
@@ -281,7 +287,7 @@ impl RunOptionArgs {
             s.seed = seed;
             s.file.simulation.seed = seed;
         }
-        if self.no_replication_rows {
+        if self.no_replication_rows || self.summary_only {
             s.replication_rows = false;
             s.file.simulation.replication_rows = false;
         }
@@ -322,6 +328,7 @@ impl RunOptionArgs {
             shard: self.shard,
             resume: self.resume,
             precision,
+            summary_only: self.summary_only,
         })
     }
 }

@@ -110,7 +110,7 @@ fn execute(plan: &RunPlan) -> Result<(RunStats, Summary), ExitCode> {
     let procs = model.processes();
     let options = RunOptions {
         threads: plan.threads,
-        keep_outcomes: true,
+        keep_outcomes: !plan.summary_only,
         shard: plan.shard,
     };
     let range = plan.shard.map_or(0..s.replications, |k| k.range(s.replications));
