@@ -280,3 +280,41 @@ fn run_to_precision_stops_at_a_reproducible_wave_and_says_why() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn summary_only_runs_produce_no_rows_but_the_same_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = repo("scenarios/community-training-standard-zonal.toml");
+    bin()
+        .args(["run", "-q", "--replications", "500", "--summary-only", "--out"])
+        .arg(dir.path().join("a"))
+        .arg(&f)
+        .assert()
+        .success();
+    bin()
+        .args(["run", "-q", "--replications", "500", "--no-replication-rows", "--out"])
+        .arg(dir.path().join("b"))
+        .arg(&f)
+        .assert()
+        .success();
+    let base = |d: &str| dir.path().join(d).join("community-training-standard-zonal");
+    assert!(!base("a").join("replications.csv").exists());
+    assert_eq!(
+        std::fs::read_to_string(base("a").join("incidents.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+    assert!(
+        std::fs::read_to_string(base("b").join("incidents.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            > 1
+    );
+    assert_eq!(
+        std::fs::read(base("a").join("summary.json")).unwrap(),
+        std::fs::read(base("b").join("summary.json")).unwrap()
+    );
+}
