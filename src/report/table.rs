@@ -49,6 +49,16 @@ fn durations(out: &mut String, label: &str, d: &Option<DurationSummary>) {
     }
 }
 
+/// One objective: its distribution, P(meet) and target (seconds).
+type Objective<'a> = (&'a Option<DurationSummary>, &'a Option<ProportionSummary>, f64);
+
+/// RTO and RPO distributions, then their P(meet) lines.
+fn objectives(out: &mut String, rto: Objective<'_>, rpo: Objective<'_>) {
+    durations(out, "RTO", rto.0);
+    durations(out, "RPO", rpo.0);
+    meets(out, [("RTO", rto.2, rto.1), ("RPO", rpo.2, rpo.1)]);
+}
+
 /// `P(RTO <= 2 d) = 0.9990  95% Wilson [...]` lines.
 fn meets(out: &mut String, rows: [(&str, f64, &Option<ProportionSummary>); 2]) {
     for (label, target, meet) in rows {
@@ -99,14 +109,10 @@ pub fn render(s: &Summary) -> String {
             p.censored_incidents,
             p.incidents_per_replication
         );
-        durations(&mut out, "RTO", &p.rto);
-        durations(&mut out, "RPO", &p.rpo);
-        meets(
+        objectives(
             &mut out,
-            [
-                ("RTO", p.target_rto_s, &p.p_meet_rto),
-                ("RPO", p.target_rpo_s, &p.p_meet_rpo),
-            ],
+            (&p.rto, &p.p_meet_rto, p.target_rto_s),
+            (&p.rpo, &p.p_meet_rpo, p.target_rpo_s),
         );
     }
     if let Some(r) = &s.region_disasters {
@@ -124,14 +130,10 @@ pub fn render(s: &Summary) -> String {
                 p.censored,
                 p.data_lost
             );
-            durations(&mut out, "RTO", &p.rto);
-            durations(&mut out, "RPO", &p.rpo);
-            meets(
+            objectives(
                 &mut out,
-                [
-                    ("RTO", p.target_rto_s, &p.p_meet_rto),
-                    ("RPO", p.target_rpo_s, &p.p_meet_rpo),
-                ],
+                (&p.rto, &p.p_meet_rto, p.target_rto_s),
+                (&p.rpo, &p.p_meet_rpo, p.target_rpo_s),
             );
         }
         durations(&mut out, "control plane to read-only", &r.control_plane_read_only);
