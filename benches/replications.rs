@@ -27,6 +27,7 @@ fn replications(c: &mut Criterion) {
             threads: Some(threads),
             keep_outcomes: false,
             shard: None,
+            ..RunOptions::default()
         };
         g.bench_function(format!("run_4096/threads={threads}"), |b| {
             b.iter(|| black_box(montecarlo::run(&run, &options, |_| Ok::<(), ()>(())).unwrap()))

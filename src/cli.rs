@@ -9,7 +9,12 @@ use std::path::PathBuf;
 /// Exit codes: 0 success, 1 the run failed (e.g. results could not be written) or, for `check`, an
 /// expectation did not hold, 2 bad input.
 #[derive(Debug, Parser)]
-#[command(name = "outage-sim", version, about)]
+#[command(
+    name = "outage-sim",
+    version,
+    about,
+    after_help = "Exit codes: 0 success; 1 the run failed, or an expectation of `check` did not hold; 2 bad input (nothing is written)."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -41,6 +46,18 @@ pub enum Command {
         #[arg(long, default_value = "results")]
         out: PathBuf,
         /// Do not print the summary table.
+        #[arg(long, short)]
+        quiet: bool,
+        /// What to print on stdout.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Write report.html (self-contained: charts inline, tables, the scenario) and report.md
+    /// (charts as SVG and PNG files in charts/) into a results directory.
+    Report {
+        /// A results directory written by `run` or `merge` (with summary.json and scenario.toml).
+        dir: PathBuf,
+        /// Do not print where the report went.
         #[arg(long, short)]
         quiet: bool,
     },
@@ -106,6 +123,9 @@ pub struct RunArgs {
     /// How to run it.
     #[command(flatten)]
     pub options: RunOptionArgs,
+    /// Also write report.html and report.md (with charts) into the results directory.
+    #[arg(long)]
+    pub report: bool,
 }
 
 /// `check` options.
@@ -163,6 +183,19 @@ pub struct RunOptionArgs {
     /// With --precision: never stop before this many replications.
     #[arg(long, default_value_t = 1000)]
     pub min_replications: u64,
+    /// What to print on stdout: the summary table, or the summary as JSON (as in summary.json).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+/// What `run`, `check` and `merge` print on stdout.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The human summary table.
+    #[default]
+    Table,
+    /// The summary as JSON (for `check`, with the verdicts).
+    Json,
 }
 
 /// A stopping rule: the interval of `expectation.metric` at most ± `expectation.threshold`.
@@ -222,6 +255,8 @@ pub struct RunPlan {
     pub precision: Option<Precision>,
     /// Produce no rows at all.
     pub summary_only: bool,
+    /// What to print on stdout.
+    pub format: OutputFormat,
 }
 
 impl RunArgs {
@@ -329,6 +364,7 @@ impl RunOptionArgs {
             resume: self.resume,
             precision,
             summary_only: self.summary_only,
+            format: self.format,
         })
     }
 }

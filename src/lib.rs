@@ -7,7 +7,8 @@
 //! - [`montecarlo`]: replications on rayon, seeded per `(seed, replication, mechanism)`;
 //! - [`stats`]: exactly mergeable accumulators (integer state) and intervals;
 //! - [`report`]: pure serializers (JSON, CSV, terminal table) and one writer of result files;
-//! - [`expect`]: a scenario's `[expect]` table, judged against a finished run (`outage-sim check`).
+//! - [`expect`]: a scenario's `[expect]` table, judged against a finished run (`outage-sim check`);
+//! - [`cli`] and [`commands`]: the command line and what each subcommand does.
 //!
 //! ```
 //! use outage_sim::{montecarlo, scenario};
@@ -20,6 +21,7 @@
 
 pub mod cli;
 pub mod clients;
+pub mod commands;
 pub mod engine;
 pub mod expect;
 pub mod experiment;

@@ -32,6 +32,9 @@ pub struct RunOptions {
     pub keep_outcomes: bool,
     /// Run only this shard's replications.
     pub shard: Option<Shard>,
+    /// Counts finished replications as they finish (for a progress display); it never affects
+    /// the results.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// Prepares the model of a scenario: with `[clients]`, the zone-level model records the status
@@ -114,6 +117,10 @@ pub fn run_resumable<E>(
                             if options.keep_outcomes {
                                 kept.push(o);
                             }
+                        }
+                        if let Some(done) = &options.progress {
+                            let n = (a + CHUNK).min(end) - a;
+                            done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
                         }
                         (acc, kept)
                     },

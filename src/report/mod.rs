@@ -1,10 +1,13 @@
 //! Outputs: pure serializers (summary JSON, CSV rows, terminal table) and one writer of files.
 
+mod distributions;
+pub mod document;
 mod rows;
 mod summary;
 mod table;
 mod writer;
 
+pub use distributions::{Distributions, Family};
 pub use rows::{INCIDENT_HEADER, disaster_rows, incident_row, replication_header, replication_row};
 pub use summary::{
     AvailabilitySection, ClientsSummary, DisasterPlane, FeatureFailures, NamedAvailability, PlaneIncidents,

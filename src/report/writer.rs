@@ -113,6 +113,12 @@ impl ResultsWriter {
         self.finish_with(s, "summary.json", &summary.to_json())
     }
 
+    /// Writes another result file (e.g. `distributions.json`) into the unpublished directory; it
+    /// is published with the rest by [`ResultsWriter::finish`].
+    pub fn write_file(&self, name: &str, contents: &[u8]) -> io::Result<()> {
+        fs::write(self.work_dir.join(name), contents)
+    }
+
     /// Appends the data rows of a CSV written by another run (a shard) to ours.
     pub fn append_rows(&mut self, file: &Path) -> io::Result<()> {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");

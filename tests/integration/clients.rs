@@ -57,6 +57,7 @@ fn per_replication(s: &Scenario, f: impl Fn(&outage_sim::clients::ClientOutcome)
         threads: None,
         keep_outcomes: true,
         shard: None,
+        ..RunOptions::default()
     };
     montecarlo::run(s, &options, |o| {
         xs.push(f(o.clients.as_ref().unwrap()));

@@ -21,6 +21,7 @@ pub fn run_with(s: &Scenario, threads: Option<usize>) -> RunStats {
         threads,
         keep_outcomes: false,
         shard: None,
+        ..RunOptions::default()
     };
     montecarlo::run(s, &options, |_| Ok::<(), ()>(())).unwrap()
 }

@@ -13,6 +13,7 @@ fn partials(s: &outage_sim::scenario::Scenario, count: u64) -> Vec<Partial> {
                 threads: None,
                 keep_outcomes: false,
                 shard: Some(shard),
+                ..RunOptions::default()
             };
             Partial::new(s, shard, montecarlo::run(s, &options, |_| Ok::<(), ()>(())).unwrap())
         })

@@ -1,0 +1,37 @@
+//! What each subcommand does, behind the thin `main`: plan → run → files and exit code.
+//!
+//! Exit codes are the contract scripts rely on: [`SUCCESS`] 0, [`FAILED`] 1 (the run could not be
+//! completed or written, or an expectation of `check` did not hold), [`BAD_INPUT`] 2 (a scenario
+//! or a command line that cannot be run; nothing is written).
+
+mod merge;
+mod progress;
+mod report;
+mod run;
+mod tools;
+
+pub use merge::merge;
+pub use report::report;
+pub use run::{check, execute, run};
+pub use tools::{experiment, trace, validate};
+
+use std::process::ExitCode;
+
+/// Exit code 0: done.
+pub const SUCCESS: u8 = 0;
+/// Exit code 1: the run failed, or an expectation did not hold.
+pub const FAILED: u8 = 1;
+/// Exit code 2: bad input (scenario, command line); nothing was written.
+pub const BAD_INPUT: u8 = 2;
+
+/// Reports bad input on stderr: exit code 2.
+pub fn bad_input(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(BAD_INPUT)
+}
+
+/// Reports a failure on stderr: exit code 1.
+pub fn failed(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(FAILED)
+}

@@ -1,0 +1,225 @@
+//! `run` and `check`: run a plan, write its results, print the summary, judge expectations.
+
+use super::progress::Progress;
+use super::{FAILED, bad_input, failed};
+use crate::cli::{CheckArgs, OutputFormat, Precision, RunArgs, RunPlan};
+use crate::montecarlo::{self, Partial, RunOptions, RunStats, Shard};
+use crate::report::{ResultsWriter, Stopping, Summary, render_table};
+use crate::{expect, model, scenario};
+use std::process::ExitCode;
+
+/// `outage-sim run`.
+pub fn run(args: &RunArgs) -> ExitCode {
+    let plan = match args.plan() {
+        Ok(p) => p,
+        Err(e) => return bad_input(e),
+    };
+    let Ok((_, _, dir)) = execute(&plan) else {
+        return ExitCode::from(FAILED);
+    };
+    if args.report
+        && let Some(dir) = dir
+    {
+        return super::report::write_report(&dir, plan.quiet);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `outage-sim check`.
+pub fn check(args: &CheckArgs) -> ExitCode {
+    let plan = match args.plan() {
+        Ok(p) => p,
+        Err(e) => return bad_input(e),
+    };
+    let Ok((stats, summary, _)) = execute(&plan) else {
+        return ExitCode::from(FAILED);
+    };
+    let outcomes = expect::evaluate(&plan.scenario.expectations, &stats, &summary);
+    match plan.format {
+        OutputFormat::Json => {
+            let verdicts = expect::to_json(&outcomes, args.allow_inconclusive);
+            let doc = serde_json::json!({ "summary": summary, "expectations": verdicts });
+            println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
+        }
+        OutputFormat::Table => {
+            if !plan.quiet {
+                println!();
+            }
+            print!("{}", expect::render(&outcomes, args.allow_inconclusive));
+        }
+    }
+    if expect::all_hold(&outcomes, args.allow_inconclusive) {
+        return ExitCode::SUCCESS;
+    }
+    let failed_ones: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.verdict.accepted(args.allow_inconclusive))
+        .map(|o| format!("{} {} ({})", o.expectation.path, o.expectation, o.verdict.name()))
+        .collect();
+    failed(format!(
+        "{} of {} expectations of {} did not hold: {}",
+        failed_ones.len(),
+        outcomes.len(),
+        args.file.display(),
+        failed_ones.join("; ")
+    ))
+}
+
+/// Prints a finished summary on stdout in the plan's format (nothing in table format when quiet).
+pub(crate) fn print_summary(summary: &Summary, format: OutputFormat, quiet: bool, footer: &str) {
+    match format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(summary).expect("summary serializes")),
+        OutputFormat::Table if !quiet => {
+            print!("{}", render_table(summary));
+            println!("\n{footer}");
+        }
+        OutputFormat::Table => {}
+    }
+}
+
+/// Runs a plan, writes its results and prints the summary: what `run` does, and `check` before
+/// judging. Returns the statistics, the summary and the results directory (`None` for a shard,
+/// whose directory holds a partial result). A failure is reported here (exit code 1).
+pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::PathBuf>), ()> {
+    let s = &plan.scenario;
+    let dir_name = match plan.shard {
+        Some(k) => format!("{}.shard-{}-of-{}", s.name, k.index, k.count),
+        None => s.name.clone(),
+    };
+    // What identifies this run (a whole run is shard 0/1), for partials and checkpoints.
+    let identity = |stats: RunStats| Partial::new(s, plan.shard.unwrap_or(Shard { index: 0, count: 1 }), stats);
+    let report = |e: String| {
+        let _ = failed(e);
+    };
+    let resumed = if plan.resume {
+        match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s.replication_rows) {
+            Ok(Some(found)) => Some(found),
+            Ok(None) => {
+                eprintln!("note: no interrupted run of this scenario to resume; starting afresh");
+                None
+            }
+            Err(e) => return Err(report(format!("cannot resume under {}: {e}", plan.out.display()))),
+        }
+    } else {
+        None
+    };
+    let (writer, resume) = match resumed {
+        Some((w, next, stats)) => (w, Some((next, stats))),
+        None => match ResultsWriter::create_named(&plan.out, &dir_name, s, s.replication_rows) {
+            Ok(w) => (w, None),
+            Err(e) => {
+                return Err(report(format!(
+                    "cannot create results under {}: {e}",
+                    plan.out.display()
+                )));
+            }
+        },
+    };
+    let model = model::Model::new(s);
+    let procs = model.processes();
+    let range = plan.shard.map_or(0..s.replications, |k| k.range(s.replications));
+    let already = resume.as_ref().map_or(0, |(next, _)| next.saturating_sub(range.start));
+    let progress = Progress::start(range.end - range.start, already, plan.quiet);
+    let options = RunOptions {
+        threads: plan.threads,
+        keep_outcomes: !plan.summary_only,
+        shard: plan.shard,
+        progress: progress.counter(),
+    };
+    // With --precision: the half-width reached at the last wave, and whether it was enough.
+    let stopped = std::cell::Cell::new(None::<(Option<f64>, bool)>);
+    // The rows sink and the checkpoints both write through the one writer.
+    let writer = std::cell::RefCell::new(writer);
+    let outcome = montecarlo::run_resumable(
+        s,
+        &options,
+        resume,
+        |o| writer.borrow_mut().write_outcome(s, procs, o),
+        |next, stats| {
+            writer.borrow_mut().checkpoint(identity(stats.clone()), next)?;
+            Ok(match &plan.precision {
+                Some(p) => {
+                    let (stop, half) = precise_enough(p, s, stats);
+                    stopped.set(Some((half, stop)));
+                    stop
+                }
+                None => false,
+            })
+        },
+    );
+    progress.finish();
+    let writer = writer.into_inner();
+    let stats = match outcome {
+        Ok(stats) => stats,
+        Err(e) => {
+            writer.abandon();
+            return Err(report(format!("writing results failed: {e}")));
+        }
+    };
+    let mut summary = Summary::new(s, &stats);
+    if let Some(p) = &plan.precision {
+        let (half, reached) = stopped.get().unwrap_or((None, false));
+        summary.stopping = Some(Stopping {
+            metric: p.expectation.path.clone(),
+            target_half_width: p.expectation.threshold.value(),
+            achieved_half_width: half,
+            replications: stats.replications,
+            reason: if reached {
+                "precision reached"
+            } else {
+                "maximum replications reached"
+            }
+            .into(),
+        });
+    }
+    if let Some(shard) = plan.shard {
+        let partial = identity(stats.clone());
+        let json = serde_json::to_vec(&partial).expect("partial serializes");
+        return match writer.finish_with(s, "partial.json", &json) {
+            Ok(dir) => {
+                if plan.format == OutputFormat::Json {
+                    print_summary(&summary, plan.format, plan.quiet, "");
+                } else if !plan.quiet {
+                    println!(
+                        "Shard {shard}: {} replications; partial results: {}",
+                        stats.replications,
+                        dir.display()
+                    );
+                }
+                Ok((stats, summary, None))
+            }
+            Err(e) => Err(report(format!("writing results failed: {e}"))),
+        };
+    }
+    let distributions = crate::report::Distributions::new(s, &stats);
+    let written = writer
+        .write_file("distributions.json", &distributions.to_json())
+        .and_then(|()| writer.finish(s, &summary));
+    match written {
+        Ok(dir) => {
+            print_summary(
+                &summary,
+                plan.format,
+                plan.quiet,
+                &format!("Results: {}", dir.display()),
+            );
+            Ok((stats, summary, Some(dir)))
+        }
+        Err(e) => Err(report(format!("writing results failed: {e}"))),
+    }
+}
+
+/// Whether a run to precision can stop: enough replications and a 95 % interval of the metric at
+/// most ± the wanted half-width. Returns that and the half-width reached.
+fn precise_enough(p: &Precision, s: &scenario::Scenario, stats: &RunStats) -> (bool, Option<f64>) {
+    let summary = Summary::new(s, stats);
+    let half = match p.expectation.metric.estimate(stats, &summary).map(|e| e.spread) {
+        Some(expect::Spread::Interval(lo, hi)) if hi.is_finite() => Some((hi - lo) / 2.0),
+        _ => None,
+    };
+    let enough = stats.replications >= p.min_replications;
+    (
+        enough && half.is_some_and(|h| h <= p.expectation.threshold.value()),
+        half,
+    )
+}

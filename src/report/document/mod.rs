@@ -1,0 +1,107 @@
+//! The report of a finished run: a context of plain, already formatted values built from the
+//! summary (and the charts drawn from it), rendered through minijinja templates into a
+//! self-contained `report.html` and a `report.md`. Building the context is the only logic; the
+//! templates only lay it out, and HTML escaping is the template engine's job.
+
+mod tables;
+
+pub use tables::{Row, Table};
+
+use crate::report::Summary;
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+const HTML_TEMPLATE: &str = include_str!("../../../templates/report.html.j2");
+const MARKDOWN_TEMPLATE: &str = include_str!("../../../templates/report.md.j2");
+
+/// One chart of the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChartRef {
+    /// File stem under `charts/` (`cdf-data-plane-rto`).
+    pub name: String,
+    /// Caption.
+    pub title: String,
+    /// The SVG document, inlined into the HTML.
+    pub svg: String,
+}
+
+/// A section of charts.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChartSection {
+    /// Heading.
+    pub heading: String,
+    /// Charts in it.
+    pub charts: Vec<ChartRef>,
+}
+
+/// Everything the templates show.
+#[derive(Clone, Debug, Serialize)]
+pub struct Document {
+    /// Title line.
+    pub title: String,
+    /// Facts about the run (label, value).
+    pub facts: Vec<(String, String)>,
+    /// Commands that reproduce the run and this report.
+    pub reproduce: Vec<String>,
+    /// Summary tables.
+    pub tables: Vec<Table>,
+    /// Charts, by section.
+    pub chart_sections: Vec<ChartSection>,
+    /// The scenario file as run.
+    pub scenario_toml: String,
+    /// What the report cannot show, and why.
+    pub notes: Vec<String>,
+}
+
+impl Document {
+    /// The document of a run: its summary, the scenario as run and the charts drawn for it.
+    pub fn new(summary: &Summary, scenario_toml: &str, chart_sections: Vec<ChartSection>, notes: Vec<String>) -> Self {
+        let facts = vec![
+            ("Scenario".into(), summary.scenario.name.clone()),
+            ("Scenario hash".into(), summary.scenario.hash.clone()),
+            ("Tool".into(), format!("{} {}", summary.tool.name, summary.tool.version)),
+            ("Seed".into(), summary.seed.to_string()),
+            ("Replications".into(), summary.replications.to_string()),
+            ("Horizon".into(), summary.horizon.clone()),
+            ("Generator".into(), summary.generator.clone()),
+        ];
+        let reproduce = vec![
+            format!(
+                "outage-sim run scenario.toml --seed {} --replications {} --report",
+                summary.seed, summary.replications
+            ),
+            "outage-sim report results/<scenario-name>".into(),
+        ];
+        Document {
+            title: format!("outage-sim report: {}", summary.scenario.name),
+            facts,
+            reproduce,
+            tables: tables::all(summary),
+            chart_sections,
+            scenario_toml: scenario_toml.to_string(),
+            notes,
+        }
+    }
+
+    /// The self-contained HTML page.
+    pub fn html(&self) -> Result<String, minijinja::Error> {
+        self.render("report.html", HTML_TEMPLATE)
+    }
+
+    /// The Markdown page; charts are linked as `charts/<name>.svg`.
+    pub fn markdown(&self) -> Result<String, minijinja::Error> {
+        self.render("report.md", MARKDOWN_TEMPLATE)
+    }
+
+    fn render(&self, name: &str, source: &str) -> Result<String, minijinja::Error> {
+        let mut env = Environment::new();
+        // Auto-escaping follows the template's name: HTML for `.html`, none for Markdown.
+        env.add_template(name, source)?;
+        env.add_filter("md_cell", |v: String| v.replace('|', "\\|"));
+        env.get_template(name)?
+            .render(context! { doc => minijinja::value::Serde(self) })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,192 @@
+//! The summary's numbers as formatted tables, shared by the HTML and Markdown reports.
+
+use crate::engine::SimDuration;
+use crate::report::{PlaneIncidents, RegionDisasterSummary, Summary};
+use crate::scenario::duration::human;
+use crate::stats::{DurationSummary, ProportionSummary};
+use serde::Serialize;
+
+/// A formatted table.
+#[derive(Clone, Debug, Serialize)]
+pub struct Table {
+    /// Heading.
+    pub heading: String,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Row>,
+}
+
+/// One row of cells.
+pub type Row = Vec<String>;
+
+fn dur(secs: f64) -> String {
+    human(SimDuration::from_secs_f64(secs))
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.5} %", 100.0 * x)
+}
+
+fn p_meet(p: &Option<ProportionSummary>) -> String {
+    match p {
+        Some(p) => format!(
+            "{:.4} [{:.4}, {:.4}] ({} of {})",
+            p.estimate, p.wilson95[0], p.wilson95[1], p.successes, p.trials
+        ),
+        None => "no data".into(),
+    }
+}
+
+fn spread(d: &Option<DurationSummary>) -> [String; 5] {
+    match d {
+        Some(d) => [dur(d.mean), dur(d.p50), dur(d.p90), dur(d.p99), dur(d.max)],
+        None => ["-".into(), "-".into(), "-".into(), "-".into(), "-".into()],
+    }
+}
+
+/// Every table of the summary, in report order.
+pub(super) fn all(s: &Summary) -> Vec<Table> {
+    let mut out = vec![availability(s), incidents(&s.zone_incidents)];
+    if let Some(d) = &s.region_disasters {
+        out.push(disasters(d));
+    }
+    if let Some(c) = &s.clients {
+        out.push(Table {
+            heading: "Clients through zone failovers".into(),
+            columns: vec!["metric".into(), "value".into()],
+            rows: vec![
+                vec!["retry policy".into(), c.retry_policy.clone()],
+                vec!["disruption episodes".into(), c.episodes.to_string()],
+                vec![
+                    "retry amplification (attempts per request)".into(),
+                    format!("{:.3}", c.retry_amplification),
+                ],
+                vec![
+                    "user-visible failures".into(),
+                    match &c.user_visible_failures {
+                        Some(p) => format!("{:.5} [{:.5}, {:.5}]", p.estimate, p.wilson95[0], p.wilson95[1]),
+                        None => "no data".into(),
+                    },
+                ],
+                vec![
+                    "reconnect p99".into(),
+                    c.reconnect.as_ref().map_or("-".into(), |d| dur(d.p99)),
+                ],
+                vec!["not reconnected".into(), c.not_reconnected.to_string()],
+            ],
+        });
+    }
+    out
+}
+
+fn availability(s: &Summary) -> Table {
+    let rows = s
+        .availability
+        .planes
+        .iter()
+        .chain(&s.availability.features)
+        .map(|a| {
+            vec![
+                a.name.clone(),
+                a.plane.key().to_string(),
+                pct(a.value.availability),
+                a.value
+                    .ci95
+                    .map_or("-".into(), |[lo, hi]| format!("[{}, {}]", pct(lo), pct(hi))),
+                dur(a.value.mean_downtime_s),
+            ]
+        })
+        .collect();
+    Table {
+        heading: "Availability (planes, then features), 95 % confidence intervals".into(),
+        columns: [
+            "name",
+            "plane",
+            "availability",
+            "95 % interval",
+            "mean downtime per replication",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
+}
+
+fn incidents(planes: &[PlaneIncidents]) -> Table {
+    let mut rows = Vec::new();
+    for p in planes {
+        for (what, target, d, meet) in [
+            ("RTO", p.target_rto_s, &p.rto, &p.p_meet_rto),
+            ("RPO", p.target_rpo_s, &p.rpo, &p.p_meet_rpo),
+        ] {
+            let [mean, p50, p90, p99, max] = spread(d);
+            rows.push(vec![
+                p.plane.key().to_string(),
+                what.into(),
+                dur(target),
+                p.incidents.to_string(),
+                mean,
+                p50,
+                p90,
+                p99,
+                max,
+                p_meet(meet),
+            ]);
+        }
+    }
+    Table {
+        heading: "Zone incidents: achieved RTO and RPO against targets (Wilson 95 % intervals)".into(),
+        columns: incident_columns("incidents"),
+        rows,
+    }
+}
+
+fn incident_columns(count: &str) -> Vec<String> {
+    [
+        "plane",
+        "objective",
+        "target",
+        count,
+        "mean",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "P(meet) [95 %]",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn disasters(d: &RegionDisasterSummary) -> Table {
+    let mut rows = Vec::new();
+    for p in &d.planes {
+        for (what, target, dist, meet) in [
+            ("RTO", p.target_rto_s, &p.rto, &p.p_meet_rto),
+            ("RPO", p.target_rpo_s, &p.rpo, &p.p_meet_rpo),
+        ] {
+            let [mean, p50, p90, p99, max] = spread(dist);
+            rows.push(vec![
+                p.plane.key().to_string(),
+                what.into(),
+                dur(target),
+                d.disasters.to_string(),
+                mean,
+                p50,
+                p90,
+                p99,
+                max,
+                p_meet(meet),
+            ]);
+        }
+    }
+    Table {
+        heading: format!(
+            "Regional disasters ({} in all, {:.4} per replication; recovery started {} times, data destroyed {} times)",
+            d.disasters, d.per_replication, d.dr_started, d.destroyed
+        ),
+        columns: incident_columns("disasters"),
+        rows,
+    }
+}
