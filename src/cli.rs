@@ -61,6 +61,15 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Run a scenario at every point of a grid of field values (several --set make a grid);
+    /// writes sweep.csv (one row per point: key metrics with 95 % intervals) and sweep charts.
+    Sweep(SweepArgs),
+    /// Vary each numeric parameter (or those named) to a low and a high value and rank them by
+    /// their effect on a metric; writes sensitivity.csv and a tornado chart.
+    Sensitivity(SensitivityArgs),
+    /// Run two scenarios on common random numbers and report each metric's difference B − A
+    /// with its paired 95 % interval (and, for scale, the interval of independent runs).
+    Compare(CompareArgs),
     /// Run a validation experiment.
     Experiment {
         /// Which experiment.
@@ -196,6 +205,102 @@ pub enum OutputFormat {
     Table,
     /// The summary as JSON (for `check`, with the verdicts).
     Json,
+}
+
+/// Options shared by the studies (`sweep`, `sensitivity`, `compare`).
+#[derive(Debug, clap::Args)]
+pub struct StudyArgs {
+    /// Directory that receives the study's directory.
+    #[arg(long, default_value = "results")]
+    pub out: PathBuf,
+    /// Replications at every point (default: the scenario's).
+    #[arg(long)]
+    pub replications: Option<u64>,
+    /// Seed at every point (default: the scenario's); every point uses the same seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: RAYON_NUM_THREADS or all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl StudyArgs {
+    /// The options of every run, validated.
+    pub fn options(&self) -> Result<crate::study::StudyOptions, String> {
+        if let Some(n) = self.replications
+            && (n < 2 || n > scenario::limits::MAX_REPLICATIONS)
+        {
+            return Err(format!(
+                "--replications must be between 2 and {} (intervals need at least 2)",
+                scenario::limits::MAX_REPLICATIONS
+            ));
+        }
+        if self.threads == Some(0) {
+            return Err("--threads must be at least 1".into());
+        }
+        Ok(crate::study::StudyOptions {
+            replications: self.replications,
+            seed: self.seed,
+            threads: self.threads,
+        })
+    }
+}
+
+/// `sweep` options.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file; default: the embedded scenario.
+    pub file: Option<PathBuf>,
+    /// A field and its values, e.g. `--set failures[3].time_to_failure=exp(mean=5y),exp(mean=10y)`
+    /// or `--set recovery.database.size_gb=100,200,400`; several make a grid.
+    #[arg(long = "set", value_name = "PATH=V1,V2,...", required = true)]
+    pub set: Vec<String>,
+    /// A metric to report (as in `[expect]`); repeatable; default: availability and P(meet) per
+    /// plane, and the regional-disaster and client metrics the scenario has.
+    #[arg(long)]
+    pub metric: Vec<String>,
+    /// How every point runs.
+    #[command(flatten)]
+    pub study: StudyArgs,
+}
+
+/// `sensitivity` options.
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    /// Scenario file; default: the embedded scenario.
+    pub file: Option<PathBuf>,
+    /// The metric (as in `[expect]`), e.g. `region_disaster.data_plane.rto.p_meet`; default:
+    /// `region_disaster.data_plane.rto.mean` when the scenario has regional disasters, else
+    /// `availability.data_plane`.
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Vary only these parameters (field paths); repeatable; default: every numeric parameter.
+    #[arg(long = "parameter", value_name = "PATH")]
+    pub parameters: Vec<String>,
+    /// Relative change for the low and high values (0.2: ±20 %).
+    #[arg(long, default_value_t = 0.2)]
+    pub vary: f64,
+    /// How every run goes.
+    #[command(flatten)]
+    pub study: StudyArgs,
+}
+
+/// `compare` options.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario A (the reference).
+    pub a: PathBuf,
+    /// Scenario B; runs with A's seed and replications.
+    pub b: PathBuf,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// How both run.
+    #[command(flatten)]
+    pub study: StudyArgs,
 }
 
 /// A stopping rule: the interval of `expectation.metric` at most ± `expectation.threshold`.

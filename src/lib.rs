@@ -8,6 +8,7 @@
 //! - [`stats`]: exactly mergeable accumulators (integer state) and intervals;
 //! - [`report`]: pure serializers (JSON, CSV, terminal table) and one writer of result files;
 //! - [`expect`]: a scenario's `[expect]` table, judged against a finished run (`outage-sim check`);
+//! - [`study`]: sweeps, sensitivity and paired comparisons built from many runs;
 //! - [`cli`] and [`commands`]: the command line and what each subcommand does.
 //!
 //! ```
@@ -31,3 +32,4 @@ pub mod random;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod study;

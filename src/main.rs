@@ -19,6 +19,9 @@ fn main() -> ExitCode {
             format,
         } => commands::merge(&dirs, &out, quiet, format),
         Command::Report { dir, quiet } => commands::report(&dir, quiet),
+        Command::Sweep(args) => commands::sweep(&args),
+        Command::Sensitivity(args) => commands::sensitivity(&args),
+        Command::Compare(args) => commands::compare(&args),
         Command::Experiment { which } => commands::experiment(&which),
     }
 }

@@ -4,15 +4,18 @@
 //! completed or written, or an expectation of `check` did not hold), [`BAD_INPUT`] 2 (a scenario
 //! or a command line that cannot be run; nothing is written).
 
+mod figures;
 mod merge;
 mod progress;
 mod report;
 mod run;
+mod study;
 mod tools;
 
 pub use merge::merge;
 pub use report::report;
 pub use run::{check, execute, run};
+pub use study::{compare, sensitivity, sweep};
 pub use tools::{experiment, trace, validate};
 
 use std::process::ExitCode;

@@ -30,7 +30,7 @@ mod render;
 
 pub use evaluate::{Outcome, Verdict, all_hold, evaluate};
 pub use metrics::{Estimate, Metric, Spread, Unit};
-pub use parse::validate_expectations;
+pub use parse::{resolve_metric, validate_expectations};
 pub use render::{render, to_json};
 
 use crate::engine::SimDuration;

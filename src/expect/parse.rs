@@ -1,7 +1,7 @@
 //! `[expect]` → typed expectations, with errors in the scenario's usual form (field path
 //! `expect."data_plane.rto.p95"`, what is wrong, what is allowed).
 
-use super::metrics::{MetricDef, Unit, catalogue};
+use super::metrics::{Metric, MetricDef, Unit, catalogue};
 use super::{ExpectTable, Expectation, Op, Threshold};
 use crate::scenario::duration::parse_duration;
 use crate::scenario::{Invalid, Plane, quote_key};
@@ -21,25 +21,31 @@ pub fn validate_expectations(
         .collect()
 }
 
-fn parse_one(key: &str, text: &str, known: &[MetricDef], has_clients: bool) -> Result<Expectation, Invalid> {
-    let path = format!("expect.{}", quote_key(key));
+/// The metric a path names (as in `[expect]`), or what is wrong with the path (for `--metric`
+/// options of `sweep`, `sensitivity` and `--precision`).
+pub fn resolve_metric(key: &str, features: &[(String, Plane)], has_clients: bool) -> Result<Metric, String> {
+    lookup(key, &catalogue(features), has_clients)
+}
+
+fn lookup(key: &str, known: &[MetricDef], has_clients: bool) -> Result<Metric, String> {
     let Some(def) = known.iter().find(|d| d.path == key) else {
         let hint = closest(key, known).map_or(String::new(), |p| format!(" (did you mean \"{p}\"?)"));
-        return Err(Invalid::at_key(
-            path,
-            format!(
-                "unknown metric \"{key}\"{hint}; known metrics: {}",
-                list_known(known, has_clients)
-            ),
+        return Err(format!(
+            "unknown metric \"{key}\"{hint}; known metrics: {}",
+            list_known(known, has_clients)
         ));
     };
-    let metric = def.metric;
-    if metric.needs_clients() && !has_clients {
-        return Err(Invalid::at_key(
-            path,
-            format!("metric \"{key}\" needs a [clients] section, and this scenario has none"),
+    if def.metric.needs_clients() && !has_clients {
+        return Err(format!(
+            "metric \"{key}\" needs a [clients] section, and this scenario has none"
         ));
     }
+    Ok(def.metric)
+}
+
+fn parse_one(key: &str, text: &str, known: &[MetricDef], has_clients: bool) -> Result<Expectation, Invalid> {
+    let path = format!("expect.{}", quote_key(key));
+    let metric = lookup(key, known, has_clients).map_err(|m| Invalid::at_key(path.clone(), m))?;
     let trimmed = text.trim();
     let Some(op) = Op::ALL.into_iter().find(|op| trimmed.starts_with(op.symbol())) else {
         return Err(Invalid::at(

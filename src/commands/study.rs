@@ -1,0 +1,227 @@
+//! `sweep`, `sensitivity` and `compare`: run the study, print its table, publish its directory.
+
+use super::{bad_input, failed};
+use crate::cli::{CompareArgs, OutputFormat, SensitivityArgs, SweepArgs};
+use crate::study::overrides::{Source, parse_set, show};
+use crate::study::{compare as paired, sensitivity as sens, sweep as grid};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A bar over a study's runs, on stderr when it is a terminal and the study is not quiet.
+fn runs_bar(total: usize, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} runs  {elapsed} elapsed, ETA {eta}")
+            .expect("valid progress template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Writes `files` into a hidden directory next to `<out>/<name>` and renames it into place, so a
+/// study's directory is either complete or absent. Returns its path.
+pub(crate) fn publish_dir(out: &Path, name: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(out)?;
+    let work = out.join(format!(".{name}.incomplete-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let result = (|| {
+        for (file, bytes) in files {
+            let path = work.join(file);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, bytes)?;
+        }
+        let dir = out.join(name);
+        if dir.exists() {
+            let old = out.join(format!(".{name}.old-{}", std::process::id()));
+            std::fs::rename(&dir, &old)?;
+            std::fs::rename(&work, &dir)?;
+            std::fs::remove_dir_all(&old)?;
+        } else {
+            std::fs::rename(&work, &dir)?;
+        }
+        Ok(dir)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    result
+}
+
+/// `outage-sim sweep`.
+pub fn sweep(args: &SweepArgs) -> ExitCode {
+    let options = match args.study.options() {
+        Ok(o) => o,
+        Err(e) => return bad_input(e),
+    };
+    let source = match Source::load(args.file.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let mut axes = Vec::new();
+    for set in &args.set {
+        match parse_set(set) {
+            Ok((path, values)) => axes.push(grid::Axis { path, values }),
+            Err(e) => return bad_input(e),
+        }
+    }
+    let plan = match grid::Plan::new(&source, axes, &args.metric, &options) {
+        Ok(p) => p,
+        Err(e) => return bad_input(e),
+    };
+    let bar = runs_bar(plan.points.len(), args.study.quiet);
+    let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    let mut files = vec![("sweep.csv".to_string(), result.csv())];
+    files.extend(super::figures::sweep_charts(&result));
+    match publish_dir(&args.study.out, &format!("{}.sweep", result.scenario), &files) {
+        Ok(dir) => {
+            if !args.study.quiet {
+                print!("{}", sweep_table(&result));
+                println!("\nResults: {}", dir.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(format!(
+            "writing the sweep under {} failed: {e}",
+            args.study.out.display()
+        )),
+    }
+}
+
+fn sweep_table(r: &grid::Sweep) -> String {
+    use std::fmt::Write;
+    let mut out = format!("Sweep of {} ({} points)\n", r.scenario, r.points.len());
+    for p in &r.points {
+        let at: Vec<String> = r
+            .axes
+            .iter()
+            .zip(&p.at)
+            .map(|(a, &i)| format!("{}={}", a.path, show(&a.values[i])))
+            .collect();
+        let _ = writeln!(out, "  {}", at.join("  "));
+        for (m, e) in r.metrics.iter().zip(&p.estimates) {
+            let _ = writeln!(
+                out,
+                "      {:<44} {}",
+                m.path,
+                super::figures::estimate_text(&m.metric, e.as_ref())
+            );
+        }
+    }
+    out
+}
+
+/// `outage-sim sensitivity`.
+pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
+    let options = match args.study.options() {
+        Ok(o) => o,
+        Err(e) => return bad_input(e),
+    };
+    let source = match Source::load(args.file.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let metric = match &args.metric {
+        Some(m) => m.clone(),
+        None => match source.scenario() {
+            Ok(s) if s.has_region_disasters() => "region_disaster.data_plane.rto.mean".into(),
+            Ok(_) => "availability.data_plane".into(),
+            Err(e) => return bad_input(e),
+        },
+    };
+    let plan = match sens::Plan::new(&source, &metric, &args.parameters, args.vary, &options) {
+        Ok(p) => p,
+        Err(e) => return bad_input(e),
+    };
+    let bar = runs_bar(plan.len(), args.study.quiet);
+    let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    let mut files = vec![("sensitivity.csv".to_string(), result.csv())];
+    files.extend(super::figures::tornado_charts(&result));
+    match publish_dir(&args.study.out, &format!("{}.sensitivity", result.scenario), &files) {
+        Ok(dir) => {
+            if !args.study.quiet {
+                print!("{}", sensitivity_table(&result));
+                println!("\nResults: {}", dir.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(format!(
+            "writing the study under {} failed: {e}",
+            args.study.out.display()
+        )),
+    }
+}
+
+fn sensitivity_table(r: &sens::Sensitivity) -> String {
+    use std::fmt::Write;
+    let text = |e: Option<&crate::expect::Estimate>| super::figures::estimate_text(&r.metric.metric, e);
+    let mut out = format!(
+        "Sensitivity of {} in {} to each parameter at ±{} % (largest swing first)\n  base: {}\n",
+        r.metric.path,
+        r.scenario,
+        100.0 * r.fraction,
+        text(r.base.as_ref())
+    );
+    for e in &r.effects {
+        let p = &e.parameter;
+        let _ = writeln!(
+            out,
+            "  {:<44} {} → {}  |  {} → {}",
+            p.path,
+            show(&p.low),
+            show(&p.high),
+            text(e.low.as_ref()),
+            text(e.high.as_ref())
+        );
+    }
+    out
+}
+
+/// `outage-sim compare`.
+pub fn compare(args: &CompareArgs) -> ExitCode {
+    let options = match args.study.options() {
+        Ok(o) => o,
+        Err(e) => return bad_input(e),
+    };
+    let load = |p: &PathBuf| {
+        crate::scenario::load(p).map(|mut s| {
+            options.apply(&mut s);
+            s
+        })
+    };
+    let (a, b) = match (load(&args.a), load(&args.b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return bad_input(e),
+    };
+    let result = paired::compare(&a, &b, options.threads);
+    let json = serde_json::to_vec_pretty(&result).expect("comparison serializes");
+    let files = vec![
+        ("compare.csv".to_string(), result.csv()),
+        ("compare.json".to_string(), json.clone()),
+    ];
+    match publish_dir(&args.study.out, &format!("{}-vs-{}.compare", a.name, b.name), &files) {
+        Ok(dir) => {
+            match args.format {
+                OutputFormat::Json => println!("{}", String::from_utf8_lossy(&json)),
+                OutputFormat::Table if !args.study.quiet => {
+                    print!("{}", result.table());
+                    println!("\nResults: {}", dir.display());
+                }
+                OutputFormat::Table => {}
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(format!(
+            "writing the comparison under {} failed: {e}",
+            args.study.out.display()
+        )),
+    }
+}

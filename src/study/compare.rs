@@ -1,0 +1,364 @@
+//! `compare`: two scenarios run on common random numbers, each metric's difference B − A with a
+//! 95 % interval from the paired per-replication differences.
+//!
+//! Replication *i* of A and of B draw from the same streams wherever a mechanism keeps its name
+//! (`(seed, i, mechanism)`, see [`crate::random`]), so the two runs see the same failures and
+//! differ only where the designs differ. The paired interval is therefore narrower than the one
+//! from two independent runs; to show by how much, B is also run on an independent seed and that
+//! interval is reported next to the paired one.
+
+use crate::model::ReplicationOutcome;
+use crate::montecarlo::{WAVE, prepare, replicate};
+use crate::scenario::{Plane, Scenario};
+use crate::stats::Z95;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Replications per parallel task; each task's moments are merged in task order, so the result
+/// does not depend on the thread count.
+const CHUNK: u64 = 256;
+
+/// A per-replication quantity both scenarios have.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Quantity {
+    /// Availability of a plane over the observation window.
+    Availability(Plane),
+    /// Availability of a feature present in both (index in A, index in B).
+    FeatureAvailability(String, usize, usize),
+    /// Incidents of a plane per replication (zone incidents; regional disasters separately).
+    Incidents(Plane),
+    /// Zone incidents and regional disasters whose achieved RTO missed the target, per replication.
+    RtoMisses(Plane),
+    /// Zone incidents and regional disasters whose achieved RPO missed the target (or lost the
+    /// data), per replication.
+    RpoMisses(Plane),
+    /// Regional disasters per replication.
+    Disasters,
+}
+
+impl Quantity {
+    /// Name in outputs.
+    pub fn name(&self) -> String {
+        match self {
+            Quantity::Availability(p) => format!("availability.{}", p.key()),
+            Quantity::FeatureAvailability(n, _, _) => format!("availability.{n}"),
+            Quantity::Incidents(p) => format!("{}.incidents_per_replication", p.key()),
+            Quantity::RtoMisses(p) => format!("{}.rto_misses_per_replication", p.key()),
+            Quantity::RpoMisses(p) => format!("{}.rpo_misses_per_replication", p.key()),
+            Quantity::Disasters => "region_disaster.disasters_per_replication".into(),
+        }
+    }
+
+    /// The value in one replication of scenario `s` (`second`: the scenario is B).
+    fn value(&self, s: &Scenario, o: &ReplicationOutcome, second: bool) -> f64 {
+        let window = (s.horizon.ticks() - s.warmup.ticks()) as f64;
+        let misses = |p: Plane, rto: bool| -> f64 {
+            let t = s.targets[p.index()];
+            let zone = o
+                .incidents
+                .iter()
+                .filter(|i| i.plane == p)
+                .filter(|i| if rto { i.rto() > t.rto } else { i.rpo > t.rpo })
+                .count();
+            let regional = o
+                .disasters
+                .iter()
+                .filter(|d| {
+                    if rto {
+                        let r = match p {
+                            Plane::Control => d.recovery.control_plane_rto(),
+                            Plane::Data => d.recovery.data_plane_rto(),
+                        };
+                        r > t.rto
+                    } else {
+                        d.rpo[p.index()].is_none_or(|x| x > t.rpo)
+                    }
+                })
+                .count();
+            (zone + regional) as f64
+        };
+        match self {
+            Quantity::Availability(p) => 1.0 - o.plane_downtime[p.index()] as f64 / window,
+            Quantity::FeatureAvailability(_, a, b) => {
+                1.0 - o.feature_downtime[if second { *b } else { *a }] as f64 / window
+            }
+            Quantity::Incidents(p) => o.incidents.iter().filter(|i| i.plane == *p).count() as f64,
+            Quantity::RtoMisses(p) => misses(*p, true),
+            Quantity::RpoMisses(p) => misses(*p, false),
+            Quantity::Disasters => o.disasters.len() as f64,
+        }
+    }
+}
+
+/// The quantities two scenarios can be compared on.
+pub fn quantities(a: &Scenario, b: &Scenario) -> Vec<Quantity> {
+    let mut out: Vec<Quantity> = Plane::ALL.iter().map(|&p| Quantity::Availability(p)).collect();
+    for (i, f) in a.features.iter().enumerate() {
+        if let Some(j) = b.features.iter().position(|g| g.name == f.name) {
+            out.push(Quantity::FeatureAvailability(f.name.clone(), i, j));
+        }
+    }
+    for p in Plane::ALL {
+        out.push(Quantity::Incidents(p));
+        out.push(Quantity::RtoMisses(p));
+        out.push(Quantity::RpoMisses(p));
+    }
+    if a.has_region_disasters() || b.has_region_disasters() {
+        out.push(Quantity::Disasters);
+    }
+    out
+}
+
+/// Running means, variances and the co-moment of a pair (Welford; merged with Chan's formulas).
+#[derive(Clone, Copy, Debug, Default)]
+struct PairMoments {
+    n: f64,
+    mean_a: f64,
+    mean_b: f64,
+    m2_a: f64,
+    m2_b: f64,
+    c_ab: f64,
+}
+
+impl PairMoments {
+    fn record(&mut self, a: f64, b: f64) {
+        self.n += 1.0;
+        let da = a - self.mean_a;
+        self.mean_a += da / self.n;
+        let db = b - self.mean_b;
+        self.mean_b += db / self.n;
+        self.m2_a += da * (a - self.mean_a);
+        self.m2_b += db * (b - self.mean_b);
+        self.c_ab += da * (b - self.mean_b);
+    }
+
+    fn merge(&mut self, o: &PairMoments) {
+        if o.n == 0.0 {
+            return;
+        }
+        let n = self.n + o.n;
+        let da = o.mean_a - self.mean_a;
+        let db = o.mean_b - self.mean_b;
+        let w = self.n * o.n / n;
+        self.m2_a += o.m2_a + da * da * w;
+        self.m2_b += o.m2_b + db * db * w;
+        self.c_ab += o.c_ab + da * db * w;
+        self.mean_a += da * o.n / n;
+        self.mean_b += db * o.n / n;
+        self.n = n;
+    }
+
+    fn var_a(&self) -> f64 {
+        self.m2_a / (self.n - 1.0)
+    }
+
+    fn var_b(&self) -> f64 {
+        self.m2_b / (self.n - 1.0)
+    }
+
+    /// Variance of b − a.
+    fn var_diff(&self) -> f64 {
+        (self.m2_a + self.m2_b - 2.0 * self.c_ab).max(0.0) / (self.n - 1.0)
+    }
+}
+
+/// Per quantity, moments of (A, B) over replications `range`, deterministic whatever the threads.
+fn paired_moments(a: &Scenario, b: &Scenario, qs: &[Quantity], threads: Option<usize>) -> Vec<PairMoments> {
+    let (ma, mb) = (prepare(a), prepare(b));
+    let n = a.replications;
+    let work = || {
+        let mut total = vec![PairMoments::default(); qs.len()];
+        // Waves bound the memory of the per-task partials.
+        let mut start = 0;
+        while start < n {
+            let end = (start + WAVE).min(n);
+            let parts: Vec<Vec<PairMoments>> = (0..(end - start).div_ceil(CHUNK))
+                .into_par_iter()
+                .map(|c| {
+                    let mut acc = vec![PairMoments::default(); qs.len()];
+                    let first = start + c * CHUNK;
+                    for rep in first..(first + CHUNK).min(end) {
+                        let (oa, ob) = (replicate(&ma, rep), replicate(&mb, rep));
+                        for (m, q) in acc.iter_mut().zip(qs) {
+                            m.record(q.value(a, &oa, false), q.value(b, &ob, true));
+                        }
+                    }
+                    acc
+                })
+                .collect();
+            for part in &parts {
+                for (t, p) in total.iter_mut().zip(part) {
+                    t.merge(p);
+                }
+            }
+            start = end;
+        }
+        total
+    };
+    match threads {
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .expect("thread pool")
+            .install(work),
+        None => work(),
+    }
+}
+
+/// One metric's comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct Difference {
+    /// Metric name.
+    pub metric: String,
+    /// Mean in A.
+    pub a: f64,
+    /// Mean in B.
+    pub b: f64,
+    /// B − A (common random numbers).
+    pub difference: f64,
+    /// 95 % interval of the difference from the paired differences.
+    pub paired_ci95: [f64; 2],
+    /// B − A with B on an independent seed.
+    pub independent_difference: f64,
+    /// 95 % interval of that difference (unpaired).
+    pub independent_ci95: [f64; 2],
+    /// Half-width of the independent interval over that of the paired one (`null` when the
+    /// paired half-width is 0).
+    pub narrowing: Option<f64>,
+}
+
+/// A finished comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// Scenario A.
+    pub a: String,
+    /// Scenario B.
+    pub b: String,
+    /// Seed of the paired runs.
+    pub seed: u64,
+    /// Seed of B's independent run.
+    pub independent_seed: u64,
+    /// Replications of each run.
+    pub replications: u64,
+    /// Per metric.
+    pub differences: Vec<Difference>,
+}
+
+/// Compares B with A on the same seed and replications (A's, unless B's were overridden the same
+/// way), and B again on an independent seed.
+pub fn compare(a: &Scenario, b: &Scenario, threads: Option<usize>) -> Comparison {
+    let qs = quantities(a, b);
+    let mut b = b.clone();
+    b.seed = a.seed;
+    b.replications = a.replications;
+    let paired = paired_moments(a, &b, &qs, threads);
+    let mut b_indep = b.clone();
+    // A different master seed gives streams unrelated to A's (SplitMix64 key schedule).
+    b_indep.seed = a.seed ^ 0x9E37_79B9_7F4A_7C15;
+    let indep = paired_moments(a, &b_indep, &qs, threads);
+    let n = a.replications as f64;
+    let differences = qs
+        .iter()
+        .zip(paired.iter().zip(&indep))
+        .map(|(q, (p, i))| {
+            let d = p.mean_b - p.mean_a;
+            let half_paired = Z95 * (p.var_diff() / n).sqrt();
+            let di = i.mean_b - i.mean_a;
+            let half_indep = Z95 * ((i.var_a() + i.var_b()) / n).sqrt();
+            Difference {
+                metric: q.name(),
+                a: p.mean_a,
+                b: p.mean_b,
+                difference: d,
+                paired_ci95: [d - half_paired, d + half_paired],
+                independent_difference: di,
+                independent_ci95: [di - half_indep, di + half_indep],
+                narrowing: (half_paired > 0.0).then(|| half_indep / half_paired),
+            }
+        })
+        .collect();
+    Comparison {
+        a: a.name.clone(),
+        b: b.name.clone(),
+        seed: a.seed,
+        independent_seed: b_indep.seed,
+        replications: a.replications,
+        differences,
+    }
+}
+
+impl Comparison {
+    /// `compare.csv`.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "metric",
+            "a",
+            "b",
+            "difference",
+            "paired_lo95",
+            "paired_hi95",
+            "independent_difference",
+            "independent_lo95",
+            "independent_hi95",
+            "narrowing",
+        ])
+        .expect("in-memory CSV");
+        for d in &self.differences {
+            w.write_record([
+                d.metric.clone(),
+                d.a.to_string(),
+                d.b.to_string(),
+                d.difference.to_string(),
+                d.paired_ci95[0].to_string(),
+                d.paired_ci95[1].to_string(),
+                d.independent_difference.to_string(),
+                d.independent_ci95[0].to_string(),
+                d.independent_ci95[1].to_string(),
+                d.narrowing.map_or(String::new(), |x| x.to_string()),
+            ])
+            .expect("in-memory CSV");
+        }
+        w.into_inner().expect("in-memory CSV")
+    }
+
+    /// A terminal table.
+    pub fn table(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Paired comparison, B − A: A = {}, B = {} ({} replications each, seed {}; common random numbers)",
+            self.a, self.b, self.replications, self.seed
+        );
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>14} {:>14} {:>14}  {:<31} {:>9}",
+            "metric", "A", "B", "B − A", "95 % interval (paired)", "narrower"
+        );
+        for d in &self.differences {
+            let _ = writeln!(
+                out,
+                "  {:<44} {:>14.8} {:>14.8} {:>14.8}  [{:>13.8}, {:>13.8}] {:>9}",
+                d.metric,
+                d.a,
+                d.b,
+                d.difference,
+                d.paired_ci95[0],
+                d.paired_ci95[1],
+                match d.narrowing {
+                    Some(x) => format!("{x:.1}x"),
+                    // Both designs agree in every replication: the paired difference is exact.
+                    None if d.independent_ci95[1] > d.independent_ci95[0] => "exact".into(),
+                    None => "-".into(),
+                }
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  narrower: half-width of the interval from an independent run of B (seed {}) over the paired one",
+            self.independent_seed
+        );
+        out
+    }
+}

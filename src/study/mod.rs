@@ -1,0 +1,121 @@
+//! Studies built from many runs of a scenario: a grid sweep of fields (`sweep`), one-at-a-time
+//! sensitivity of a metric to every numeric parameter (`sensitivity`), and a paired comparison
+//! of two scenarios on common random numbers (`compare`).
+//!
+//! Every point of a study runs with the same seed, so mechanisms that keep their name draw the
+//! same random numbers at every point (common random numbers): differences between points are
+//! differences of the model, not of the dice.
+
+pub mod compare;
+pub mod overrides;
+pub mod sensitivity;
+pub mod sweep;
+
+use crate::expect::{Estimate, Metric, resolve_metric};
+use crate::montecarlo::{self, RunOptions, RunStats};
+use crate::report::Summary;
+use crate::scenario::{Plane, Scenario};
+
+/// How every run of a study is made.
+#[derive(Clone, Debug, Default)]
+pub struct StudyOptions {
+    /// Override the scenario's replications at every point.
+    pub replications: Option<u64>,
+    /// Override the scenario's seed at every point.
+    pub seed: Option<u64>,
+    /// Worker threads.
+    pub threads: Option<usize>,
+}
+
+impl StudyOptions {
+    /// Applies the overrides to a scenario of the study.
+    pub fn apply(&self, s: &mut Scenario) {
+        if let Some(n) = self.replications {
+            s.replications = n;
+            s.file.simulation.replications = n;
+        }
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+            s.file.simulation.seed = seed;
+        }
+    }
+}
+
+/// Runs a scenario for its statistics only (no rows, nothing written).
+pub fn run_statistics(s: &Scenario, threads: Option<usize>) -> (RunStats, Summary) {
+    let options = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
+    let Ok(stats) = montecarlo::run(s, &options, |_| Ok::<(), std::convert::Infallible>(()));
+    let summary = Summary::new(s, &stats);
+    (stats, summary)
+}
+
+/// A metric of a study: its path and what it names.
+#[derive(Clone, Debug)]
+pub struct StudyMetric {
+    /// As in `[expect]`, e.g. `region_disaster.data_plane.rto.p_meet`.
+    pub path: String,
+    /// The metric.
+    pub metric: Metric,
+}
+
+impl StudyMetric {
+    /// Resolves a path against a scenario.
+    pub fn resolve(path: &str, s: &Scenario) -> Result<StudyMetric, String> {
+        let features: Vec<(String, Plane)> = s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
+        Ok(StudyMetric {
+            path: path.to_string(),
+            metric: resolve_metric(path, &features, s.clients.is_some())?,
+        })
+    }
+
+    /// Its estimate in a finished run.
+    pub fn estimate(&self, stats: &RunStats, summary: &Summary) -> Option<Estimate> {
+        self.metric.estimate(stats, summary)
+    }
+}
+
+/// The metrics a study reports when none are named: availability and P(meet) per plane, and the
+/// regional-disaster and client metrics when the scenario has them.
+pub fn default_metrics(s: &Scenario) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in Plane::ALL {
+        out.push(format!("availability.{}", p.key()));
+    }
+    for p in Plane::ALL {
+        out.push(format!("{}.rto.p_meet", p.key()));
+        out.push(format!("{}.rpo.p_meet", p.key()));
+    }
+    if s.has_region_disasters() {
+        for p in Plane::ALL {
+            out.push(format!("region_disaster.{}.rto.p_meet", p.key()));
+            out.push(format!("region_disaster.{}.rpo.p_meet", p.key()));
+        }
+        out.push("region_disaster.data_plane.rto.p95".into());
+    }
+    if s.clients.is_some() {
+        out.push("clients.user_visible_failures".into());
+        out.push("clients.retry_amplification".into());
+    }
+    out
+}
+
+/// An estimate as CSV cells `value, lo, hi` (empty when absent; seconds for durations).
+pub fn estimate_cells(e: Option<&Estimate>) -> [String; 3] {
+    use crate::expect::Spread;
+    match e {
+        None => [String::new(), String::new(), String::new()],
+        Some(e) => {
+            let (lo, hi) = match e.spread {
+                Spread::Interval(lo, hi) => (
+                    lo.to_string(),
+                    if hi.is_finite() { hi.to_string() } else { "inf".into() },
+                ),
+                _ => (String::new(), String::new()),
+            };
+            [e.value.to_string(), lo, hi]
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! `sensitivity`: one parameter at a time to a low and a high value, the metric's swing per
+//! parameter, largest first (the data of a tornado chart).
+//!
+//! Parameters are the scenario's numeric leaves: numbers, durations (`"6h"`) and the durations
+//! inside distributions (`"lognormal(median=6h, sigma=0.6)"` scales its median; shape parameters
+//! such as `sigma` stay). What defines the run rather than the system — `[simulation]`,
+//! `[targets]`, `[expect]` — is left alone.
+
+use super::overrides::{Source, show};
+use super::{StudyMetric, StudyOptions, estimate_cells, run_statistics};
+use crate::expect::Estimate;
+use crate::scenario::Scenario;
+
+/// Sections that are not parameters of the modelled system.
+const NOT_PARAMETERS: [&str; 4] = ["simulation", "targets", "expect", "importance_sampling"];
+
+/// One parameter and its low and high values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// Field path.
+    pub path: String,
+    /// Value in the scenario.
+    pub base: toml::Value,
+    /// Low value.
+    pub low: toml::Value,
+    /// High value.
+    pub high: toml::Value,
+}
+
+/// A parameter's effect on the metric.
+#[derive(Clone, Debug)]
+pub struct Effect {
+    /// The parameter.
+    pub parameter: Parameter,
+    /// Metric at the low value.
+    pub low: Option<Estimate>,
+    /// Metric at the high value.
+    pub high: Option<Estimate>,
+}
+
+impl Effect {
+    /// |metric(high) − metric(low)|; 0 without data.
+    pub fn swing(&self) -> f64 {
+        match (&self.low, &self.high) {
+            (Some(l), Some(h)) => (h.value - l.value).abs(),
+            _ => 0.0,
+        }
+    }
+}
+
+/// A finished sensitivity study.
+pub struct Sensitivity {
+    /// Scenario name.
+    pub scenario: String,
+    /// The metric.
+    pub metric: StudyMetric,
+    /// Relative change, e.g. 0.2 for ±20 %.
+    pub fraction: f64,
+    /// The metric at the scenario as written.
+    pub base: Option<Estimate>,
+    /// Effects, largest swing first.
+    pub effects: Vec<Effect>,
+}
+
+/// The parameters of a scenario document, each varied by ±`fraction`, in document order.
+/// Parameters that cannot change at that size (an integer of 1 at ±20 %) are left out.
+pub fn parameters(table: &toml::Table, fraction: f64) -> Vec<Parameter> {
+    let mut out = Vec::new();
+    for (k, v) in table {
+        if !NOT_PARAMETERS.contains(&k.as_str()) {
+            walk(k, v, fraction, &mut out);
+        }
+    }
+    out
+}
+
+fn walk(path: &str, v: &toml::Value, fraction: f64, out: &mut Vec<Parameter>) {
+    match v {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                walk(&format!("{path}.{}", crate::scenario::quote_key(k)), v, fraction, out);
+            }
+        }
+        toml::Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                walk(&format!("{path}[{i}]"), v, fraction, out);
+            }
+        }
+        _ => {
+            let key = path.rsplit(['.', ']']).next().unwrap_or(path);
+            if let Some((low, high)) = vary(key, v, fraction) {
+                out.push(Parameter {
+                    path: path.to_string(),
+                    base: v.clone(),
+                    low,
+                    high,
+                });
+            }
+        }
+    }
+}
+
+fn vary(key: &str, v: &toml::Value, f: f64) -> Option<(toml::Value, toml::Value)> {
+    match v {
+        toml::Value::Float(x) => {
+            let (lo, hi) = (x * (1.0 - f), x * (1.0 + f));
+            // Probabilities stay probabilities.
+            let hi = if key.contains("probability") { hi.min(1.0) } else { hi };
+            (lo != hi && *x != 0.0).then(|| (toml::Value::Float(lo), toml::Value::Float(hi)))
+        }
+        toml::Value::Integer(n) => {
+            let lo = ((*n as f64) * (1.0 - f)).round() as i64;
+            let hi = ((*n as f64) * (1.0 + f)).round() as i64;
+            (lo != *n && hi != *n && lo >= 1).then_some((toml::Value::Integer(lo), toml::Value::Integer(hi)))
+        }
+        toml::Value::String(s) => {
+            let lo = scale_durations(s, 1.0 - f)?;
+            let hi = scale_durations(s, 1.0 + f)?;
+            // A zero duration ("0s") has nothing to scale.
+            (lo != hi).then_some((toml::Value::String(lo), toml::Value::String(hi)))
+        }
+        _ => None,
+    }
+}
+
+/// Scales every `<number><unit>` token of a duration unit in `text` (a duration, or a
+/// distribution's parameters); `None` when there is none.
+pub fn scale_durations(text: &str, factor: f64) -> Option<String> {
+    const UNITS: [&str; 8] = ["us", "ms", "s", "m", "h", "d", "w", "y"];
+    let mut out = String::with_capacity(text.len() + 8);
+    let bytes = text.as_bytes();
+    let (mut i, mut found) = (0, false);
+    while i < bytes.len() {
+        let starts_number = bytes[i].is_ascii_digit() && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric()));
+        if starts_number {
+            let num_end = i + text[i..]
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(text.len() - i);
+            let unit_end = num_end
+                + text[num_end..]
+                    .find(|c: char| !c.is_ascii_alphabetic())
+                    .unwrap_or(text.len() - num_end);
+            let unit = &text[num_end..unit_end];
+            if let (true, Ok(x)) = (UNITS.contains(&unit), text[i..num_end].parse::<f64>()) {
+                out.push_str(&number(x * factor));
+                out.push_str(unit);
+                found = true;
+                i = unit_end;
+                continue;
+            }
+            out.push_str(&text[i..num_end]);
+            i = num_end;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("in bounds");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    found.then_some(out)
+}
+
+/// Up to six significant digits, no trailing zeros (`4.84`, `0.9`, `11`).
+fn number(x: f64) -> String {
+    let digits = (5 - x.abs().log10().floor() as i32).clamp(0, 9) as usize;
+    let text = format!("{x:.digits$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// A planned study: every low and high scenario validated before anything runs.
+pub struct Plan {
+    base: Scenario,
+    metric: StudyMetric,
+    fraction: f64,
+    runs: Vec<(Parameter, Scenario, Scenario)>,
+}
+
+impl Plan {
+    /// `only`: parameter paths to vary (all when empty); every one must be a parameter.
+    pub fn new(
+        source: &Source,
+        metric: &str,
+        only: &[String],
+        fraction: f64,
+        options: &StudyOptions,
+    ) -> Result<Plan, String> {
+        if !(fraction > 0.0 && fraction < 1.0) {
+            return Err(format!(
+                "--vary {fraction}: the relative change must be in (0, 1), e.g. 0.2 for ±20 %"
+            ));
+        }
+        let mut base = source.scenario().map_err(|e| e.to_string())?;
+        options.apply(&mut base);
+        let metric = StudyMetric::resolve(metric, &base).map_err(|e| format!("--metric {metric}: {e}"))?;
+        let all = parameters(&source.table().map_err(|e| e.to_string())?, fraction);
+        for p in only {
+            if !all.iter().any(|a| &a.path == p) {
+                let known: Vec<&str> = all.iter().map(|a| a.path.as_str()).collect();
+                return Err(format!(
+                    "--parameter {p}: not a numeric parameter of the scenario; its parameters are: {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        let mut runs = Vec::new();
+        for p in all.into_iter().filter(|p| only.is_empty() || only.contains(&p.path)) {
+            let mut low = source.with(&[(p.path.clone(), p.low.clone())])?;
+            let mut high = source.with(&[(p.path.clone(), p.high.clone())])?;
+            options.apply(&mut low);
+            options.apply(&mut high);
+            runs.push((p, low, high));
+        }
+        if runs.is_empty() {
+            return Err("the scenario has no numeric parameter to vary".into());
+        }
+        Ok(Plan {
+            base,
+            metric,
+            fraction,
+            runs,
+        })
+    }
+
+    /// Scenario runs it will make.
+    pub fn len(&self) -> usize {
+        1 + 2 * self.runs.len()
+    }
+
+    /// Whether it makes no runs (never: the base always runs).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Runs the base and every low and high scenario; `progress(done, total)` after each.
+    pub fn run(self, threads: Option<usize>, mut progress: impl FnMut(usize, usize)) -> Sensitivity {
+        let total = self.len();
+        let (stats, summary) = run_statistics(&self.base, threads);
+        let base = self.metric.estimate(&stats, &summary);
+        progress(1, total);
+        let mut effects = Vec::with_capacity(self.runs.len());
+        for (k, (parameter, low, high)) in self.runs.into_iter().enumerate() {
+            let (ls, lsum) = run_statistics(&low, threads);
+            let (hs, hsum) = run_statistics(&high, threads);
+            effects.push(Effect {
+                parameter,
+                low: self.metric.estimate(&ls, &lsum),
+                high: self.metric.estimate(&hs, &hsum),
+            });
+            progress(2 + 2 * k + 1, total);
+        }
+        // Stable: equal swings keep document order.
+        effects.sort_by(|a, b| b.swing().total_cmp(&a.swing()));
+        Sensitivity {
+            scenario: self.base.name.clone(),
+            metric: self.metric,
+            fraction: self.fraction,
+            base,
+            effects,
+        }
+    }
+}
+
+impl Sensitivity {
+    /// `sensitivity.csv`: one row per parameter, largest swing first.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let m = &self.metric.path;
+        w.write_record([
+            "parameter".to_string(),
+            "base".into(),
+            "low".into(),
+            "high".into(),
+            format!("{m} at low"),
+            "lo95 at low".into(),
+            "hi95 at low".into(),
+            format!("{m} at high"),
+            "lo95 at high".into(),
+            "hi95 at high".into(),
+            "swing".into(),
+        ])
+        .expect("in-memory CSV");
+        for e in &self.effects {
+            let p = &e.parameter;
+            let mut row = vec![p.path.clone(), show(&p.base), show(&p.low), show(&p.high)];
+            row.extend(estimate_cells(e.low.as_ref()));
+            row.extend(estimate_cells(e.high.as_ref()));
+            row.push(e.swing().to_string());
+            w.write_record(&row).expect("in-memory CSV");
+        }
+        w.into_inner().expect("in-memory CSV")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_inside_distributions_scale_and_shapes_stay() {
+        assert_eq!(
+            scale_durations("lognormal(median=6h, sigma=0.6)", 1.2).unwrap(),
+            "lognormal(median=7.2h, sigma=0.6)"
+        );
+        assert_eq!(scale_durations("uniform(2h, 8h)", 0.5).unwrap(), "uniform(1h, 4h)");
+        assert_eq!(scale_durations("1h30m", 2.0).unwrap(), "2h60m");
+        assert_eq!(scale_durations("exp(mean=10y)", 1.1).unwrap(), "exp(mean=11y)");
+        assert_eq!(scale_durations("premium", 1.1), None);
+        assert_eq!(scale_durations("East US 2", 1.1), None);
+    }
+
+    #[test]
+    fn the_default_scenario_has_failure_and_recovery_parameters_but_no_run_settings() {
+        let t = Source::load(None).unwrap().table().unwrap();
+        let ps = parameters(&t, 0.2);
+        let paths: Vec<&str> = ps.iter().map(|p| p.path.as_str()).collect();
+        assert!(paths.contains(&"failures[0].time_to_failure"), "{paths:?}");
+        assert!(paths.contains(&"recovery.database.size_gb"), "{paths:?}");
+        assert!(
+            !paths
+                .iter()
+                .any(|p| p.starts_with("simulation") || p.starts_with("targets"))
+        );
+        let p = ps.iter().find(|p| p.path == "failures[0].time_to_failure").unwrap();
+        assert_eq!(p.low.as_str(), Some("exp(mean=8y)"));
+        assert_eq!(p.high.as_str(), Some("exp(mean=12y)"));
+        // Every low and high value is a valid scenario.
+        let src = Source::load(None).unwrap();
+        for p in &ps {
+            src.with(&[(p.path.clone(), p.low.clone())]).unwrap();
+            src.with(&[(p.path.clone(), p.high.clone())]).unwrap();
+        }
+    }
+}

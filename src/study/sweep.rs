@@ -1,0 +1,145 @@
+//! `sweep`: the scenario run at every point of a grid of field values.
+
+use super::overrides::{Source, show};
+use super::{StudyMetric, StudyOptions, estimate_cells, run_statistics};
+use crate::expect::Estimate;
+use crate::scenario::Scenario;
+
+/// One swept field and its values.
+#[derive(Clone, Debug)]
+pub struct Axis {
+    /// Field path, e.g. `failures[3].time_to_failure`.
+    pub path: String,
+    /// Values, in the order given.
+    pub values: Vec<toml::Value>,
+}
+
+/// One point of the grid and its results.
+#[derive(Clone, Debug)]
+pub struct Point {
+    /// Index of each axis's value.
+    pub at: Vec<usize>,
+    /// Replications run.
+    pub replications: u64,
+    /// Per metric, in the sweep's order.
+    pub estimates: Vec<Option<Estimate>>,
+}
+
+/// A planned sweep: every grid point's scenario, validated before anything runs.
+pub struct Plan {
+    /// The axes.
+    pub axes: Vec<Axis>,
+    /// The metrics.
+    pub metrics: Vec<StudyMetric>,
+    /// Grid points (axis value indices) with their scenarios, the last axis varying fastest.
+    pub points: Vec<(Vec<usize>, Scenario)>,
+}
+
+/// A finished sweep.
+pub struct Sweep {
+    /// Scenario name.
+    pub scenario: String,
+    /// The axes.
+    pub axes: Vec<Axis>,
+    /// The metrics.
+    pub metrics: Vec<StudyMetric>,
+    /// The points, in grid order.
+    pub points: Vec<Point>,
+}
+
+impl Plan {
+    /// Builds and validates every point. `metrics` empty means the defaults.
+    pub fn new(source: &Source, axes: Vec<Axis>, metrics: &[String], options: &StudyOptions) -> Result<Plan, String> {
+        if axes.is_empty() {
+            return Err("give at least one --set path=v1,v2,...".into());
+        }
+        let mut grid: Vec<Vec<usize>> = vec![Vec::new()];
+        for axis in &axes {
+            grid = grid
+                .into_iter()
+                .flat_map(|prefix| {
+                    (0..axis.values.len()).map(move |i| {
+                        let mut p = prefix.clone();
+                        p.push(i);
+                        p
+                    })
+                })
+                .collect();
+        }
+        const MAX_POINTS: usize = 10_000;
+        if grid.len() > MAX_POINTS {
+            return Err(format!(
+                "the grid has {} points; at most {MAX_POINTS} are allowed",
+                grid.len()
+            ));
+        }
+        let mut points = Vec::with_capacity(grid.len());
+        for at in grid {
+            let assignments: Vec<(String, toml::Value)> = axes
+                .iter()
+                .zip(&at)
+                .map(|(a, &i)| (a.path.clone(), a.values[i].clone()))
+                .collect();
+            let mut s = source.with(&assignments)?;
+            options.apply(&mut s);
+            points.push((at, s));
+        }
+        let first = &points[0].1;
+        let names = if metrics.is_empty() {
+            super::default_metrics(first)
+        } else {
+            metrics.to_vec()
+        };
+        let metrics = names
+            .iter()
+            .map(|m| StudyMetric::resolve(m, first).map_err(|e| format!("--metric {m}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Plan { axes, metrics, points })
+    }
+
+    /// Runs every point, calling `progress(done, total)` after each.
+    pub fn run(self, threads: Option<usize>, mut progress: impl FnMut(usize, usize)) -> Sweep {
+        let total = self.points.len();
+        let scenario = self.points[0].1.name.clone();
+        let mut points = Vec::with_capacity(total);
+        for (k, (at, s)) in self.points.into_iter().enumerate() {
+            let (stats, summary) = run_statistics(&s, threads);
+            points.push(Point {
+                at,
+                replications: stats.replications,
+                estimates: self.metrics.iter().map(|m| m.estimate(&stats, &summary)).collect(),
+            });
+            progress(k + 1, total);
+        }
+        Sweep {
+            scenario,
+            axes: self.axes,
+            metrics: self.metrics,
+            points,
+        }
+    }
+}
+
+impl Sweep {
+    /// `sweep.csv`: one row per point — the swept values, the replications, and per metric its
+    /// estimate and 95 % interval (`<metric>`, `<metric>.lo`, `<metric>.hi`; seconds for
+    /// durations; empty without data).
+    pub fn csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = self.axes.iter().map(|a| a.path.clone()).collect();
+        header.push("replications".into());
+        for m in &self.metrics {
+            header.extend([m.path.clone(), format!("{}.lo", m.path), format!("{}.hi", m.path)]);
+        }
+        w.write_record(&header).expect("in-memory CSV");
+        for p in &self.points {
+            let mut row: Vec<String> = self.axes.iter().zip(&p.at).map(|(a, &i)| show(&a.values[i])).collect();
+            row.push(p.replications.to_string());
+            for e in &p.estimates {
+                row.extend(estimate_cells(e.as_ref()));
+            }
+            w.write_record(&row).expect("in-memory CSV");
+        }
+        w.into_inner().expect("in-memory CSV")
+    }
+}
