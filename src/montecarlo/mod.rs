@@ -17,6 +17,7 @@ use crate::model::{Model, ReplicationOutcome};
 use crate::random::{Mechanism, stream};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// Replications per wave: outcomes of one wave are held in memory before they are handed on.
 pub const WAVE: u64 = 16_384;
@@ -60,9 +61,6 @@ pub fn replicate(model: &Model<'_>, replication: u64) -> ReplicationOutcome {
     o
 }
 
-/// What one rayon fold accumulates: merged statistics and, when kept, the outcomes.
-type FoldState = (RunStats, Vec<ReplicationOutcome>);
-
 /// Runs every replication of `scenario`, calling `sink` with each outcome in replication order
 /// when `options.keep_outcomes` is set, and returns the merged statistics.
 pub fn run<E>(
@@ -99,50 +97,52 @@ pub fn run_resumable<E>(
         Some((next, stats)) => (next.clamp(range.start, range.end), stats),
         None => (range.start, RunStats::new(scenario)),
     };
+    // One accumulator per worker thread, reused for the whole run: a replication is recorded
+    // into the accumulator of the thread that ran it, and the accumulators are merged into the
+    // total after every wave. Which thread ran what varies, but merging is exact, so the total
+    // does not; and memory is a fixed number of accumulators, whatever the replication count.
+    let threads = pool
+        .as_ref()
+        .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+    let slots: Vec<Mutex<RunStats>> = (0..threads).map(|_| Mutex::new(RunStats::new(scenario))).collect();
     while start < range.end {
         let end = (start + WAVE).min(range.end);
-        // Rayon folds chunks into as few partial accumulators as it likes: the grouping varies
-        // with the thread count, but merging is exact, so the result does not.
-        let work = || -> FoldState {
-            let chunks = (end - start).div_ceil(CHUNK) as usize;
-            (0..chunks)
+        let wave = || -> Vec<Vec<ReplicationOutcome>> {
+            (0..(end - start).div_ceil(CHUNK))
                 .into_par_iter()
-                .map(|c| start + c as u64 * CHUNK)
-                .fold(
-                    || (RunStats::new(scenario), Vec::new()),
-                    |(mut acc, mut kept), a| {
-                        for rep in a..(a + CHUNK).min(end) {
-                            let o = replicate(&model, rep);
-                            acc.record(scenario, &o);
-                            if options.keep_outcomes {
-                                kept.push(o);
-                            }
+                .map(|c| {
+                    let first = start + c * CHUNK;
+                    let last = (first + CHUNK).min(end);
+                    let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
+                    let mut acc = slots[slot].lock().expect("accumulator lock");
+                    let mut kept = Vec::new();
+                    for rep in first..last {
+                        let o = replicate(&model, rep);
+                        acc.record(scenario, &o);
+                        if options.keep_outcomes {
+                            kept.push(o);
                         }
-                        if let Some(done) = &options.progress {
-                            let n = (a + CHUNK).min(end) - a;
-                            done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        (acc, kept)
-                    },
-                )
-                .reduce(
-                    || (RunStats::new(scenario), Vec::new()),
-                    |(mut a, mut ka), (b, kb)| {
-                        a.merge(&b);
-                        ka.extend(kb);
-                        (a, ka)
-                    },
-                )
+                    }
+                    if let Some(done) = &options.progress {
+                        done.fetch_add(last - first, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    kept
+                })
+                .collect()
         };
-        let (stats, mut kept) = match &pool {
-            Some(p) => p.install(work),
-            None => work(),
+        let kept = match &pool {
+            Some(p) => p.install(wave),
+            None => wave(),
         };
-        total.merge(&stats);
-        // Rayon's reduce keeps the left-to-right order of an indexed iterator, but sorting makes
-        // the order a local fact rather than a property of the reduction.
-        kept.sort_unstable_by_key(|o| o.replication);
-        for o in &kept {
+        for slot in &slots {
+            let mut acc = slot.lock().expect("accumulator lock");
+            if acc.replications > 0 {
+                total.merge(&acc);
+                *acc = RunStats::new(scenario);
+            }
+        }
+        // `collect` keeps the chunks in order, and each chunk is in replication order.
+        for o in kept.iter().flatten() {
             sink(o)?;
         }
         start = end;

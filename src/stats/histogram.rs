@@ -43,12 +43,17 @@ pub struct DurationHistogram {
     inner: Histogram<u64>,
 }
 
+/// Values the counts array covers from the start: 2^45 ticks, about 407 days. Sizing for a year
+/// up front keeps a run's memory independent of how many replications it has (a growing array
+/// would grow with the extremes that more replications reach); beyond it, the array still grows.
+const PRESIZED_MAX: u64 = 1 << 45;
+
 impl Default for DurationHistogram {
     fn default() -> Self {
-        DurationHistogram {
-            inner: Histogram::new(SIGNIFICANT_FIGURES)
-                .expect("3 significant figures is a valid hdrhistogram configuration"),
-        }
+        let mut inner = Histogram::new_with_max(PRESIZED_MAX, SIGNIFICANT_FIGURES)
+            .expect("3 significant figures and 2^45 is a valid hdrhistogram configuration");
+        inner.auto(true);
+        DurationHistogram { inner }
     }
 }
 

@@ -130,8 +130,13 @@ pub fn scale_durations(text: &str, factor: f64) -> Option<String> {
     let mut out = String::with_capacity(text.len() + 8);
     let bytes = text.as_bytes();
     let (mut i, mut found) = (0, false);
+    // Right after a duration token, a number continues a compound duration (`1h30m`); after any
+    // other letter or digit it is part of a word (`East US 2` is fine, `x2` is not a number).
+    let mut after_duration = false;
     while i < bytes.len() {
-        let starts_number = bytes[i].is_ascii_digit() && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric()));
+        let starts_number =
+            bytes[i].is_ascii_digit() && (i == 0 || after_duration || !bytes[i - 1].is_ascii_alphanumeric());
+        after_duration = false;
         if starts_number {
             let num_end = i + text[i..]
                 .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -145,6 +150,7 @@ pub fn scale_durations(text: &str, factor: f64) -> Option<String> {
                 out.push_str(&number(x * factor));
                 out.push_str(unit);
                 found = true;
+                after_duration = true;
                 i = unit_end;
                 continue;
             }
