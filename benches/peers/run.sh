@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the hold model (100 processes, Exp(1) delays, 1 000 000 events) on outage-sim's engine and
-# on its peers, and prints a table of the median events/s of each and outage-sim's speed-up.
+# on its peers, and prints a table of the median events/s of each and outage-sim's speed-up, both
+# by wall clock and by the CPU time of the thread running the loop (which leaves out the time a
+# busy machine gives to other processes).
 #
 # Builds first (not timed). Then RUNS rounds (default 5); each round runs every peer once, in
 # turn, so that background load hits them alike rather than one peer's whole series. Each program
@@ -34,7 +36,7 @@ declare -A command=(
     [nexosim]="$nexosim_target/release/peer-hold-nexosim"
     [simpy]="$venv/bin/python benches/peers/simpy/hold.py"
 )
-declare -A rates=()
+declare -A rates=() cpu_rates=()
 
 # The value of `key=` in a line of `key=value` words.
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
@@ -50,19 +52,23 @@ for round in $(seq "$RUNS"); do
             exit 1
         fi
         rates[$peer]+="$(field events_per_sec "$line") "
+        cpu_rates[$peer]+="$(awk -v n="$events" -v c="$(field cpu_seconds "$line")" 'BEGIN {print n / c}') "
     done
 done
 
 # --- Table ---
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 ours=$(median <<<"${rates[outage-sim]}")
+ours_cpu=$(median <<<"${cpu_rates[outage-sim]}")
 echo
-printf '| %-10s | %14s | %19s |\n' peer "events/s" "outage-sim / peer"
-printf '|%s|%s|%s|\n' "------------" "---------------:" "--------------------:"
+printf '| %-10s | %14s | %17s | %14s | %17s |\n' peer "events/s" "outage-sim / peer" "events/CPU-s" "outage-sim / peer"
+printf '|%s|%s|%s|%s|%s|\n' "------------" "---------------:" "------------------:" "---------------:" "------------------:"
 for peer in "${peers[@]}"; do
     rate=$(median <<<"${rates[$peer]}")
-    awk -v p="$peer" -v r="$rate" -v o="$ours" \
-        'BEGIN {printf "| %-10s | %14.0f | %18.2fx |\n", p, r, o / r}'
+    cpu_rate=$(median <<<"${cpu_rates[$peer]}")
+    awk -v p="$peer" -v r="$rate" -v o="$ours" -v cr="$cpu_rate" -v co="$ours_cpu" \
+        'BEGIN {printf "| %-10s | %14.0f | %16.1fx | %14.0f | %16.1fx |\n", p, r, o / r, cr, co / cr}'
 done
 echo
-echo "Medians of $RUNS runs of $EVENTS events each, timed around the event loop only."
+echo "Medians of $RUNS runs of $EVENTS events each, timed around the event loop only:"
+echo "events/s by wall clock, events/CPU-s by the CPU time of the thread running the loop."

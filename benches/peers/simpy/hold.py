@@ -3,7 +3,8 @@
 100 processes, each of which waits an Exp(1) delay, counts one event and waits again; the run
 stops after 1 000 000 events in all. Only ``env.run`` is timed (not interpreter start, imports or
 process creation). Prints one machine-readable line:
-``peer=simpy events=<n> seconds=<s> events_per_sec=<r> simulated_secs=<t>``.
+``peer=simpy events=<n> seconds=<s> events_per_sec=<r> simulated_secs=<t> cpu_seconds=<c>``,
+where ``seconds`` is wall time and ``cpu_seconds`` the CPU time of the thread running the loop.
 
 Run: ``benches/peers/.venv/bin/python benches/peers/simpy/hold.py`` (``run.sh`` makes the venv).
 """
@@ -35,9 +36,10 @@ def main():
     for _ in range(PROCESSES):
         env.process(process(env, run))
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.thread_time()
     env.run(until=run["done"])
     seconds = time.perf_counter() - start
+    cpu_seconds = time.thread_time() - cpu_start
 
     events = run["events"]
     assert events == EVENTS, f"events processed: {events}, expected {EVENTS}"
@@ -45,7 +47,8 @@ def main():
     # delays are what they should be.
     print(
         f"peer=simpy events={events} seconds={seconds:.6f} "
-        f"events_per_sec={events / seconds:.0f} simulated_secs={env.now:.1f}"
+        f"events_per_sec={events / seconds:.0f} simulated_secs={env.now:.1f} "
+        f"cpu_seconds={cpu_seconds:.6f}"
     )
 
 
