@@ -163,6 +163,10 @@ pub struct RunOptionArgs {
     /// With --precision: never stop before this many replications.
     #[arg(long, default_value_t = 1000)]
     pub min_replications: u64,
+    /// Importance sampling: multiply every region-disaster rate by F while sampling and weight
+    /// each replication by its likelihood ratio (overrides `[importance_sampling]`).
+    #[arg(long, value_name = "F")]
+    pub importance_sampling: Option<f64>,
 }
 
 /// A stopping rule: the interval of `expectation.metric` at most ± `expectation.threshold`.
@@ -266,6 +270,9 @@ impl RunOptionArgs {
     pub fn plan(&self, file: Option<&PathBuf>) -> Result<RunPlan, ScenarioError> {
         let mut s = load_scenario(file)?;
         let origin = file.cloned().unwrap_or_else(|| PathBuf::from(scenario::DEFAULT_ORIGIN));
+        if let Some(factor) = self.importance_sampling {
+            s = scenario::with_importance_sampling(s, factor, &origin)?;
+        }
         let arg_error = |message: String| ScenarioError::Invalid {
             file: origin.clone(),
             line: 0,

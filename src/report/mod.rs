@@ -1,10 +1,12 @@
 //! Outputs: pure serializers (summary JSON, CSV rows, terminal table) and one writer of files.
 
+mod importance;
 mod rows;
 mod summary;
 mod table;
 mod writer;
 
+pub use importance::{ImportancePlane, ImportanceSamplingSummary};
 pub use rows::{INCIDENT_HEADER, disaster_rows, incident_row, replication_header, replication_row};
 pub use summary::{
     AvailabilitySection, ClientsSummary, DisasterPlane, FeatureFailures, NamedAvailability, PlaneIncidents,
