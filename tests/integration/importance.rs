@@ -17,7 +17,10 @@ fn rare() -> (Scenario, f64, f64, f64) {
     let lambda = f.time_to_failure.exponential_rate().unwrap();
     let factor = s.importance_sampling.unwrap().region_disaster_rate_factor;
     assert_eq!(s.warmup.ticks(), 0, "the exact values below assume no warm-up");
-    assert!(f.time_to_repair.mean_secs() > s.horizon.as_secs_f64(), "at most one disaster");
+    assert!(
+        f.time_to_repair.mean_secs() > s.horizon.as_secs_f64(),
+        "at most one disaster"
+    );
     (s.clone(), lambda, factor, s.horizon.as_secs_f64())
 }
 
@@ -63,11 +66,19 @@ fn rare_disaster_probability_and_variance_reduction_match_the_closed_form() {
     for plane in Plane::ALL {
         let target = s.targets[plane.index()].rto.as_secs_f64();
         let exact = -(-lambda * (h - target)).exp_m1();
-        within_4se(&format!("{plane:?} RTO missed"), &is.planes[plane.index()].rto_missed, exact);
+        within_4se(
+            &format!("{plane:?} RTO missed"),
+            &is.planes[plane.index()].rto_missed,
+            exact,
+        );
     }
     // Half of the disasters destroy the data, which the data plane then loses; the control plane's
     // configuration is never lost.
-    within_4se("data-plane RPO missed", &is.planes[Plane::Data.index()].rpo_missed, p / 2.0);
+    within_4se(
+        "data-plane RPO missed",
+        &is.planes[Plane::Data.index()].rpo_missed,
+        p / 2.0,
+    );
     assert_eq!(is.planes[Plane::Control.index()].rpo_missed.mean(), Some(0.0));
 
     // The variance per replication, m2 − p², against its closed form, within 4 standard errors of
@@ -168,7 +179,15 @@ fn command_line_factor_overrides_the_scenario_and_is_recorded_with_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("results");
     bin()
-        .args(["run", "--quiet", "--summary-only", "--replications", "500", "--importance-sampling", "50"])
+        .args([
+            "run",
+            "--quiet",
+            "--summary-only",
+            "--replications",
+            "500",
+            "--importance-sampling",
+            "50",
+        ])
         .arg(repo(RARE))
         .arg("--out")
         .arg(&out)
@@ -189,7 +208,14 @@ fn command_line_factor_overrides_the_scenario_and_is_recorded_with_it() {
 fn bad_input(file: &std::path::Path, args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("results");
-    let a = bin().arg("run").arg(file).args(args).arg("--out").arg(&out).assert().code(2);
+    let a = bin()
+        .arg("run")
+        .arg(file)
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
     assert!(!out.exists(), "bad input must not create result files");
     String::from_utf8(a.get_output().stderr.clone()).unwrap()
 }
@@ -201,7 +227,11 @@ fn importance_sampling_of_a_non_exponential_disaster_is_bad_input() {
     assert!(source.contains(old));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("broken.toml");
-    std::fs::write(&file, source.replace(old, "time_to_failure = \"weibull(shape=2, scale=200y)\"")).unwrap();
+    std::fs::write(
+        &file,
+        source.replace(old, "time_to_failure = \"weibull(shape=2, scale=200y)\""),
+    )
+    .unwrap();
     let line = source.lines().position(|l| l == old).unwrap() + 1;
     let e = bad_input(&file, &[]);
     for fragment in [
@@ -214,7 +244,11 @@ fn importance_sampling_of_a_non_exponential_disaster_is_bad_input() {
     }
     // The same from the command line, on a file without [importance_sampling].
     let plain = source.replace("[importance_sampling]\nregion_disaster_rate_factor = 100\n", "");
-    std::fs::write(&file, plain.replace(old, "time_to_failure = \"weibull(shape=2, scale=200y)\"")).unwrap();
+    std::fs::write(
+        &file,
+        plain.replace(old, "time_to_failure = \"weibull(shape=2, scale=200y)\""),
+    )
+    .unwrap();
     let e = bad_input(&file, &["--importance-sampling", "10"]);
     assert!(e.contains(&format!("broken.toml:{line}:19: ")), "{e}");
 }
