@@ -36,5 +36,32 @@ fn replications(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, replications);
+/// Cost of importance sampling on the 25-year lifetime scenario: plain sampling against a factor
+/// of 1 (the same paths, plus the likelihood-ratio bookkeeping and weighted accumulators) and
+/// the scenario's factor of 100 (tilted paths: more disasters to recover from).
+fn importance_sampling(c: &mut Criterion) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/region-disaster-lifetime.toml");
+    let lifetime = outage_sim::scenario::load(std::path::Path::new(path)).expect("shipped scenario");
+    let mut g = c.benchmark_group("importance_sampling");
+    g.sample_size(20);
+    let options = RunOptions {
+        threads: Some(1),
+        keep_outcomes: false,
+        shard: None,
+    };
+    for (name, factor) in [("plain", None), ("factor=1", Some(1.0)), ("factor=100", Some(100.0))] {
+        let mut s = lifetime.clone();
+        s.replications = 512;
+        s.importance_sampling = factor.map(|f| outage_sim::scenario::ImportanceSampling {
+            region_disaster_rate_factor: f,
+        });
+        g.throughput(Throughput::Elements(s.replications));
+        g.bench_function(format!("lifetime_512/{name}"), |b| {
+            b.iter(|| black_box(montecarlo::run(&s, &options, |_| Ok::<(), ()>(())).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, replications, importance_sampling);
 criterion_main!(benches);

@@ -195,6 +195,10 @@ pub struct RunOptionArgs {
     /// What to print on stdout: the summary table, or the summary as JSON (as in summary.json).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Importance sampling: multiply every region-disaster rate by F while sampling and weight
+    /// each replication by its likelihood ratio (overrides `[importance_sampling]`).
+    #[arg(long, value_name = "F")]
+    pub importance_sampling: Option<f64>,
 }
 
 /// What `run`, `check` and `merge` print on stdout.
@@ -406,6 +410,9 @@ impl RunOptionArgs {
     pub fn plan(&self, file: Option<&PathBuf>) -> Result<RunPlan, ScenarioError> {
         let mut s = load_scenario(file)?;
         let origin = file.cloned().unwrap_or_else(|| PathBuf::from(scenario::DEFAULT_ORIGIN));
+        if let Some(factor) = self.importance_sampling {
+            s = scenario::with_importance_sampling(s, factor, &origin)?;
+        }
         let arg_error = |message: String| ScenarioError::Invalid {
             file: origin.clone(),
             line: 0,

@@ -6,6 +6,7 @@
 //! so the result depends on nothing else.
 
 mod failure;
+mod importance;
 mod outcome;
 mod recovery;
 mod recovery_point;

@@ -99,6 +99,9 @@ pub struct ReplicationOutcome {
     pub disasters: Vec<Disaster>,
     /// What the clients saw, when the scenario has `[clients]`.
     pub clients: Option<crate::clients::ClientOutcome>,
+    /// Under importance sampling, the replication's likelihood ratio (its weight): the density of
+    /// its path under the scenario's rates over that under the tilted rates it was sampled from.
+    pub likelihood_ratio: Option<f64>,
 }
 
 /// A service's status or set of healthy zones changed.

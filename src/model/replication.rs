@@ -1,13 +1,14 @@
 //! One replication: the event loop and what each event does.
 
 use super::failure::{Process, Target, processes};
+use super::importance::{Exposure, Tilting};
 use super::outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
 use super::recovery::regional_recovery;
 use super::recovery_point::achieved_rpo;
 use super::topology::{Status, Topology};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
 use crate::random::{Mechanism, SimRng, stream};
-use crate::scenario::{BackupPolicy, Plane, Scenario};
+use crate::scenario::{BackupPolicy, Dist, Plane, Scenario};
 use rand::RngExt;
 use std::collections::VecDeque;
 
@@ -64,6 +65,8 @@ struct Replication<'a> {
     failing_back: bool,
     disaster_active: bool,
     recovery_rng: SimRng,
+    /// Per process, what its likelihood ratio needs (empty without importance sampling).
+    exposure: Vec<Exposure>,
     cause: Cause,
     out: ReplicationOutcome,
     trace: Option<&'a mut dyn FnMut(TraceRecord)>,
@@ -81,15 +84,18 @@ pub struct Model<'s> {
     recovery_key: Mechanism,
     plane_masks: [u64; 2],
     record_status: bool,
+    tilting: Option<Tilting>,
 }
 
 impl<'s> Model<'s> {
     /// Prepares `scenario`.
     pub fn new(scenario: &'s Scenario) -> Model<'s> {
         let services = &scenario.services;
+        let processes = processes(scenario);
         Model {
             scenario,
-            processes: processes(scenario),
+            tilting: Tilting::new(scenario, &processes),
+            processes,
             failover_keys: services
                 .iter()
                 .map(|x| Mechanism::named(&format!("failover/{}", x.name)))
@@ -122,6 +128,15 @@ impl<'s> Model<'s> {
     /// The expanded failure processes (indices of [`Event::Fail`] and [`Cause::Process`]).
     pub fn processes(&self) -> &[Process] {
         &self.processes
+    }
+
+    /// The time to failure process `p` is sampled from: the scenario's, or its tilted version
+    /// under importance sampling.
+    fn time_to_failure(&self, p: usize) -> &Dist {
+        match self.tilting.as_ref().and_then(|t| t.of(p)) {
+            Some(tilt) => &tilt.time_to_failure,
+            None => &self.scenario.failures[self.processes[p].failure].time_to_failure,
+        }
     }
 
     /// Runs replication `replication`.
@@ -175,6 +190,10 @@ impl<'a> Replication<'a> {
             failing_back: false,
             disaster_active: false,
             recovery_rng: stream(seed, rep, m.recovery_key),
+            exposure: match m.tilting {
+                Some(_) => vec![Exposure::default(); procs.len()],
+                None => Vec::new(),
+            },
             cause: Cause::Other,
             out: ReplicationOutcome {
                 replication: rep,
@@ -199,10 +218,7 @@ impl<'a> Replication<'a> {
 
     fn run(mut self) -> ReplicationOutcome {
         for p in 0..self.procs.len() {
-            let ttf = self.s.failures[self.procs[p].failure]
-                .time_to_failure
-                .sample(&mut self.proc_rng[p]);
-            self.sim.schedule_in(ttf, Event::Fail(p as u32));
+            self.arm(p);
         }
         for (i, f) in self.s.faults.iter().enumerate() {
             self.sim.schedule_at(f.at, Event::FaultStart(i as u32));
@@ -222,6 +238,9 @@ impl<'a> Replication<'a> {
         match event {
             Event::Fail(p) => {
                 self.cause = Cause::Process(p);
+                if let Some(e) = self.exposure.get_mut(p as usize) {
+                    e.fail(self.sim.now());
+                }
                 let proc = &procs[p as usize];
                 self.log(
                     "failure",
@@ -255,9 +274,7 @@ impl<'a> Replication<'a> {
                 );
                 self.apply(proc.target, false);
                 self.release_crew(p);
-                let f = &s.failures[proc.failure];
-                let ttf = f.time_to_failure.sample(&mut self.proc_rng[p as usize]);
-                self.sim.schedule_in(ttf, Event::Fail(p));
+                self.arm(p as usize);
             }
             Event::FailoverDone(svc) => {
                 self.cause = Cause::Other;
@@ -334,6 +351,16 @@ impl<'a> Replication<'a> {
                 self.apply(target, false);
             }
         }
+    }
+
+    /// Process `p` is up from now on: draws its next failure.
+    fn arm(&mut self, p: usize) {
+        let m = self.m;
+        let ttf = m.time_to_failure(p).sample(&mut self.proc_rng[p]);
+        if let Some(e) = self.exposure.get_mut(p) {
+            e.arm(self.sim.now());
+        }
+        self.sim.schedule_in(ttf, Event::Fail(p as u32));
     }
 
     /// Adds (`down`) or removes one cause of unavailability.
@@ -662,6 +689,12 @@ impl<'a> Replication<'a> {
     /// Closes everything still open at the horizon (incidents are then censored).
     fn finish(&mut self) {
         let end = SimTime(self.s.horizon.ticks());
+        if let Some(t) = &self.m.tilting {
+            for e in &mut self.exposure {
+                e.finish(end);
+            }
+            self.out.likelihood_ratio = Some(t.likelihood_ratio(&self.exposure));
+        }
         for f in 0..self.s.features.len() {
             if let Some(since) = self.feature_down_since[f].take() {
                 self.out.feature_downtime[f] += self.observed(since, end);

@@ -6,9 +6,11 @@
 //! [`WAVE`]: each wave is simulated in parallel, then its outcomes are handed to the caller in
 //! replication order (for streaming CSV rows) — memory stays bounded whatever the count.
 
+mod importance;
 mod shard;
 mod stats;
 
+pub use importance::{ImportancePlaneStats, ImportanceSamplingStats};
 pub use shard::{PARTIAL_FORMAT, Partial, Shard, merge_partials};
 pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats};
 

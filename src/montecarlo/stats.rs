@@ -1,5 +1,6 @@
 //! The run's accumulators: one value per replication folded into exactly mergeable statistics.
 
+use super::importance::ImportanceSamplingStats;
 use crate::clients::ClientStats;
 use crate::model::{IncidentKind, ReplicationOutcome};
 use crate::scenario::{Plane, Scenario};
@@ -47,6 +48,10 @@ pub struct RunStats {
     /// Regional disasters, when the scenario can have them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disasters: Option<DisasterStats>,
+    /// Weighted estimates, under importance sampling (the other fields then describe the tilted
+    /// distribution the replications were sampled from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance_sampling: Option<ImportanceSamplingStats>,
 }
 
 /// How one plane came through regional disasters.
@@ -196,6 +201,7 @@ impl RunStats {
                 planes: vec![DisasterPlaneStats::default(); 2],
                 ..DisasterStats::default()
             }),
+            importance_sampling: s.importance_sampling.map(|_| ImportanceSamplingStats::new()),
         }
     }
 
@@ -236,6 +242,9 @@ impl RunStats {
         if let Some(acc) = self.disasters.as_mut() {
             acc.record(s, o);
         }
+        if let Some(acc) = self.importance_sampling.as_mut() {
+            acc.record(s, o);
+        }
     }
 
     /// Adds another run's statistics (exact; order does not matter).
@@ -260,6 +269,9 @@ impl RunStats {
             a.merge(b);
         }
         if let (Some(a), Some(b)) = (self.disasters.as_mut(), other.disasters.as_ref()) {
+            a.merge(b);
+        }
+        if let (Some(a), Some(b)) = (self.importance_sampling.as_mut(), other.importance_sampling.as_ref()) {
             a.merge(b);
         }
     }

@@ -2,12 +2,14 @@
 
 mod distributions;
 pub mod document;
+mod importance;
 mod rows;
 mod summary;
 mod table;
 mod writer;
 
 pub use distributions::{Distributions, Family};
+pub use importance::{ImportancePlane, ImportanceSamplingSummary};
 pub use rows::{INCIDENT_HEADER, disaster_rows, incident_row, replication_header, replication_row};
 pub use summary::{
     AvailabilitySection, ClientsSummary, DisasterPlane, FeatureFailures, NamedAvailability, PlaneIncidents,

@@ -19,6 +19,10 @@ pub fn replication_header(s: &Scenario) -> Vec<String> {
             h.push(c.to_string());
         }
     }
+    if s.importance_sampling.is_some() {
+        // The row's weight: rows come from the tilted distribution.
+        h.push("likelihood_ratio".to_string());
+    }
     h
 }
 
@@ -53,6 +57,9 @@ pub fn replication_row(s: &Scenario, o: &ReplicationOutcome) -> Vec<String> {
         r.push(c.throttled.to_string());
         r.push(c.not_reconnected.to_string());
         r.push(format!("{}", c.overloaded_after_trigger as f64 / 1e6));
+    }
+    if let Some(w) = o.likelihood_ratio {
+        r.push(format!("{w}"));
     }
     r
 }

@@ -44,6 +44,10 @@ pub struct Summary {
     /// How a `run --precision` stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopping: Option<Stopping>,
+    /// Weighted estimates, when the scenario has importance sampling (every other section then
+    /// describes the tilted distribution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance_sampling: Option<super::importance::ImportanceSamplingSummary>,
 }
 
 /// Why a run to precision stopped, and after how many replications.
@@ -311,6 +315,10 @@ impl Summary {
                 .map(|(cm, c)| clients_summary(s, cm, c)),
             region_disasters: stats.disasters.as_ref().map(|d| disaster_summary(s, d)),
             stopping: None,
+            importance_sampling: stats
+                .importance_sampling
+                .as_ref()
+                .and_then(|i| super::importance::importance_summary(s, i)),
         }
     }
 

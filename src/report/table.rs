@@ -1,9 +1,10 @@
 //! The summary as a terminal table (pure: summary in, text out).
 
+use super::importance::ImportanceSamplingSummary;
 use super::summary::{NamedAvailability, Summary};
 use crate::engine::SimDuration;
 use crate::scenario::duration::human;
-use crate::stats::{DurationSummary, ProportionSummary};
+use crate::stats::{DurationSummary, ProportionSummary, WeightedSummary};
 use std::fmt::Write;
 
 fn pct(x: f64) -> String {
@@ -77,6 +78,49 @@ fn meets(out: &mut String, rows: [(&str, f64, &Option<ProportionSummary>); 2]) {
     }
 }
 
+/// `label  estimate ± SE  95% CI [lo, hi]  VRF x` (4 significant digits: the values are small).
+fn weighted(out: &mut String, label: &str, w: &Option<WeightedSummary>) {
+    let Some(w) = w else { return };
+    let vrf = w.variance_reduction.map_or("n/a".to_string(), |v| format!("{v:.1}"));
+    let _ = writeln!(
+        out,
+        "  {label:<42} {:.4e} ± {:.2e}  95% CI [{:.4e}, {:.4e}]  VRF {vrf}",
+        w.estimate, w.std_error, w.ci95[0], w.ci95[1]
+    );
+}
+
+/// The weighted estimates, and a reminder that every other block is of the tilted distribution.
+fn importance(out: &mut String, i: &ImportanceSamplingSummary) {
+    let _ = writeln!(
+        out,
+        "\nImportance sampling: region-disaster rates x {} while sampling; weighted estimates at the real rates\n  \
+         (every block above describes the tilted distribution; VRF = variance reduction vs plain sampling)",
+        i.region_disaster_rate_factor
+    );
+    weighted(out, "P(at least one region disaster)", &i.p_any_disaster);
+    weighted(out, "region disasters per replication", &i.disasters_per_replication);
+    for p in &i.planes {
+        let (rto, rpo) = (dur(p.target_rto_s), dur(p.target_rpo_s));
+        weighted(
+            out,
+            &format!("{}: P(a disaster RTO > {rto})", p.plane.key()),
+            &p.p_rto_missed,
+        );
+        weighted(
+            out,
+            &format!("{}: P(a disaster RPO > {rpo})", p.plane.key()),
+            &p.p_rpo_missed,
+        );
+    }
+    if let Some(w) = &i.mean_likelihood_ratio {
+        let _ = writeln!(
+            out,
+            "  mean likelihood ratio {:.4} ± {:.4} (1 expected)",
+            w.estimate, w.std_error
+        );
+    }
+}
+
 /// Renders the summary for people.
 pub fn render(s: &Summary) -> String {
     let mut out = String::new();
@@ -140,6 +184,9 @@ pub fn render(s: &Summary) -> String {
         durations(&mut out, "control plane to full operation", &r.control_plane_full);
         durations(&mut out, "media unavailable", &r.media_unavailable);
         durations(&mut out, "media uploads at risk", &r.uploads_at_risk);
+    }
+    if let Some(i) = &s.importance_sampling {
+        importance(&mut out, i);
     }
     if let Some(c) = &s.clients {
         let _ = writeln!(

@@ -188,6 +188,29 @@ impl Dist {
         }
     }
 
+    /// The rate (per second) of an exponential distribution; `None` for any other form.
+    pub fn exponential_rate(&self) -> Option<f64> {
+        match self.spec {
+            DistSpec::Exponential { mean } => Some(1.0 / mean.as_secs_f64()),
+            _ => None,
+        }
+    }
+
+    /// An exponential distribution with its rate multiplied by `factor` (finite, > 0): its mean
+    /// divided by `factor`; `None` for any other form. The sampler uses the exact rate
+    /// `factor / mean`, so a factor of 1 draws exactly the same values as `self`; the declared
+    /// mean is rounded to the tick.
+    pub fn with_rate_scaled(&self, factor: f64) -> Option<Dist> {
+        let rate = factor * self.exponential_rate()?;
+        let exp = Exp::new(rate).ok()?;
+        Some(Dist {
+            spec: DistSpec::Exponential {
+                mean: SimDuration::from_secs_f64(1.0 / rate),
+            },
+            sampler: Sampler::Exp(exp),
+        })
+    }
+
     /// True when every sample is zero (e.g. a failover window of `0s`).
     pub fn is_always_zero(&self) -> bool {
         matches!(self.spec, DistSpec::Fixed(SimDuration(0)))

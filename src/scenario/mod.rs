@@ -18,7 +18,9 @@ pub use distribution::Dist;
 pub use error::{FieldPath, PathStep, ScenarioError, line_col, quote_key};
 pub use schema::{DataPlaneMode, FailureKind, Placement, Plane, ScenarioFile, ServiceKind, Sku};
 pub use validate::{Invalid, limits, validate};
-pub use validated::{BackupPolicy, Crew, FailureProcess, Fault, Feature, Scenario, Service, Targets};
+pub use validated::{
+    BackupPolicy, Crew, FailureProcess, Fault, Feature, ImportanceSampling, Scenario, Service, Targets,
+};
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -54,16 +56,37 @@ pub fn from_source(source: &str, origin: &Path) -> Result<Scenario, ScenarioErro
             message: e.message().trim().to_string(),
         }
     })?;
+    validate(file).map_err(|inv| located(source, origin, inv))
+}
+
+/// A validation failure, located in `source`.
+fn located(source: &str, origin: &Path, inv: Invalid) -> ScenarioError {
+    let path = FieldPath::parse(&inv.path);
+    let (line, column) = span_of(source, &path, inv.at_key).map_or((0, 0), |off| line_col(source, off));
+    ScenarioError::Invalid {
+        file: origin.to_path_buf(),
+        line,
+        column,
+        path: Some(path),
+        message: inv.message,
+    }
+}
+
+/// `scenario` with its `[importance_sampling]` rate factor set as from the command line, and
+/// validated again (the factor is part of the scenario, so its hash changes with it). Errors
+/// point into `origin` (read again; the embedded default when it names it).
+pub fn with_importance_sampling(scenario: Scenario, factor: f64, origin: &Path) -> Result<Scenario, ScenarioError> {
+    let mut file = scenario.file;
+    file.importance_sampling = Some(schema::ImportanceSamplingSection {
+        region_disaster_rate_factor: factor,
+    });
     validate(file).map_err(|inv| {
-        let path = FieldPath::parse(&inv.path);
-        let (line, column) = span_of(source, &path, inv.at_key).map_or((0, 0), |off| line_col(source, off));
-        ScenarioError::Invalid {
-            file: origin.to_path_buf(),
-            line,
-            column,
-            path: Some(path),
-            message: inv.message,
-        }
+        let source = if origin == Path::new(DEFAULT_ORIGIN) {
+            DEFAULT_SCENARIO.to_string()
+        } else {
+            std::fs::read_to_string(origin).unwrap_or_default()
+        };
+        located(&source, origin, inv)
     })
 }
 

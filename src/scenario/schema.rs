@@ -46,6 +46,9 @@ pub struct ScenarioFile {
     /// Regional disaster-recovery plan; default: the documented defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<super::recovery::RecoverySection>,
+    /// Importance sampling of rare region disasters (optional; absent = plain sampling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance_sampling: Option<ImportanceSamplingSection>,
     /// Expectations on the run's statistics, judged by `outage-sim check` (optional).
     #[serde(default, skip_serializing_if = "crate::expect::ExpectTable::is_empty")]
     pub expect: crate::expect::ExpectTable,
@@ -71,6 +74,15 @@ pub struct SimulationSection {
 
 fn yes() -> bool {
     true
+}
+
+/// `[importance_sampling]`: simulate region disasters more often and weight each replication by
+/// its likelihood ratio, so that rare disasters are estimated with fewer replications.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportanceSamplingSection {
+    /// Factor (> 0) by which every region-disaster rate is multiplied while sampling.
+    pub region_disaster_rate_factor: f64,
 }
 
 /// SKU of the instance.

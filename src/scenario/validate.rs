@@ -51,6 +51,8 @@ pub mod limits {
     pub const MAX_FEATURES: usize = 64;
     /// Most replications in one run.
     pub const MAX_REPLICATIONS: u64 = 1_000_000_000_000;
+    /// Largest importance-sampling rate factor (beyond it, likelihood ratios underflow).
+    pub const MAX_RATE_FACTOR: f64 = 1e6;
 }
 
 fn default_failover(kind: ServiceKind) -> Dist {
@@ -162,6 +164,51 @@ fn restore_field(p: &str, kind: FailureKind, restore: &Option<Dist>) -> Result<O
         (_, Some(_)) => bad(format!("{p}.restore"), "only a zone-destruction has `restore`"),
         (_, None) => Ok(None),
     }
+}
+
+/// `[importance_sampling]`. The likelihood ratio of a replication is known in closed form only
+/// for exponential times to failure, and there must be a region disaster to tilt.
+fn importance_sampling(
+    section: &ImportanceSamplingSection,
+    failures: &[FailureProcess],
+) -> Result<ImportanceSampling, Invalid> {
+    let factor = section.region_disaster_rate_factor;
+    if !(factor.is_finite() && factor > 0.0 && factor <= limits::MAX_RATE_FACTOR) {
+        return bad(
+            "importance_sampling.region_disaster_rate_factor",
+            format!(
+                "must be a number > 0 and at most {} (1 = plain sampling), got {factor}",
+                limits::MAX_RATE_FACTOR
+            ),
+        );
+    }
+    let mut tilted = 0;
+    for (i, f) in failures.iter().enumerate() {
+        if f.kind != FailureKind::RegionDisaster || !f.hits_primary {
+            continue;
+        }
+        if f.time_to_failure.exponential_rate().is_none() {
+            return bad(
+                format!("failures[{i}].time_to_failure"),
+                format!(
+                    "importance sampling ([importance_sampling] or --importance-sampling) needs an exponential \
+                     time to failure for every region disaster, \"exp(mean=D)\"; got \"{}\"",
+                    f.time_to_failure
+                ),
+            );
+        }
+        tilted += 1;
+    }
+    if tilted == 0 {
+        return bad(
+            "importance_sampling",
+            "importance sampling tilts region disasters, and no [[failures]] entry is a region-disaster \
+             of the primary region; add one or remove the importance sampling",
+        );
+    }
+    Ok(ImportanceSampling {
+        region_disaster_rate_factor: factor,
+    })
 }
 
 /// Validates a parsed file.
@@ -565,6 +612,10 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
     let expectations = crate::expect::validate_expectations(&file.expect, &names, clients.is_some())?;
 
     let recovery = super::recovery::validate_recovery(&file.recovery.clone().unwrap_or_default(), dep.sku)?;
+    let importance_sampling = match &file.importance_sampling {
+        None => None,
+        Some(section) => Some(importance_sampling(section, &failures)?),
+    };
 
     Ok(Scenario {
         name: file.name.clone(),
@@ -587,6 +638,7 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
         faults,
         clients,
         recovery,
+        importance_sampling,
         expectations,
         file,
     })

@@ -52,8 +52,18 @@ pub struct Scenario {
     pub clients: Option<crate::clients::ClientModel>,
     /// The regional disaster-recovery plan (defaults when the file has no `[recovery]`).
     pub recovery: super::recovery::RecoveryPlan,
+    /// Importance sampling of region disasters, when `[importance_sampling]` is set.
+    pub importance_sampling: Option<ImportanceSampling>,
     /// Expectations of `[expect]`, in file order (empty without one); `check` judges them.
     pub expectations: Vec<crate::expect::Expectation>,
+}
+
+/// Validated `[importance_sampling]`: every simulated region-disaster process has an exponential
+/// time to failure, so its likelihood ratio is known in closed form.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImportanceSampling {
+    /// Factor (finite, > 0) multiplying every region-disaster rate while sampling.
+    pub region_disaster_rate_factor: f64,
 }
 
 /// Targets of one plane, in ticks.

@@ -49,6 +49,7 @@ mod proportion;
 mod summary;
 mod target;
 mod time_average;
+mod weighted;
 mod wide;
 
 #[cfg(test)]
@@ -58,9 +59,10 @@ pub use duration::{DurationStats, QuantileInterval};
 pub use histogram::{DurationHistogram, SIGNIFICANT_FIGURES};
 pub use moments::Moments;
 pub use proportion::{Proportion, wilson_interval};
-pub use summary::{AvailabilitySummary, DurationSummary, ProportionSummary};
+pub use summary::{AvailabilitySummary, DurationSummary, ProportionSummary, WeightedSummary};
 pub use target::TargetMeet;
 pub use time_average::{TimeAverage, WindowMismatch};
+pub use weighted::WeightedMean;
 
 /// Ticks per second of the recorded durations (1 tick = 1 µs).
 ///

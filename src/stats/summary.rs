@@ -64,3 +64,21 @@ pub struct AvailabilitySummary {
     /// Number of replications.
     pub replications: u64,
 }
+
+/// Summary of an importance-sampling estimate (see [`WeightedMean`](super::WeightedMean)).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeightedSummary {
+    /// Estimate of the mean under the scenario's own rates.
+    pub estimate: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// 95 % normal-approximation interval `[low, high]`, clamped at 0.
+    pub ci95: [f64; 2],
+    /// Variance per replication of the weighted value (this estimator's).
+    pub variance: f64,
+    /// Variance per replication plain sampling would have (estimated with the weights).
+    pub plain_variance: f64,
+    /// `plain_variance / variance`: how many times more replications plain sampling would need
+    /// for the same standard error; `null` when the variance is zero.
+    pub variance_reduction: Option<f64>,
+}

@@ -9,6 +9,7 @@ mod common;
 mod determinism;
 mod disasters;
 mod expect;
+mod importance;
 mod oracles;
 mod properties;
 mod robustness;
