@@ -161,6 +161,7 @@ fn weighted_results_do_not_depend_on_threads_or_shards() {
             threads: Some(2),
             keep_outcomes: false,
             shard: Some(Shard { index, count: 3 }),
+            ..RunOptions::default()
         };
         merged.merge(&montecarlo::run(&s, &options, |_| Ok::<(), ()>(())).unwrap());
     }

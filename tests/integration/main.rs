@@ -15,3 +15,4 @@ mod properties;
 mod robustness;
 mod scenarios;
 mod shards;
+mod snapshots;
