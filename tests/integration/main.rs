@@ -16,3 +16,4 @@ mod robustness;
 mod scenarios;
 mod shards;
 mod snapshots;
+mod studies;

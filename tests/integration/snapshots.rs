@@ -31,10 +31,16 @@ fn drill_run(out: &Path) -> std::path::PathBuf {
 fn run_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let res = drill_run(dir.path());
-    insta::assert_snapshot!("summary_json", without_version(&std::fs::read_to_string(res.join("summary.json")).unwrap()));
+    insta::assert_snapshot!(
+        "summary_json",
+        without_version(&std::fs::read_to_string(res.join("summary.json")).unwrap())
+    );
     insta::assert_snapshot!("replications_csv_head", head(&res.join("replications.csv"), 6));
     insta::assert_snapshot!("incidents_csv_head", head(&res.join("incidents.csv"), 8));
-    insta::assert_snapshot!("report_md", without_version(&std::fs::read_to_string(res.join("report.md")).unwrap()));
+    insta::assert_snapshot!(
+        "report_md",
+        without_version(&std::fs::read_to_string(res.join("report.md")).unwrap())
+    );
 }
 
 #[test]
@@ -57,14 +63,25 @@ fn study_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let drill = repo("scenarios/zone-outage-drill.toml");
     bin()
-        .args(["sweep", "--replications", "40", "-q", "--metric", "data_plane.rto.mean", "--set"])
+        .args([
+            "sweep",
+            "--replications",
+            "40",
+            "-q",
+            "--metric",
+            "data_plane.rto.mean",
+            "--set",
+        ])
         .arg("faults[0].duration=30m,2h")
         .arg("--out")
         .arg(dir.path())
         .arg(&drill)
         .assert()
         .success();
-    insta::assert_snapshot!("sweep_csv", std::fs::read_to_string(dir.path().join("zone-outage-drill.sweep/sweep.csv")).unwrap());
+    insta::assert_snapshot!(
+        "sweep_csv",
+        std::fs::read_to_string(dir.path().join("zone-outage-drill.sweep/sweep.csv")).unwrap()
+    );
     let standard = repo("scenarios/community-training-standard-zonal.toml");
     let premium = repo("scenarios/community-training-premium-zr.toml");
     let out = bin()
@@ -73,5 +90,8 @@ fn study_outputs() {
         .args([&standard, &premium])
         .assert()
         .success();
-    insta::assert_snapshot!("compare_json", String::from_utf8(out.get_output().stdout.clone()).unwrap());
+    insta::assert_snapshot!(
+        "compare_json",
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    );
 }
