@@ -78,7 +78,7 @@ where
         chart.draw_series(std::iter::once(Circle::new((mid, y), 5, color.filled())))?;
         let caption = format!("{} [{}, {}]", format_percent(item.estimate), format_percent(item.lo), format_percent(item.hi));
         let at = EmptyElement::at((mid, y))
-            + Text::new(caption, (0, -9), frame::text(12).pos(Pos::new(HPos::Center, VPos::Bottom)));
+            + Text::new(caption, (0, -14), frame::text(12).pos(Pos::new(HPos::Center, VPos::Bottom)));
         chart.draw_series(std::iter::once(at))?;
     }
     Ok(())

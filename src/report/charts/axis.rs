@@ -261,7 +261,7 @@ impl Axis {
 
     /// Where `v` falls along the axis, 0 at `lo` and 1 at `hi`, clamped so out-of-range data is
     /// pinned to the edge instead of drawn outside the plot.
-    fn fraction(&self, v: f64) -> f64 {
+    pub(crate) fn fraction(&self, v: f64) -> f64 {
         let t = match self.scale {
             Scale::Linear => (v - self.lo) / (self.hi - self.lo),
             Scale::Log => (v.max(self.lo).ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln()),

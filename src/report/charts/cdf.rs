@@ -6,7 +6,7 @@ use super::frame;
 use plotters::chart::SeriesLabelPosition;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::HPos;
 
 /// Empirical CDFs of one achieved duration, e.g. the RTO of each feature.
 #[derive(Clone, Debug)]
@@ -105,16 +105,18 @@ where
         }
     }
     if let Some(target) = c.target_s {
-        frame::vline(&mut chart, target, &format!("target {}", format_duration(target)))?;
+        // At the bottom: near the target the curves are usually close to 100 %.
+        frame::vline(&mut chart, target, &format!("target {}", format_duration(target)), false)?;
     }
     if let Some(p) = c.p_meet {
         // Top left, under the 100 % line: CDFs rise to the right, so this corner is mostly empty.
-        let at = EmptyElement::at((x_lo, 1.0))
-            + Text::new(p.caption(), (10, 12), frame::text(15).pos(Pos::new(HPos::Left, VPos::Top)));
-        chart.draw_series(std::iter::once(at))?;
+        let area = chart.plotting_area().strip_coord_spec();
+        let boxed = frame::boxed_label(&area, &p.caption(), &frame::text(15), (10, 8), HPos::Left)?;
+        chart.draw_series(std::iter::once(EmptyElement::at((x_lo, 1.0)) + boxed.frame + boxed.text))?;
     }
     if c.series.iter().any(|s| !s.label.is_empty() && !s.points.is_empty()) {
-        frame::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        // Under the P(meet) caption: the top left stays empty as CDFs rise to the right.
+        frame::legend(&mut chart, SeriesLabelPosition::Coordinate(10, 40))?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! plot frame, the "no data" panel, reference lines and the legend box.
 
 use super::ChartError;
-use super::axis::format_value;
+use super::axis::{Axis, format_value};
 use plotters::chart::{ChartContext, SeriesLabelPosition};
 use plotters::coord::Shift;
 use plotters::coord::cartesian::Cartesian2d;
@@ -14,28 +14,12 @@ use std::sync::OnceLock;
 /// The one font family: registered from the embedded file for PNGs, generic in SVGs.
 pub(crate) const FONT: &str = "sans-serif";
 
-static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-
-/// Registers the embedded font with plotters once per process.
+/// Registers the embedded font with plotters once per process: plotters measures text with it
+/// to lay charts out, in SVGs as in PNGs.
 pub(crate) fn register_font() -> Result<(), ChartError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED.get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS).is_ok());
+    let ok = *REGISTERED.get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, super::bitmap::DEJAVU_SANS).is_ok());
     if ok { Ok(()) } else { Err(ChartError::Draw("the embedded font could not be parsed".into())) }
-}
-
-/// An RGB buffer (as the bitmap backend leaves it) as PNG bytes.
-pub(crate) fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, ChartError> {
-    let encode_err = |e: png::EncodingError| ChartError::Encode(e.to_string());
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    // Charts are mostly flat colour: the better setting halves the size at little cost.
-    encoder.set_compression(png::Compression::High);
-    let mut writer = encoder.write_header().map_err(encode_err)?;
-    writer.write_image_data(rgb).map_err(encode_err)?;
-    writer.finish().map_err(encode_err)?;
-    Ok(out)
 }
 
 /// Text in the chart font at `size` pixels.
@@ -147,27 +131,50 @@ where
     Ok(())
 }
 
-/// A vertical reference line at `x` across the plot, labelled at its top.
+/// `label` in a white box, its corner `(dx, dy)` pixels from the anchor point: left of it when
+/// `h` is [`HPos::Right`], right of it otherwise; readable over grid lines and curves.
+pub(crate) fn boxed_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    style: &TextStyle<'static>,
+    (dx, dy): (i32, i32),
+    h: HPos,
+) -> Result<BoxedLabel, ChartError> {
+    let (w, t) = area.estimate_text_size(label, style)?;
+    let (w, t) = (w as i32, t as i32);
+    let (x0, x1) = if matches!(h, HPos::Right) { (dx - w - 3, dx + 3) } else { (dx - 3, dx + w + 3) };
+    let frame = Rectangle::new([(x0, dy - 2), (x1, dy + t + 3)], WHITE.mix(0.85).filled());
+    let text = Text::new(label.to_string(), (dx, dy), style.clone().pos(Pos::new(h, VPos::Top)));
+    Ok(BoxedLabel { frame, text })
+}
+
+/// What [`boxed_label`] draws, to be placed with `EmptyElement::at(coord) + frame + text`.
+pub(crate) struct BoxedLabel {
+    pub(crate) frame: Rectangle<(i32, i32)>,
+    pub(crate) text: Text<'static, (i32, i32), String>,
+}
+
+/// A vertical reference line at `x` across the plot, labelled at its top or bottom (where the
+/// data leaves room): to the left of the line in the plot's right half, so the label stays inside.
 pub(crate) fn vline<DB, Y>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<super::axis::Axis, Y>>,
     x: f64,
     label: &str,
+    at_top: bool,
 ) -> Result<(), ChartError>
 where
     DB: DrawingBackend,
     Y: Ranged<ValueType = f64>,
 {
-    let y = chart.y_range();
-    let style = REFERENCE.stroke_width(2);
-    chart.draw_series(std::iter::once(PathElement::new(vec![(x, y.start), (x, y.end)], style)))?;
-    // Left of the line when it sits in the right half, so the label stays inside the plot.
-    let x_range = chart.x_range();
-    let right_half = chart.backend_coord(&(x, y.end)).0 > chart.backend_coord(&((x_range.start), y.end)).0
-        + (chart.backend_coord(&(x_range.end, y.end)).0 - chart.backend_coord(&(x_range.start, y.end)).0) / 2;
-    let (dx, h) = if right_half { (-5, HPos::Right) } else { (5, HPos::Left) };
-    let label = EmptyElement::at((x, y.end))
-        + Text::new(label.to_string(), (dx, 6), text(13).color(&REFERENCE).pos(Pos::new(h, VPos::Top)));
-    chart.draw_series(std::iter::once(label))?;
+    let (y, xs) = (chart.y_range(), chart.x_range());
+    chart.draw_series(std::iter::once(PathElement::new(vec![(x, y.start), (x, y.end)], REFERENCE.stroke_width(2))))?;
+    let px = |v: f64| chart.backend_coord(&(v, y.end)).0;
+    let right_half = px(x) > (px(xs.start) + px(xs.end)) / 2;
+    let (dx, h) = if right_half { (-6, HPos::Right) } else { (6, HPos::Left) };
+    let style = text(13).color(&REFERENCE);
+    let (anchor_y, dy) = if at_top { (y.end, 6) } else { (y.start, -24) };
+    let boxed = boxed_label(&chart.plotting_area().strip_coord_spec(), label, &style, (dx, dy), h)?;
+    chart.draw_series(std::iter::once(EmptyElement::at((x, anchor_y)) + boxed.frame + boxed.text))?;
     Ok(())
 }
 
@@ -183,15 +190,38 @@ where
 {
     let x = chart.x_range();
     chart.draw_series(std::iter::once(PathElement::new(vec![(x.start, y), (x.end, y)], REFERENCE.stroke_width(2))))?;
-    let label = EmptyElement::at((x.end, y))
-        + Text::new(label.to_string(), (-5, -4), text(13).color(&REFERENCE).pos(Pos::new(HPos::Right, VPos::Bottom)));
-    chart.draw_series(std::iter::once(label))?;
+    let style = text(13).color(&REFERENCE);
+    let boxed = boxed_label(&chart.plotting_area().strip_coord_spec(), label, &style, (-6, -20), HPos::Right)?;
+    chart.draw_series(std::iter::once(EmptyElement::at((x.end, y)) + boxed.frame + boxed.text))?;
     Ok(())
 }
 
 /// The label of a reference value: "target 48 h", "target 99.9 %".
 pub(crate) fn reference_label(name: &str, value: f64, unit: super::AxisUnit) -> String {
     format!("{name} {}", format_value(value, unit))
+}
+
+/// The corner of the plot holding the fewest `points`, where a legend hides the least data;
+/// ties go to the upper right, then upper left, lower right, lower left.
+pub(crate) fn quiet_corner(x: &Axis, y: &Axis, points: impl IntoIterator<Item = (f64, f64)>) -> SeriesLabelPosition {
+    let mut counts = [0usize; 4];
+    for (px, py) in points {
+        let (fx, fy) = (x.fraction(px), y.fraction(py));
+        // A legend covers about a third of the width and a quarter of the height.
+        let column = if fx > 0.65 { Some(0) } else if fx < 0.35 { Some(1) } else { None };
+        let row = if fy > 0.75 { Some(0) } else if fy < 0.25 { Some(2) } else { None };
+        if let (Some(c), Some(r)) = (column, row) {
+            counts[r + c] += 1;
+        }
+    }
+    let corners = [
+        SeriesLabelPosition::UpperRight,
+        SeriesLabelPosition::UpperLeft,
+        SeriesLabelPosition::LowerRight,
+        SeriesLabelPosition::LowerLeft,
+    ];
+    let best = (0..4).min_by_key(|&i| counts[i]).unwrap_or(0);
+    corners.into_iter().nth(best).unwrap_or(SeriesLabelPosition::UpperRight)
 }
 
 /// The legend box of the labelled series, where the data usually is not.

@@ -63,7 +63,7 @@ where
         Rectangle::new([(b.lo_s.min(b.hi_s), 0.0), (b.lo_s.max(b.hi_s), b.count as f64)], fill.stroke_width(1))
     }))?;
     if let Some(target) = c.target_s {
-        frame::vline(&mut chart, target, &format!("target {}", format_duration(target)))?;
+        frame::vline(&mut chart, target, &format!("target {}", format_duration(target)), true)?;
     }
     Ok(())
 }

@@ -28,6 +28,7 @@ mod axis;
 mod cdf;
 mod frame;
 mod histogram;
+mod bitmap;
 mod series;
 mod sweep;
 mod timeline;
@@ -44,7 +45,7 @@ pub use tornado::{TornadoBar, TornadoChart};
 
 use plotters::coord::Shift;
 use plotters::drawing::DrawingAreaErrorKind;
-use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend, WHITE};
+use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend, WHITE};
 
 /// The output encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,11 +147,11 @@ pub fn render_sized(spec: &ChartSpec, format: Format, size: Size) -> Result<Vec<
         Format::Png => {
             let mut rgb = vec![0u8; dims.0 as usize * dims.1 as usize * 3];
             {
-                let root = BitMapBackend::with_buffer(&mut rgb, dims).into_drawing_area();
+                let root = bitmap::PngCanvas::new(&mut rgb, dims)?.into_drawing_area();
                 draw(spec, &root)?;
                 root.present()?;
             }
-            frame::encode_png(&rgb, dims)
+            bitmap::encode(&rgb, dims)
         }
     }
 }

@@ -4,7 +4,6 @@
 use super::ChartError;
 use super::axis::{Axis, AxisUnit, Scale};
 use super::frame;
-use plotters::chart::SeriesLabelPosition;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -69,6 +68,7 @@ where
     let (lo, hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
     let from_zero = lo >= 0.0 && lo <= 0.5 * hi;
     let y = Axis::covering([lo, hi], Scale::Linear, c.y_unit, from_zero);
+    let corner = frame::quiet_corner(&x, &y, points());
     let mut chart = frame::plot(root, &c.title, 80, x, y)?;
     frame::mesh(&mut chart, &c.x_label, &c.y_label, None)?;
 
@@ -97,7 +97,7 @@ where
         }
     }
     if c.series.iter().any(|s| !s.label.is_empty() && !s.points.is_empty()) {
-        frame::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        frame::legend(&mut chart, corner)?;
     }
     Ok(())
 }

@@ -4,7 +4,6 @@
 use super::ChartError;
 use super::axis::{Axis, AxisUnit, Scale};
 use super::frame;
-use plotters::chart::SeriesLabelPosition;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -72,6 +71,7 @@ where
     let x = Axis::covering(points().map(|p| p.x), c.x_scale, c.x_unit, false);
     let ys = points().flat_map(|p| [p.estimate, p.lo, p.hi]).chain(c.target);
     let y = Axis::covering(ys, Scale::Linear, c.y_unit, false);
+    let corner = frame::quiet_corner(&x, &y, points().flat_map(|p| [(p.x, p.lo), (p.x, p.estimate), (p.x, p.hi)]));
     let mut chart = frame::plot(root, &c.title, 80, x, y)?;
     let x_desc = if c.x_scale == Scale::Log { format!("{} (log scale)", c.x_label) } else { c.x_label.clone() };
     frame::mesh(&mut chart, &x_desc, &c.y_label, None)?;
@@ -98,7 +98,7 @@ where
         chart.draw_series(sorted.iter().map(|p| Circle::new((p.x, p.estimate), 4, color.filled())))?;
     }
     if c.series.iter().any(|s| !s.label.is_empty() && !s.points.is_empty()) {
-        frame::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        frame::legend(&mut chart, corner)?;
     }
     Ok(())
 }

@@ -104,14 +104,17 @@ where
             .label(name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
     }
-    let y_top = -0.5;
     let base = format!("base {}", super::axis::format_value(c.base, c.unit));
     chart.draw_series(std::iter::once(PathElement::new(
-        vec![(c.base, y_top), (c.base, bars.len() as f64 + 0.5)],
+        vec![(c.base, -0.5), (c.base, bars.len() as f64 + 0.5)],
         frame::REFERENCE.stroke_width(2),
     )))?;
-    let label = EmptyElement::at((c.base, 0.0))
-        + Text::new(base, (5, 0), frame::text(13).color(&frame::REFERENCE).pos(Pos::new(HPos::Left, VPos::Center)));
-    chart.draw_series(std::iter::once(label))?;
-    frame::legend(&mut chart, SeriesLabelPosition::UpperRight)
+    // The base label on the roomier side of its line, the legend in the other top corner.
+    let (x0, x1) = (chart.x_range().start, chart.x_range().end);
+    let right_half = c.base > (x0 + x1) / 2.0;
+    let (dx, h, corner) =
+        if right_half { (-6, HPos::Right, SeriesLabelPosition::UpperLeft) } else { (6, HPos::Left, SeriesLabelPosition::UpperRight) };
+    let style = frame::text(13).color(&frame::REFERENCE).pos(Pos::new(h, VPos::Center));
+    chart.draw_series(std::iter::once(EmptyElement::at((c.base, 0.0)) + Text::new(base, (dx, 0), style)))?;
+    frame::legend(&mut chart, corner)
 }
