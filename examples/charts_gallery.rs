@@ -28,11 +28,21 @@ fn cdf() -> ChartSpec {
         title: "Achieved RTO per feature (10 000 replications)".into(),
         x_label: "achieved RTO".into(),
         series: vec![
-            CdfSeries { label: "checkout".into(), points: ecdf(40.0 * MIN, 1.2, 200) },
-            CdfSeries { label: "search".into(), points: ecdf(6.0 * HOUR, 0.9, 200) },
+            CdfSeries {
+                label: "checkout".into(),
+                points: ecdf(40.0 * MIN, 1.2, 200),
+            },
+            CdfSeries {
+                label: "search".into(),
+                points: ecdf(6.0 * HOUR, 0.9, 200),
+            },
         ],
         target_s: Some(48.0 * HOUR),
-        p_meet: Some(PMeet { estimate: 0.9731, lo: 0.9702, hi: 0.9758 }),
+        p_meet: Some(PMeet {
+            estimate: 0.9731,
+            lo: 0.9702,
+            hi: 0.9758,
+        }),
         scale: Scale::Log,
     })
 }
@@ -42,7 +52,11 @@ fn histogram() -> ChartSpec {
         .map(|i| {
             let lo = i as f64 * 2.0 * HOUR;
             let count = (400.0 * (-(i as f64 - 5.0).powi(2) / 18.0).exp()) as u64;
-            HistogramBin { lo_s: lo, hi_s: lo + 2.0 * HOUR, count }
+            HistogramBin {
+                lo_s: lo,
+                hi_s: lo + 2.0 * HOUR,
+                count,
+            }
         })
         .collect();
     ChartSpec::Histogram(HistogramChart {
@@ -75,26 +89,53 @@ fn availability() -> ChartSpec {
 }
 
 fn timeline() -> ChartSpec {
-    let span = |a: f64, b: f64, state| Span { start_s: a, end_s: b, state };
+    let span = |a: f64, b: f64, state| Span {
+        start_s: a,
+        end_s: b,
+        state,
+    };
     let t0 = 123.0 * DAY;
-    let lane = |group: &str, label: &str, spans| Lane { group: group.into(), label: label.into(), spans };
+    let lane = |group: &str, label: &str, spans| Lane {
+        group: group.into(),
+        label: label.into(),
+        spans,
+    };
     ChartSpec::Timeline(TimelineChart {
         title: "Replication 17: zone a fails, checkout fails over".into(),
         lanes: vec![
-            lane("zones", "zone a", vec![span(t0, t0 + 5.0 * HOUR, LaneState::Down), span(t0 + 5.0 * HOUR, t0 + 6.0 * HOUR, LaneState::Recovering)]),
+            lane(
+                "zones",
+                "zone a",
+                vec![
+                    span(t0, t0 + 5.0 * HOUR, LaneState::Down),
+                    span(t0 + 5.0 * HOUR, t0 + 6.0 * HOUR, LaneState::Recovering),
+                ],
+            ),
             lane("zones", "zone b", vec![span(t0 - HOUR, t0 + 8.0 * HOUR, LaneState::Up)]),
-            lane("services", "checkout", vec![
-                span(t0, t0 + 4.0 * MIN, LaneState::Down),
-                span(t0 + 4.0 * MIN, t0 + 9.0 * MIN, LaneState::Failover),
-                span(t0 + 9.0 * MIN, t0 + 6.0 * HOUR, LaneState::ServingFromPair),
-                span(t0 + 6.0 * HOUR, t0 + 8.0 * HOUR, LaneState::Up),
-            ]),
-            lane("services", "catalogue", vec![
-                span(t0, t0 + 30.0 * MIN, LaneState::Degraded),
-                span(t0 + 30.0 * MIN, t0 + 5.0 * HOUR, LaneState::ReadOnly),
-                span(t0 + 5.0 * HOUR, t0 + 5.0 * HOUR, LaneState::Down),
-            ]),
-            lane("recovery", "restore db", vec![span(t0 + HOUR, t0 + 4.5 * HOUR, LaneState::Restoring)]),
+            lane(
+                "services",
+                "checkout",
+                vec![
+                    span(t0, t0 + 4.0 * MIN, LaneState::Down),
+                    span(t0 + 4.0 * MIN, t0 + 9.0 * MIN, LaneState::Failover),
+                    span(t0 + 9.0 * MIN, t0 + 6.0 * HOUR, LaneState::ServingFromPair),
+                    span(t0 + 6.0 * HOUR, t0 + 8.0 * HOUR, LaneState::Up),
+                ],
+            ),
+            lane(
+                "services",
+                "catalogue",
+                vec![
+                    span(t0, t0 + 30.0 * MIN, LaneState::Degraded),
+                    span(t0 + 30.0 * MIN, t0 + 5.0 * HOUR, LaneState::ReadOnly),
+                    span(t0 + 5.0 * HOUR, t0 + 5.0 * HOUR, LaneState::Down),
+                ],
+            ),
+            lane(
+                "recovery",
+                "restore db",
+                vec![span(t0 + HOUR, t0 + 4.5 * HOUR, LaneState::Restoring)],
+            ),
         ],
         window: Some((t0 - 30.0 * MIN, t0 + 7.0 * HOUR)),
     })
@@ -106,7 +147,14 @@ fn series() -> ChartSpec {
             .map(|i| {
                 let t = i as f64 * 30.0;
                 let inside = (600.0..1500.0).contains(&t);
-                (t, if inside { 1.0 + (limit - 1.0) * (1.0 - (-(t - 600.0) / 200.0).exp()) } else { 1.0 })
+                (
+                    t,
+                    if inside {
+                        1.0 + (limit - 1.0) * (1.0 - (-(t - 600.0) / 200.0).exp())
+                    } else {
+                        1.0
+                    },
+                )
             })
             .collect()
     };
@@ -116,10 +164,20 @@ fn series() -> ChartSpec {
         y_label: "attempts per request".into(),
         y_unit: AxisUnit::Number,
         series: vec![
-            Series { label: "3 retries, no budget".into(), points: amplification(4.0) },
-            Series { label: "retry budget 10 %".into(), points: amplification(1.1) },
+            Series {
+                label: "3 retries, no budget".into(),
+                points: amplification(4.0),
+            },
+            Series {
+                label: "retry budget 10 %".into(),
+                points: amplification(1.1),
+            },
         ],
-        shaded: vec![ShadedInterval { start_s: 600.0, end_s: 1500.0, label: "failover".into() }],
+        shaded: vec![ShadedInterval {
+            start_s: 600.0,
+            end_s: 1500.0,
+            label: "failover".into(),
+        }],
     })
 }
 
@@ -130,7 +188,12 @@ fn sweep() -> ChartSpec {
             .iter()
             .map(|&x| {
                 let p = 1.0 - 0.02 * (x / 60.0).ln().max(0.0) - shift;
-                SweepPoint { x, estimate: p, lo: p - 0.004, hi: (p + 0.004).min(1.0) }
+                SweepPoint {
+                    x,
+                    estimate: p,
+                    lo: p - 0.004,
+                    hi: (p + 0.004).min(1.0),
+                }
             })
             .collect(),
     };
@@ -169,7 +232,11 @@ fn tornado() -> ChartSpec {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/charts-gallery".into()));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "target/charts-gallery".into()),
+    );
     std::fs::create_dir_all(&dir)?;
     let charts = [
         ("cdf", cdf()),

@@ -38,7 +38,10 @@ pub struct AvailabilityItem {
 impl AvailabilityChart {
     pub(crate) fn validate(&self) -> Result<(), ChartError> {
         for item in &self.items {
-            frame::finite(&format!("availability '{}'", item.label), [item.estimate, item.lo, item.hi])?;
+            frame::finite(
+                &format!("availability '{}'", item.label),
+                [item.estimate, item.lo, item.hi],
+            )?;
         }
         Ok(())
     }
@@ -56,8 +59,19 @@ where
     if c.items.is_empty() {
         return frame::no_data(root, &c.title, "no data");
     }
-    let downtimes = c.items.iter().flat_map(|i| [i.estimate, i.lo, i.hi]).map(downtime);
-    let x = Axis::covering(downtimes, Scale::Log, AxisUnit::Duration, false);
+    let downtimes: Vec<f64> = c
+        .items
+        .iter()
+        .flat_map(|i| [i.estimate, i.lo, i.hi])
+        .map(downtime)
+        .collect();
+    let x = if downtimes.iter().any(|&d| d > 0.0) {
+        Axis::covering(downtimes, Scale::Log, AxisUnit::Duration, false)
+    } else {
+        // No downtime anywhere: a minute to a day frames the points at the left edge.
+        Axis::new(60.0, 86_400.0, Scale::Log, AxisUnit::Duration)
+    };
+    let placement = x.clone();
     let labels: Vec<String> = c.items.iter().map(|i| i.label.clone()).collect();
     let y_width = frame::label_width(root, &labels, true);
     let mut chart = frame::plot(root, &c.title, y_width, x, CategoryAxis::new(labels))?;
@@ -76,9 +90,20 @@ where
             PathElement::new(vec![(right, y - 0.15), (right, y + 0.15)], bar),
         ])?;
         chart.draw_series(std::iter::once(Circle::new((mid, y), 5, color.filled())))?;
-        let caption = format!("{} [{}, {}]", format_percent(item.estimate), format_percent(item.lo), format_percent(item.hi));
-        let at = EmptyElement::at((mid, y))
-            + Text::new(caption, (0, -14), frame::text(12).pos(Pos::new(HPos::Center, VPos::Bottom)));
+        let caption = format!(
+            "{} [{}, {}]",
+            format_percent(item.estimate),
+            format_percent(item.lo),
+            format_percent(item.hi)
+        );
+        // Centred over the point, unless that would run off the plot's side.
+        let (dx, h) = match placement.fraction(mid) {
+            f if f < 0.15 => (-6, HPos::Left),
+            f if f > 0.85 => (6, HPos::Right),
+            _ => (0, HPos::Center),
+        };
+        let at =
+            EmptyElement::at((mid, y)) + Text::new(caption, (dx, -14), frame::text(12).pos(Pos::new(h, VPos::Bottom)));
         chart.draw_series(std::iter::once(at))?;
     }
     Ok(())
@@ -92,6 +117,10 @@ mod tests {
     fn downtime_reads_availability_per_year() {
         assert!((downtime(0.9999) - 0.0001 * YEAR_S).abs() < 1e-6);
         assert_eq!(downtime(1.0), 0.0);
-        assert_eq!(downtime(1.2), 0.0, "an interval bound above 1 is no downtime, not negative");
+        assert_eq!(
+            downtime(1.2),
+            0.0,
+            "an interval bound above 1 is no downtime, not negative"
+        );
     }
 }

@@ -46,7 +46,13 @@ pub fn format_duration(secs: f64) -> String {
     if secs < 0.0 {
         return format!("-{}", format_duration(-secs));
     }
-    let (value, unit) = if secs >= 2.0 * DAY {
+    let (value, unit) = in_unit(secs);
+    format!("{} {unit}", trimmed(value, 2))
+}
+
+/// `secs` (not negative) in the unit [`format_duration`] shows it in.
+fn in_unit(secs: f64) -> (f64, &'static str) {
+    if secs >= 2.0 * DAY {
         (secs / DAY, "d")
     } else if secs >= HOUR {
         (secs / HOUR, "h")
@@ -56,8 +62,14 @@ pub fn format_duration(secs: f64) -> String {
         (secs, "s")
     } else {
         (secs * 1000.0, "ms")
-    };
-    format!("{} {unit}", trimmed(value, 2))
+    }
+}
+
+/// Whether `secs` shows exactly with two decimals: 75 s is "1.25 min", but 70 s would be
+/// rounded to "1.17 min", which no one would pick as a tick.
+fn shows_exactly(secs: f64) -> bool {
+    let hundredths = in_unit(secs.abs()).0 * 100.0;
+    (hundredths - hundredths.round()).abs() < 1e-6 * hundredths.abs().max(1.0)
 }
 
 /// A fraction as a percentage with enough decimals to tell 99.98 % from 99.99 %:
@@ -104,8 +116,16 @@ fn format_number(v: f64) -> String {
 /// `value` with at most `decimals` decimals and no trailing zeros ("1.5", "2", "-0" → "0").
 fn trimmed(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
-    if text == "-0" { "0".to_string() } else { text.to_string() }
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 /// Steps a person reads easily on a duration axis, ascending: 1/2/5 ms…, 1/2/5/10/15/30 s and
@@ -122,7 +142,9 @@ fn duration_steps() -> Vec<f64> {
 
 /// 1, 2, 5 × 10^k for k in `lo..=hi`.
 fn decades(lo: i32, hi: i32) -> Vec<f64> {
-    (lo..=hi).flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k))).collect()
+    (lo..=hi)
+        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+        .collect()
 }
 
 /// How many multiples of `step` lie in `[lo, hi]`.
@@ -130,15 +152,28 @@ fn count_multiples(lo: f64, hi: f64, step: f64) -> f64 {
     (hi / step + 1e-9).floor() - (lo / step - 1e-9).ceil() + 1.0
 }
 
-/// Multiples of the smallest step in `steps` (ascending) that gives at most `max` ticks.
-fn ticks_from(lo: f64, hi: f64, max: usize, steps: &[f64]) -> Vec<f64> {
+/// Multiples of the smallest step in `steps` (ascending) that gives at most `max` ticks, all of
+/// them `readable` if some step allows it.
+fn ticks_from(lo: f64, hi: f64, max: usize, steps: &[f64], readable: impl Fn(f64) -> bool) -> Vec<f64> {
     let max = max.max(2) as f64;
-    let Some(&step) = steps.iter().find(|&&s| count_multiples(lo, hi, s) <= max) else {
-        return vec![lo, hi];
+    let multiples = |step: f64| {
+        let first = (lo / step - 1e-9).ceil() as i64;
+        let last = (hi / step + 1e-9).floor() as i64;
+        (first..=last).map(move |k| k as f64 * step)
     };
-    let first = (lo / step - 1e-9).ceil() as i64;
-    let last = (hi / step + 1e-9).floor() as i64;
-    (first..=last).map(|k| k as f64 * step).collect()
+    let fitting: Vec<f64> = steps
+        .iter()
+        .copied()
+        .filter(|&s| count_multiples(lo, hi, s) <= max)
+        .collect();
+    match fitting
+        .iter()
+        .find(|&&s| multiples(s).all(&readable))
+        .or(fitting.first())
+    {
+        Some(&step) => multiples(step).collect(),
+        None => vec![lo, hi],
+    }
 }
 
 /// Nice tick positions for a linear axis in `unit`, at most `max` of them.
@@ -146,8 +181,8 @@ pub(crate) fn linear_ticks(lo: f64, hi: f64, max: usize, unit: AxisUnit) -> Vec<
     let span = (hi - lo).max(f64::MIN_POSITIVE);
     let k = (span / max.max(2) as f64).log10().floor() as i32;
     match unit {
-        AxisUnit::Duration if span >= 0.01 => ticks_from(lo, hi, max, &duration_steps()),
-        _ => ticks_from(lo, hi, max, &decades(k - 1, k + 2)),
+        AxisUnit::Duration if span >= 0.01 => ticks_from(lo, hi, max, &duration_steps(), shows_exactly),
+        _ => ticks_from(lo, hi, max, &decades(k - 1, k + 2), |_| true),
     }
 }
 
@@ -158,7 +193,17 @@ pub(crate) fn log_ticks(lo: f64, hi: f64, max: usize, unit: AxisUnit) -> Vec<f64
         AxisUnit::Duration => {
             let sub_second = [0.001, 0.01, 0.1];
             let mut medium = sub_second.to_vec();
-            medium.extend([1.0, 10.0, MINUTE, 10.0 * MINUTE, HOUR, 6.0 * HOUR, DAY, 7.0 * DAY, 30.0 * DAY]);
+            medium.extend([
+                1.0,
+                10.0,
+                MINUTE,
+                10.0 * MINUTE,
+                HOUR,
+                6.0 * HOUR,
+                DAY,
+                7.0 * DAY,
+                30.0 * DAY,
+            ]);
             medium.extend((0..10).map(|k| 365.0 * DAY * 10f64.powi(k)));
             let mut coarse = sub_second.to_vec();
             coarse.extend([1.0, MINUTE, HOUR, DAY, 30.0 * DAY]);
@@ -172,7 +217,11 @@ pub(crate) fn log_ticks(lo: f64, hi: f64, max: usize, unit: AxisUnit) -> Vec<f64
         }
     };
     let inside = |ladder: &[f64]| -> Vec<f64> {
-        ladder.iter().copied().filter(|&v| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9)).collect()
+        ladder
+            .iter()
+            .copied()
+            .filter(|&v| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9))
+            .collect()
     };
     let max = max.max(2);
     let candidates: Vec<Vec<f64>> = ladders.iter().map(|l| inside(l)).collect();
@@ -223,14 +272,23 @@ impl Axis {
                 AxisUnit::Percent => (lo.abs() * 0.001).max(0.001),
                 AxisUnit::Number => (lo.abs() * 0.1).max(1.0),
             };
-            (lo, hi) = if lo >= 0.0 && lo - pad < 0.0 { (0.0, hi + pad) } else { (lo - pad, hi + pad) };
+            (lo, hi) = if lo >= 0.0 && lo - pad < 0.0 {
+                (0.0, hi + pad)
+            } else {
+                (lo - pad, hi + pad)
+            };
         }
         Axis { lo, hi, scale, unit }
     }
 
     /// An axis covering `values` with a little room around them; `from_zero` keeps zero in view
     /// (counts, durations), which an honest bar or CDF needs.
-    pub(crate) fn covering(values: impl IntoIterator<Item = f64>, scale: Scale, unit: AxisUnit, from_zero: bool) -> Self {
+    pub(crate) fn covering(
+        values: impl IntoIterator<Item = f64>,
+        scale: Scale,
+        unit: AxisUnit,
+        from_zero: bool,
+    ) -> Self {
         let finite: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
         let positive = finite.iter().copied().filter(|&v| v > 0.0);
         let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
@@ -239,11 +297,19 @@ impl Axis {
             Scale::Log => {
                 let min_positive = positive.fold(f64::INFINITY, f64::min);
                 // Zeros and negatives sit at the lower end, a factor below the smallest positive.
-                let lo = if lo > 0.0 { min_positive / 1.5 } else { min_positive / 3.0 };
+                let lo = if lo > 0.0 {
+                    min_positive / 1.5
+                } else {
+                    min_positive / 3.0
+                };
                 Axis::new(lo, hi * 1.5, scale, unit)
             }
             Scale::Linear => {
-                let (lo, hi) = if from_zero { (lo.min(0.0), hi.max(0.0)) } else { (lo, hi) };
+                let (lo, hi) = if from_zero {
+                    (lo.min(0.0), hi.max(0.0))
+                } else {
+                    (lo, hi)
+                };
                 let pad = (hi - lo) * 0.05;
                 let lo = if from_zero && lo >= 0.0 { lo } else { lo - pad };
                 Axis::new(lo, hi + pad, scale, unit)
@@ -287,7 +353,11 @@ impl Ranged for Axis {
 
     fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
         // Only labelled grid lines: light lines between them add noise to small charts.
-        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks(hint.max_num_points()) }
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks(hint.max_num_points())
+        }
     }
 
     fn range(&self) -> Range<f64> {
@@ -340,7 +410,11 @@ impl Ranged for CategoryAxis {
 impl ValueFormatter<f64> for CategoryAxis {
     fn format_ext(&self, value: &f64) -> String {
         let i = value.round();
-        if i >= 0.0 { self.labels.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+        if i >= 0.0 {
+            self.labels.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -382,31 +456,52 @@ mod tests {
 
     #[test]
     fn linear_duration_ticks_land_on_round_durations() {
-        assert_eq!(labels(&linear_ticks(0.0, 3.0 * HOUR, 10, AxisUnit::Duration)), [
-            "0 s", "30 min", "1 h", "1.5 h", "2 h", "2.5 h", "3 h"
-        ]);
-        assert_eq!(labels(&linear_ticks(0.0, 100.0, 10, AxisUnit::Duration)), [
-            "0 s", "15 s", "30 s", "45 s", "1 min", "1.25 min", "1.5 min"
-        ]);
+        assert_eq!(
+            labels(&linear_ticks(0.0, 3.0 * HOUR, 10, AxisUnit::Duration)),
+            ["0 s", "30 min", "1 h", "1.5 h", "2 h", "2.5 h", "3 h"]
+        );
+        assert_eq!(
+            labels(&linear_ticks(0.0, 100.0, 10, AxisUnit::Duration)),
+            ["0 s", "15 s", "30 s", "45 s", "1 min", "1.25 min", "1.5 min"]
+        );
+        // 10 s steps would fit but read "1.17 min": 15 s steps read exactly.
+        assert_eq!(
+            labels(&linear_ticks(40.0, 90.0, 6, AxisUnit::Duration)),
+            ["45 s", "1 min", "1.25 min", "1.5 min"]
+        );
         let year = linear_ticks(1.0, 365.0 * DAY, 10, AxisUnit::Duration);
         assert!(year.len() <= 10 && year.len() >= 4, "{year:?}");
-        assert!(year.iter().all(|t| (t / (30.0 * DAY)).fract() == 0.0 || (t / (60.0 * DAY)).fract() == 0.0));
+        assert!(
+            year.iter()
+                .all(|t| (t / (30.0 * DAY)).fract() == 0.0 || (t / (60.0 * DAY)).fract() == 0.0)
+        );
     }
 
     #[test]
     fn log_duration_ticks_span_seconds_to_a_year() {
         let ticks = log_ticks(1.0, 365.0 * DAY, 10, AxisUnit::Duration);
-        assert_eq!(labels(&ticks), ["1 s", "10 s", "1 min", "10 min", "1 h", "6 h", "24 h", "7 d", "30 d", "365 d"]);
+        assert_eq!(
+            labels(&ticks),
+            [
+                "1 s", "10 s", "1 min", "10 min", "1 h", "6 h", "24 h", "7 d", "30 d", "365 d"
+            ]
+        );
         let few = log_ticks(1.0, 365.0 * DAY, 4, AxisUnit::Duration);
         assert!(few.len() <= 4 && few.len() >= 2, "{few:?}");
         // Too narrow for any ladder value: linear steps instead.
         let narrow = log_ticks(40.0 * MINUTE, 50.0 * MINUTE, 10, AxisUnit::Duration);
-        assert!(narrow.len() >= 2 && narrow.iter().all(|t| (t / MINUTE).fract() == 0.0), "{narrow:?}");
+        assert!(
+            narrow.len() >= 2 && narrow.iter().all(|t| (t / MINUTE).fract() == 0.0),
+            "{narrow:?}"
+        );
     }
 
     #[test]
     fn number_and_percent_ticks_use_one_two_five_steps() {
-        assert_eq!(linear_ticks(0.0, 1.0, 6, AxisUnit::Percent), [0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
+        assert_eq!(
+            linear_ticks(0.0, 1.0, 6, AxisUnit::Percent),
+            [0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+        );
         let zoomed = linear_ticks(0.9990, 0.9999, 10, AxisUnit::Percent);
         let shown: Vec<String> = zoomed.iter().map(|&v| format_value(v, AxisUnit::Percent)).collect();
         assert_eq!(shown.first().map(String::as_str), Some("99.9 %"));
@@ -424,7 +519,11 @@ mod tests {
         assert!(log_zero.lo() > 0.0 && log_zero.hi() > log_zero.lo());
         let nan = Axis::new(f64::NAN, f64::INFINITY, Scale::Linear, AxisUnit::Number);
         assert!(nan.lo().is_finite() && nan.hi() > nan.lo());
-        assert_eq!(equal.map(&1e12, (0, 100)), 100, "out-of-range values are pinned to the edge");
+        assert_eq!(
+            equal.map(&1e12, (0, 100)),
+            100,
+            "out-of-range values are pinned to the edge"
+        );
     }
 
     #[test]

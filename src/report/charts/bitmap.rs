@@ -28,7 +28,10 @@ impl<'a> PngCanvas<'a> {
     pub(crate) fn new(rgb: &'a mut [u8], size: (u32, u32)) -> Result<Self, ChartError> {
         let font = FontRef::try_from_slice(DEJAVU_SANS)
             .map_err(|e| ChartError::Draw(format!("the embedded font could not be parsed: {e}")))?;
-        Ok(PngCanvas { bitmap: BitMapBackend::with_buffer(rgb, size), font })
+        Ok(PngCanvas {
+            bitmap: BitMapBackend::with_buffer(rgb, size),
+            font,
+        })
     }
 }
 
@@ -53,7 +56,12 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
         self.bitmap.draw_pixel(point, color)
     }
 
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result2<Self::ErrorType> {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result2<Self::ErrorType> {
         self.bitmap.draw_line(from, to, style)
     }
 
@@ -103,8 +111,9 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
             return Ok(());
         }
         // The same box plotters measured when it laid the chart out.
-        let ((min_x, min_y), (max_x, max_y)) =
-            style.layout_box(text).map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+        let ((min_x, min_y), (max_x, max_y)) = style
+            .layout_box(text)
+            .map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
         let (width, height) = (max_x - min_x, max_y - min_y);
         let dx = match style.anchor().h_pos {
             HPos::Left => 0,
@@ -130,7 +139,9 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
             previous = Some(id);
             let glyph = id.with_scale_and_position(font.scale(), point(caret, baseline));
             caret += font.h_advance(id);
-            let Some(outline) = font.outline_glyph(glyph) else { continue };
+            let Some(outline) = font.outline_glyph(glyph) else {
+                continue;
+            };
             let bounds = outline.px_bounds();
             let mut result = Ok(());
             outline.draw(|gx, gy, coverage| {

@@ -87,12 +87,20 @@ where
     if c.series.iter().all(|s| s.points.is_empty()) {
         return frame::no_data(root, &c.title, "no incidents");
     }
-    let xs = c.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).chain(c.target_s);
+    let xs = c
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .chain(c.target_s);
     let x = Axis::covering(xs, c.scale, AxisUnit::Duration, true);
     let (x_lo, x_hi) = (x.lo(), x.hi());
     let y = Axis::new(0.0, 1.0, Scale::Linear, AxisUnit::Percent);
     let mut chart = frame::plot(root, &c.title, 80, x, y)?;
-    let x_desc = if c.scale == Scale::Log { format!("{} (log scale)", c.x_label) } else { c.x_label.clone() };
+    let x_desc = if c.scale == Scale::Log {
+        format!("{} (log scale)", c.x_label)
+    } else {
+        c.x_label.clone()
+    };
     frame::mesh(&mut chart, &x_desc, "incidents at or below (%)", None)?;
 
     for (i, s) in c.series.iter().enumerate().filter(|(_, s)| !s.points.is_empty()) {
@@ -106,13 +114,20 @@ where
     }
     if let Some(target) = c.target_s {
         // At the bottom: near the target the curves are usually close to 100 %.
-        frame::vline(&mut chart, target, &format!("target {}", format_duration(target)), false)?;
+        frame::vline(
+            &mut chart,
+            target,
+            &format!("target {}", format_duration(target)),
+            false,
+        )?;
     }
     if let Some(p) = c.p_meet {
         // Top left, under the 100 % line: CDFs rise to the right, so this corner is mostly empty.
         let area = chart.plotting_area().strip_coord_spec();
         let boxed = frame::boxed_label(&area, &p.caption(), &frame::text(15), (10, 8), HPos::Left)?;
-        chart.draw_series(std::iter::once(EmptyElement::at((x_lo, 1.0)) + boxed.frame + boxed.text))?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x_lo, 1.0)) + boxed.frame + boxed.text,
+        ))?;
     }
     if c.series.iter().any(|s| !s.label.is_empty() && !s.points.is_empty()) {
         // Under the P(meet) caption: the top left stays empty as CDFs rise to the right.
@@ -128,12 +143,26 @@ mod tests {
     #[test]
     fn steps_rise_at_each_duration_in_order() {
         let path = steps(&[(20.0, 1.0), (10.0, 0.5)], 0.0, 30.0);
-        assert_eq!(path, [(0.0, 0.0), (10.0, 0.0), (10.0, 0.5), (20.0, 0.5), (20.0, 1.0), (30.0, 1.0)]);
+        assert_eq!(
+            path,
+            [
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 0.5),
+                (20.0, 0.5),
+                (20.0, 1.0),
+                (30.0, 1.0)
+            ]
+        );
     }
 
     #[test]
     fn p_meet_caption_has_four_decimals() {
-        let p = PMeet { estimate: 0.97314, lo: 0.97021, hi: 0.9758 };
+        let p = PMeet {
+            estimate: 0.97314,
+            lo: 0.97021,
+            hi: 0.9758,
+        };
         assert_eq!(p.caption(), "P(meet) = 0.9731 [0.9702, 0.9758]");
     }
 }

@@ -18,8 +18,13 @@ pub(crate) const FONT: &str = "sans-serif";
 /// to lay charts out, in SVGs as in PNGs.
 pub(crate) fn register_font() -> Result<(), ChartError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED.get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, super::bitmap::DEJAVU_SANS).is_ok());
-    if ok { Ok(()) } else { Err(ChartError::Draw("the embedded font could not be parsed".into())) }
+    let ok = *REGISTERED
+        .get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, super::bitmap::DEJAVU_SANS).is_ok());
+    if ok {
+        Ok(())
+    } else {
+        Err(ChartError::Draw("the embedded font could not be parsed".into()))
+    }
 }
 
 /// Text in the chart font at `size` pixels.
@@ -50,7 +55,9 @@ pub(crate) const REFERENCE: RGBColor = RGBColor(200, 30, 30);
 pub(crate) fn finite(what: &str, values: impl IntoIterator<Item = f64>) -> Result<(), ChartError> {
     match values.into_iter().position(|v| !v.is_finite()) {
         None => Ok(()),
-        Some(i) => Err(ChartError::InvalidData(format!("{what}: value {i} is not a finite number"))),
+        Some(i) => Err(ChartError::InvalidData(format!(
+            "{what}: value {i} is not a finite number"
+        ))),
     }
 }
 
@@ -65,15 +72,26 @@ pub(crate) fn no_data<DB: DrawingBackend>(
     let centred = Pos::new(HPos::Center, VPos::Center);
     root.draw(&Text::new(title.to_string(), (w / 2, 24), text(22).pos(centred)))?;
     root.draw(&Rectangle::new([(20, 50), (w - 20, h - 20)], BLACK.mix(0.3)))?;
-    root.draw(&Text::new(message.to_string(), (w / 2, h / 2), text(20).color(&BLACK.mix(0.6)).pos(centred)))?;
+    root.draw(&Text::new(
+        message.to_string(),
+        (w / 2, h / 2),
+        text(20).color(&BLACK.mix(0.6)).pos(centred),
+    ))?;
     Ok(())
 }
 
 /// How wide the y label area must be for `labels` at tick size, plus room for the axis title.
-pub(crate) fn label_width<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, labels: &[String], with_title: bool) -> u32 {
+pub(crate) fn label_width<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    with_title: bool,
+) -> u32 {
     let widest = labels
         .iter()
-        .map(|l| root.estimate_text_size(l, &text(13)).map_or(8 * l.len() as u32, |(w, _)| w))
+        .map(|l| {
+            root.estimate_text_size(l, &text(13))
+                .map_or(8 * l.len() as u32, |(w, _)| w)
+        })
         .max()
         .unwrap_or(0);
     let cap = root.dim_in_pixel().0 * 2 / 5;
@@ -142,7 +160,11 @@ pub(crate) fn boxed_label<DB: DrawingBackend>(
 ) -> Result<BoxedLabel, ChartError> {
     let (w, t) = area.estimate_text_size(label, style)?;
     let (w, t) = (w as i32, t as i32);
-    let (x0, x1) = if matches!(h, HPos::Right) { (dx - w - 3, dx + 3) } else { (dx - 3, dx + w + 3) };
+    let (x0, x1) = if matches!(h, HPos::Right) {
+        (dx - w - 3, dx + 3)
+    } else {
+        (dx - 3, dx + w + 3)
+    };
     let frame = Rectangle::new([(x0, dy - 2), (x1, dy + t + 3)], WHITE.mix(0.85).filled());
     let text = Text::new(label.to_string(), (dx, dy), style.clone().pos(Pos::new(h, VPos::Top)));
     Ok(BoxedLabel { frame, text })
@@ -167,14 +189,19 @@ where
     Y: Ranged<ValueType = f64>,
 {
     let (y, xs) = (chart.y_range(), chart.x_range());
-    chart.draw_series(std::iter::once(PathElement::new(vec![(x, y.start), (x, y.end)], REFERENCE.stroke_width(2))))?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(x, y.start), (x, y.end)],
+        REFERENCE.stroke_width(2),
+    )))?;
     let px = |v: f64| chart.backend_coord(&(v, y.end)).0;
     let right_half = px(x) > (px(xs.start) + px(xs.end)) / 2;
     let (dx, h) = if right_half { (-6, HPos::Right) } else { (6, HPos::Left) };
     let style = text(13).color(&REFERENCE);
     let (anchor_y, dy) = if at_top { (y.end, 6) } else { (y.start, -24) };
     let boxed = boxed_label(&chart.plotting_area().strip_coord_spec(), label, &style, (dx, dy), h)?;
-    chart.draw_series(std::iter::once(EmptyElement::at((x, anchor_y)) + boxed.frame + boxed.text))?;
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((x, anchor_y)) + boxed.frame + boxed.text,
+    ))?;
     Ok(())
 }
 
@@ -189,9 +216,18 @@ where
     X: Ranged<ValueType = f64>,
 {
     let x = chart.x_range();
-    chart.draw_series(std::iter::once(PathElement::new(vec![(x.start, y), (x.end, y)], REFERENCE.stroke_width(2))))?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(x.start, y), (x.end, y)],
+        REFERENCE.stroke_width(2),
+    )))?;
     let style = text(13).color(&REFERENCE);
-    let boxed = boxed_label(&chart.plotting_area().strip_coord_spec(), label, &style, (-6, -20), HPos::Right)?;
+    let boxed = boxed_label(
+        &chart.plotting_area().strip_coord_spec(),
+        label,
+        &style,
+        (-6, -20),
+        HPos::Right,
+    )?;
     chart.draw_series(std::iter::once(EmptyElement::at((x.end, y)) + boxed.frame + boxed.text))?;
     Ok(())
 }
@@ -208,8 +244,20 @@ pub(crate) fn quiet_corner(x: &Axis, y: &Axis, points: impl IntoIterator<Item = 
     for (px, py) in points {
         let (fx, fy) = (x.fraction(px), y.fraction(py));
         // A legend covers about a third of the width and a quarter of the height.
-        let column = if fx > 0.65 { Some(0) } else if fx < 0.35 { Some(1) } else { None };
-        let row = if fy > 0.75 { Some(0) } else if fy < 0.25 { Some(2) } else { None };
+        let column = if fx > 0.65 {
+            Some(0)
+        } else if fx < 0.35 {
+            Some(1)
+        } else {
+            None
+        };
+        let row = if fy > 0.75 {
+            Some(0)
+        } else if fy < 0.25 {
+            Some(2)
+        } else {
+            None
+        };
         if let (Some(c), Some(r)) = (column, row) {
             counts[r + c] += 1;
         }

@@ -51,16 +51,26 @@ where
     let max = c.bins.iter().map(|b| b.count).max().unwrap_or(0) as f64;
     let y = Axis::covering([0.0, max], Scale::Linear, AxisUnit::Number, true);
     let mut chart = frame::plot(root, &c.title, 70, x, y)?;
-    let x_desc = if c.scale == Scale::Log { format!("{} (log scale)", c.x_label) } else { c.x_label.clone() };
+    let x_desc = if c.scale == Scale::Log {
+        format!("{} (log scale)", c.x_label)
+    } else {
+        c.x_label.clone()
+    };
     frame::mesh(&mut chart, &x_desc, "incidents (count)", None)?;
 
     let fill = frame::series_color(0);
     chart.draw_series(c.bins.iter().filter(|b| b.count > 0).map(|b| {
-        Rectangle::new([(b.lo_s.min(b.hi_s), 0.0), (b.lo_s.max(b.hi_s), b.count as f64)], fill.mix(0.75).filled())
+        Rectangle::new(
+            [(b.lo_s.min(b.hi_s), 0.0), (b.lo_s.max(b.hi_s), b.count as f64)],
+            fill.mix(0.75).filled(),
+        )
     }))?;
     // Outlines keep adjacent bins apart and make zero-width bins visible as lines.
     chart.draw_series(c.bins.iter().filter(|b| b.count > 0).map(|b| {
-        Rectangle::new([(b.lo_s.min(b.hi_s), 0.0), (b.lo_s.max(b.hi_s), b.count as f64)], fill.stroke_width(1))
+        Rectangle::new(
+            [(b.lo_s.min(b.hi_s), 0.0), (b.lo_s.max(b.hi_s), b.count as f64)],
+            fill.stroke_width(1),
+        )
     }))?;
     if let Some(target) = c.target_s {
         frame::vline(&mut chart, target, &format!("target {}", format_duration(target)), true)?;

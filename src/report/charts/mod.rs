@@ -25,14 +25,17 @@
 
 mod availability;
 mod axis;
+mod bitmap;
 mod cdf;
 mod frame;
 mod histogram;
-mod bitmap;
 mod series;
 mod sweep;
 mod timeline;
 mod tornado;
+
+#[cfg(test)]
+mod tests;
 
 pub use availability::{AvailabilityChart, AvailabilityItem, YEAR_S};
 pub use axis::{AxisUnit, Scale, format_duration, format_percent, format_value};
@@ -67,7 +70,10 @@ pub struct Size {
 
 impl Size {
     /// The default for most charts: wide enough for ten duration ticks.
-    pub const DEFAULT: Size = Size { width: 900, height: 500 };
+    pub const DEFAULT: Size = Size {
+        width: 900,
+        height: 500,
+    };
 }
 
 /// One chart to draw.
@@ -99,7 +105,10 @@ impl ChartSpec {
             _ => 0,
         };
         let height = (140 + 26 * rows as u32).max(Size::DEFAULT.height);
-        Size { height, ..Size::DEFAULT }
+        Size {
+            height,
+            ..Size::DEFAULT
+        }
     }
 }
 

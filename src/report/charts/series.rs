@@ -48,9 +48,15 @@ pub struct ShadedInterval {
 impl SeriesChart {
     pub(crate) fn validate(&self) -> Result<(), ChartError> {
         for s in &self.series {
-            frame::finite(&format!("series '{}'", s.label), s.points.iter().flat_map(|&(t, v)| [t, v]))?;
+            frame::finite(
+                &format!("series '{}'", s.label),
+                s.points.iter().flat_map(|&(t, v)| [t, v]),
+            )?;
         }
-        frame::finite("shaded intervals", self.shaded.iter().flat_map(|s| [s.start_s, s.end_s]))
+        frame::finite(
+            "shaded intervals",
+            self.shaded.iter().flat_map(|s| [s.start_s, s.end_s]),
+        )
     }
 }
 
@@ -62,10 +68,14 @@ where
         return frame::no_data(root, &c.title, "no data");
     }
     let points = || c.series.iter().flat_map(|s| s.points.iter().copied());
-    let times = points().map(|p| p.0).chain(c.shaded.iter().flat_map(|s| [s.start_s, s.end_s]));
+    let times = points()
+        .map(|p| p.0)
+        .chain(c.shaded.iter().flat_map(|s| [s.start_s, s.end_s]));
     let x = Axis::covering(times, Scale::Linear, AxisUnit::Duration, false);
     // Zero stays in view when the values sit near it, so a rise from 1 to 1.2 is not exaggerated.
-    let (lo, hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let (lo, hi) = points().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
     let from_zero = lo >= 0.0 && lo <= 0.5 * hi;
     let y = Axis::covering([lo, hi], Scale::Linear, c.y_unit, from_zero);
     let corner = frame::quiet_corner(&x, &y, points());
@@ -74,10 +84,20 @@ where
 
     let (y_lo, y_hi) = (chart.y_range().start, chart.y_range().end);
     for interval in &c.shaded {
-        let (a, b) = (interval.start_s.min(interval.end_s), interval.start_s.max(interval.end_s));
-        chart.draw_series(std::iter::once(Rectangle::new([(a, y_lo), (b, y_hi)], BLACK.mix(0.08).filled())))?;
+        let (a, b) = (
+            interval.start_s.min(interval.end_s),
+            interval.start_s.max(interval.end_s),
+        );
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(a, y_lo), (b, y_hi)],
+            BLACK.mix(0.08).filled(),
+        )))?;
         let label = EmptyElement::at((a, y_hi))
-            + Text::new(interval.label.clone(), (4, 4), frame::text(13).pos(Pos::new(HPos::Left, VPos::Top)));
+            + Text::new(
+                interval.label.clone(),
+                (4, 4),
+                frame::text(13).pos(Pos::new(HPos::Left, VPos::Top)),
+            );
         chart.draw_series(std::iter::once(label))?;
     }
     for (i, s) in c.series.iter().enumerate().filter(|(_, s)| !s.points.is_empty()) {

@@ -71,9 +71,17 @@ where
     let x = Axis::covering(points().map(|p| p.x), c.x_scale, c.x_unit, false);
     let ys = points().flat_map(|p| [p.estimate, p.lo, p.hi]).chain(c.target);
     let y = Axis::covering(ys, Scale::Linear, c.y_unit, false);
-    let corner = frame::quiet_corner(&x, &y, points().flat_map(|p| [(p.x, p.lo), (p.x, p.estimate), (p.x, p.hi)]));
+    let corner = frame::quiet_corner(
+        &x,
+        &y,
+        points().flat_map(|p| [(p.x, p.lo), (p.x, p.estimate), (p.x, p.hi)]),
+    );
     let mut chart = frame::plot(root, &c.title, 80, x, y)?;
-    let x_desc = if c.x_scale == Scale::Log { format!("{} (log scale)", c.x_label) } else { c.x_label.clone() };
+    let x_desc = if c.x_scale == Scale::Log {
+        format!("{} (log scale)", c.x_label)
+    } else {
+        c.x_label.clone()
+    };
     frame::mesh(&mut chart, &x_desc, &c.y_label, None)?;
 
     if let Some(target) = c.target {
@@ -84,10 +92,17 @@ where
         let mut sorted = s.points.clone();
         sorted.sort_by(|a, b| a.x.total_cmp(&b.x));
         // The band joins the intervals so a reader sees where lines are told apart.
-        let band: Vec<(f64, f64)> =
-            sorted.iter().map(|p| (p.x, p.hi)).chain(sorted.iter().rev().map(|p| (p.x, p.lo))).collect();
+        let band: Vec<(f64, f64)> = sorted
+            .iter()
+            .map(|p| (p.x, p.hi))
+            .chain(sorted.iter().rev().map(|p| (p.x, p.lo)))
+            .collect();
         chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.15).filled())))?;
-        chart.draw_series(sorted.iter().map(|p| PathElement::new(vec![(p.x, p.lo), (p.x, p.hi)], color.stroke_width(2))))?;
+        chart.draw_series(
+            sorted
+                .iter()
+                .map(|p| PathElement::new(vec![(p.x, p.lo), (p.x, p.hi)], color.stroke_width(2))),
+        )?;
         let line = sorted.iter().map(|p| (p.x, p.estimate));
         let drawn = chart.draw_series(LineSeries::new(line, color.stroke_width(2)))?;
         if !s.label.is_empty() {

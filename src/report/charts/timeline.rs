@@ -147,7 +147,11 @@ impl TimelineChart {
             return (a.min(b), a.max(b));
         }
         let spans = self.lanes.iter().flat_map(|l| &l.spans);
-        let start = spans.clone().map(|s| s.start_s.min(s.end_s)).fold(f64::INFINITY, f64::min).min(0.0);
+        let start = spans
+            .clone()
+            .map(|s| s.start_s.min(s.end_s))
+            .fold(f64::INFINITY, f64::min)
+            .min(0.0);
         let end = spans.map(|s| s.start_s.max(s.end_s)).fold(f64::NEG_INFINITY, f64::max);
         (start, end)
     }
@@ -167,7 +171,9 @@ where
     let (plot_area, legend_area) = root.split_vertically(h.saturating_sub(36));
 
     // Times are drawn relative to the window start, so a zoomed view reads "2 h", not "123.08 d".
-    let x = Axis::new(0.0, to - from, Scale::Linear, AxisUnit::Duration);
+    // Without a window, a little room on the right keeps an instant at the very end visible.
+    let slack = if c.window.is_some() { 1.0 } else { 1.02 };
+    let x = Axis::new(0.0, (to - from) * slack, Scale::Linear, AxisUnit::Duration);
     let x_end = x.hi();
     let labels: Vec<String> = rows
         .iter()
@@ -200,7 +206,11 @@ where
         };
         chart.draw_series(lane.spans.iter().filter(|s| visible(s)).map(|s| {
             let (a, b) = (s.start_s.min(s.end_s) - from, s.start_s.max(s.end_s) - from);
-            let (a, b) = if b - a < min_width { (a - min_width / 2.0, b + min_width / 2.0) } else { (a, b) };
+            let (a, b) = if b - a < min_width {
+                (a - min_width / 2.0, b + min_width / 2.0)
+            } else {
+                (a, b)
+            };
             Rectangle::new([(a, y - 0.35), (b, y + 0.35)], s.state.color().filled())
         }))?;
     }
@@ -221,7 +231,9 @@ where
     for state in present {
         area.draw(&Rectangle::new([(x, 10), (x + 16, 26)], state.color().filled()))?;
         area.draw(&Text::new(state.name(), (x + 22, 18), style.clone()))?;
-        let width = area.estimate_text_size(state.name(), &style).map_or(80, |(w, _)| w as i32);
+        let width = area
+            .estimate_text_size(state.name(), &style)
+            .map_or(80, |(w, _)| w as i32);
         x += 22 + width + 22;
     }
     Ok(())

@@ -73,13 +73,21 @@ where
         return frame::no_data(root, &c.title, "no data");
     }
     let bars = c.sorted();
-    let values: Vec<f64> = bars.iter().flat_map(|b| [b.at_low, b.at_high]).chain([c.base]).collect();
-    let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let values: Vec<f64> = bars
+        .iter()
+        .flat_map(|b| [b.at_low, b.at_high])
+        .chain([c.base])
+        .collect();
+    let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+        (lo.min(v), hi.max(v))
+    });
     // Room on both sides for the value labels at the bar ends.
     let pad = (hi - lo) * 0.2;
     let x = Axis::new(lo - pad, hi + pad, Scale::Linear, c.unit);
     // Row 0 is left empty: it holds the base line's label and the legend above the bars.
-    let labels: Vec<String> = std::iter::once(String::new()).chain(bars.iter().map(|b| b.parameter.clone())).collect();
+    let labels: Vec<String> = std::iter::once(String::new())
+        .chain(bars.iter().map(|b| b.parameter.clone()))
+        .collect();
     let y_width = frame::label_width(root, &labels, true);
     let mut chart = frame::plot(root, &c.title, y_width, x, CategoryAxis::new(labels))?;
     frame::mesh(&mut chart, &c.metric_label, "parameter", Some(bars.len() + 1))?;
@@ -92,13 +100,24 @@ where
         let low_longer = (bar.at_low - c.base).abs() >= (bar.at_high - c.base).abs();
         let (under, over) = if low_longer { (low, high) } else { (high, low) };
         chart.draw_series([under, over])?;
-        for (end, text) in [(bar.at_low, &bar.low_label), (bar.at_high, &bar.high_label)] {
-            let (dx, h) = if end < c.base { (-4, HPos::Right) } else { (4, HPos::Left) };
-            let at = EmptyElement::at((end, y)) + Text::new(text.clone(), (dx, 0), frame::text(12).pos(Pos::new(h, VPos::Center)));
+        // Each label outside its bar's end; an end on the base goes to the side away from the
+        // other end (low to the left on a tie), so the two never overprint.
+        let low_left = bar.at_low < c.base || (bar.at_low == c.base && bar.at_low <= bar.at_high);
+        let high_left = bar.at_high < c.base || (bar.at_high == c.base && bar.at_high < bar.at_low);
+        for (end, text, left) in [
+            (bar.at_low, &bar.low_label, low_left),
+            (bar.at_high, &bar.high_label, high_left),
+        ] {
+            let (dx, h) = if left { (-4, HPos::Right) } else { (4, HPos::Left) };
+            let at = EmptyElement::at((end, y))
+                + Text::new(text.clone(), (dx, 0), frame::text(12).pos(Pos::new(h, VPos::Center)));
             chart.draw_series(std::iter::once(at))?;
         }
     }
-    for (name, color) in [("parameter at its low value", LOW), ("parameter at its high value", HIGH)] {
+    for (name, color) in [
+        ("parameter at its low value", LOW),
+        ("parameter at its high value", HIGH),
+    ] {
         chart
             .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
             .label(name)
@@ -112,9 +131,14 @@ where
     // The base label on the roomier side of its line, the legend in the other top corner.
     let (x0, x1) = (chart.x_range().start, chart.x_range().end);
     let right_half = c.base > (x0 + x1) / 2.0;
-    let (dx, h, corner) =
-        if right_half { (-6, HPos::Right, SeriesLabelPosition::UpperLeft) } else { (6, HPos::Left, SeriesLabelPosition::UpperRight) };
+    let (dx, h, corner) = if right_half {
+        (-6, HPos::Right, SeriesLabelPosition::UpperLeft)
+    } else {
+        (6, HPos::Left, SeriesLabelPosition::UpperRight)
+    };
     let style = frame::text(13).color(&frame::REFERENCE).pos(Pos::new(h, VPos::Center));
-    chart.draw_series(std::iter::once(EmptyElement::at((c.base, 0.0)) + Text::new(base, (dx, 0), style)))?;
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((c.base, 0.0)) + Text::new(base, (dx, 0), style),
+    ))?;
     frame::legend(&mut chart, corner)
 }
