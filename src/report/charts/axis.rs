@@ -186,8 +186,8 @@ pub(crate) fn linear_ticks(lo: f64, hi: f64, max: usize, unit: AxisUnit) -> Vec<
     }
 }
 
-/// Nice tick positions for a log axis (`0 < lo < hi`), at most `max`: the densest of a fine, a
-/// medium and a coarse ladder that fits, thinned if even the coarse one does not.
+/// Nice tick positions for a log axis (`0 < lo < hi`), at most `max`: the densest of several
+/// ladders, finest first, that fits, thinned if even the coarsest does not.
 pub(crate) fn log_ticks(lo: f64, hi: f64, max: usize, unit: AxisUnit) -> Vec<f64> {
     let ladders: Vec<Vec<f64>> = match unit {
         AxisUnit::Duration => {
@@ -208,7 +208,22 @@ pub(crate) fn log_ticks(lo: f64, hi: f64, max: usize, unit: AxisUnit) -> Vec<f64
             let mut coarse = sub_second.to_vec();
             coarse.extend([1.0, MINUTE, HOUR, DAY, 30.0 * DAY]);
             coarse.extend((0..10).map(|k| 365.0 * DAY * 10f64.powi(k)));
-            vec![duration_steps(), medium, coarse]
+            let mut fine = sub_second.to_vec();
+            fine.extend([
+                1.0,
+                5.0,
+                10.0,
+                30.0,
+                MINUTE,
+                5.0 * MINUTE,
+                10.0 * MINUTE,
+                30.0 * MINUTE,
+                HOUR,
+                3.0 * HOUR,
+            ]);
+            fine.extend([6.0 * HOUR, 12.0 * HOUR, DAY, 7.0 * DAY, 30.0 * DAY, 90.0 * DAY]);
+            fine.extend((0..10).map(|k| 365.0 * DAY * 10f64.powi(k)));
+            vec![duration_steps(), fine, medium, coarse]
         }
         _ => {
             let (a, b) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
