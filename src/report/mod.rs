@@ -1,5 +1,6 @@
-//! Outputs: pure serializers (summary JSON, CSV rows, terminal table) and one writer of files.
+//! Outputs: pure serializers (summary JSON, CSV rows, terminal table, charts) and one writer of files.
 
+pub mod charts;
 mod distributions;
 pub mod document;
 mod importance;
