@@ -35,7 +35,8 @@ impl<'a> PngCanvas<'a> {
     }
 }
 
-type Result2<E> = Result<(), DrawingErrorKind<E>>;
+/// What every backend call returns.
+type DrawResult<E> = Result<(), DrawingErrorKind<E>>;
 
 impl<'a> DrawingBackend for PngCanvas<'a> {
     type ErrorType = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
@@ -44,15 +45,15 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
         self.bitmap.get_size()
     }
 
-    fn ensure_prepared(&mut self) -> Result2<Self::ErrorType> {
+    fn ensure_prepared(&mut self) -> DrawResult<Self::ErrorType> {
         self.bitmap.ensure_prepared()
     }
 
-    fn present(&mut self) -> Result2<Self::ErrorType> {
+    fn present(&mut self) -> DrawResult<Self::ErrorType> {
         self.bitmap.present()
     }
 
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result2<Self::ErrorType> {
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> DrawResult<Self::ErrorType> {
         self.bitmap.draw_pixel(point, color)
     }
 
@@ -61,7 +62,7 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
         from: BackendCoord,
         to: BackendCoord,
         style: &S,
-    ) -> Result2<Self::ErrorType> {
+    ) -> DrawResult<Self::ErrorType> {
         self.bitmap.draw_line(from, to, style)
     }
 
@@ -71,7 +72,7 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> Result2<Self::ErrorType> {
+    ) -> DrawResult<Self::ErrorType> {
         self.bitmap.draw_rect(upper_left, bottom_right, style, fill)
     }
 
@@ -79,7 +80,7 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
         &mut self,
         path: I,
         style: &S,
-    ) -> Result2<Self::ErrorType> {
+    ) -> DrawResult<Self::ErrorType> {
         self.bitmap.draw_path(path, style)
     }
 
@@ -89,7 +90,7 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
         radius: u32,
         style: &S,
         fill: bool,
-    ) -> Result2<Self::ErrorType> {
+    ) -> DrawResult<Self::ErrorType> {
         self.bitmap.draw_circle(center, radius, style, fill)
     }
 
@@ -97,15 +98,20 @@ impl<'a> DrawingBackend for PngCanvas<'a> {
         &mut self,
         vert: I,
         style: &S,
-    ) -> Result2<Self::ErrorType> {
+    ) -> DrawResult<Self::ErrorType> {
         self.bitmap.fill_polygon(vert, style)
     }
 
-    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result2<Self::ErrorType> {
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> DrawResult<Self::ErrorType> {
         self.bitmap.blit_bitmap(pos, size, src)
     }
 
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result2<Self::ErrorType> {
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> DrawResult<Self::ErrorType> {
         let color = style.color();
         if color.alpha == 0.0 {
             return Ok(());

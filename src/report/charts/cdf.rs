@@ -105,7 +105,8 @@ where
 
     for (i, s) in c.series.iter().enumerate().filter(|(_, s)| !s.points.is_empty()) {
         let color = frame::series_color(i);
-        let drawn = chart.draw_series(LineSeries::new(steps(&s.points, x_lo, x_hi), color.stroke_width(2)))?;
+        let path = frame::thin_path(steps(&s.points, x_lo, x_hi), |p| chart.backend_coord(p));
+        let drawn = chart.draw_series(LineSeries::new(path, color.stroke_width(2)))?;
         if !s.label.is_empty() {
             drawn
                 .label(s.label.clone())

@@ -105,7 +105,8 @@ where
         let mut sorted = s.points.clone();
         sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
         let single = sorted.len() == 1;
-        let drawn = chart.draw_series(LineSeries::new(sorted.clone(), color.stroke_width(2)))?;
+        let path = frame::thin_path(sorted.clone(), |p| chart.backend_coord(p));
+        let drawn = chart.draw_series(LineSeries::new(path, color.stroke_width(2)))?;
         if !s.label.is_empty() {
             drawn
                 .label(s.label.clone())

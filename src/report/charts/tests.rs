@@ -474,3 +474,13 @@ fn non_finite_values_are_rejected_with_their_place() {
     let err = render(&availability(vec![(f64::INFINITY, 0.0, 1.0)]), Format::Png).unwrap_err();
     assert!(matches!(err, ChartError::InvalidData(_)), "{err}");
 }
+
+#[test]
+fn long_cdfs_stay_small_in_svg() {
+    // 20 000 step corners, most of them sharing a pixel with their neighbour.
+    let points = (1..=10_000)
+        .map(|i| (60.0 * (1.0 + f64::from(i) / 100.0).powi(3), f64::from(i) / 10_000.0))
+        .collect();
+    let svg = both(&cdf(points, Some(DAY), Scale::Log));
+    assert!(svg.len() < 60_000, "the SVG has {} bytes", svg.len());
+}
