@@ -48,6 +48,7 @@ fn importance_sampling(c: &mut Criterion) {
         threads: Some(1),
         keep_outcomes: false,
         shard: None,
+        ..RunOptions::default()
     };
     for (name, factor) in [("plain", None), ("factor=1", Some(1.0)), ("factor=100", Some(100.0))] {
         let mut s = lifetime.clone();

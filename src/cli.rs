@@ -235,7 +235,7 @@ impl StudyArgs {
     /// The options of every run, validated.
     pub fn options(&self) -> Result<crate::study::StudyOptions, String> {
         if let Some(n) = self.replications
-            && (n < 2 || n > scenario::limits::MAX_REPLICATIONS)
+            && !(2..=scenario::limits::MAX_REPLICATIONS).contains(&n)
         {
             return Err(format!(
                 "--replications must be between 2 and {} (intervals need at least 2)",

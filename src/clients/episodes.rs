@@ -78,7 +78,20 @@ fn used_services(s: &Scenario, cm: &ClientModel) -> u64 {
 /// Runs the clients through every disruption of one replication (drawn from the replication's
 /// `clients` stream, episode after episode).
 pub fn simulate_replication(s: &Scenario, cm: &ClientModel, log: &[StatusChange], rng: &mut SimRng) -> ClientOutcome {
+    simulate_replication_with(s, cm, log, rng, None)
+}
+
+/// [`simulate_replication`], also recording requests and attempts per bin of `timeline_bin`
+/// ticks when given (the same draws: recording does not change the outcome).
+pub fn simulate_replication_with(
+    s: &Scenario,
+    cm: &ClientModel,
+    log: &[StatusChange],
+    rng: &mut SimRng,
+    timeline_bin: Option<u64>,
+) -> ClientOutcome {
     let mut out = ClientOutcome::new(s.features.len());
+    out.timeline = timeline_bin.map(super::TrafficTimeline::new);
     let mut state: Vec<(ServiceStatus, u32)> = s
         .services
         .iter()
@@ -95,6 +108,9 @@ pub fn simulate_replication(s: &Scenario, cm: &ClientModel, log: &[StatusChange]
             .iter()
             .position(|c| c.time >= ep.to)
             .map_or(log.len(), |i| next + i);
+        if let Some(t) = out.timeline.as_mut() {
+            t.triggers.push((ep.trigger_start, ep.trigger_end));
+        }
         simulate_episode(s, cm, ep, &state, &log[next..end], rng, &mut out);
     }
     out

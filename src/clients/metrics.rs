@@ -66,6 +66,35 @@ pub struct ClientOutcome {
     pub not_reconnected: u64,
     /// Time the entry services spent overloaded after the trigger ended, summed, ticks.
     pub overloaded_after_trigger: u64,
+    /// Requests and attempts over time, when asked for (charts); never in a Monte Carlo run.
+    pub timeline: Option<TrafficTimeline>,
+}
+
+/// New logical requests and attempts per time bin, and the triggers (for a chart of retry
+/// amplification through a failover).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TrafficTimeline {
+    /// Bin width, ticks.
+    pub bin_ticks: u64,
+    /// Bin index (time / width) → (new logical requests, attempts).
+    pub bins: std::collections::BTreeMap<u64, [u64; 2]>,
+    /// Each episode's trigger: first service disruption to last service back up.
+    pub triggers: Vec<(crate::engine::SimTime, crate::engine::SimTime)>,
+}
+
+impl TrafficTimeline {
+    /// An empty timeline of bins `bin_ticks` wide.
+    pub fn new(bin_ticks: u64) -> TrafficTimeline {
+        TrafficTimeline {
+            bin_ticks: bin_ticks.max(1),
+            ..TrafficTimeline::default()
+        }
+    }
+
+    /// Counts a new request (`what` 0) or an attempt (`what` 1) at `t`.
+    pub fn count(&mut self, t: crate::engine::SimTime, what: usize) {
+        self.bins.entry(t.ticks() / self.bin_ticks).or_default()[what] += 1;
+    }
 }
 
 impl ClientOutcome {

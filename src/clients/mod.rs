@@ -10,4 +10,4 @@ pub mod retry;
 pub mod traffic;
 
 pub use config::{ClientModel, ClientsSection, Diurnal, MixEntry, default_population, validate_clients};
-pub use metrics::{ClientOutcome, ClientStats, FinalStatus};
+pub use metrics::{ClientOutcome, ClientStats, FinalStatus, TrafficTimeline};

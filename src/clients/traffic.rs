@@ -210,6 +210,9 @@ impl Episode1<'_> {
         self.budgets[client as usize].on_request();
         self.out.logical += 1;
         self.out.logical_by_feature[feature] += 1;
+        if let Some(t) = self.out.timeline.as_mut() {
+            t.count(now, 0);
+        }
         self.requests.push(Request {
             client,
             feature: feature as u32,
@@ -287,6 +290,9 @@ impl Episode1<'_> {
         req.attempts += 1;
         let req_attempts = req.attempts;
         self.out.attempts += 1;
+        if let Some(t) = self.out.timeline.as_mut() {
+            t.count(now, 1);
+        }
         let feature = &self.s.features[req.feature as usize];
         let entry = feature.services[0];
         self.drain(entry, now);

@@ -27,6 +27,10 @@ pub const FAILED: u8 = 1;
 /// Exit code 2: bad input (scenario, command line); nothing was written.
 pub const BAD_INPUT: u8 = 2;
 
+/// A failure that has been reported on stderr already (exit code 1).
+#[derive(Debug)]
+pub struct Reported;
+
 /// Reports bad input on stderr: exit code 2.
 pub fn bad_input(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {e}");

@@ -1,7 +1,8 @@
 //! `report`: report.html and report.md (with charts) for a results directory.
 
+use super::figures::{self, Figure};
 use super::{bad_input, failed};
-use crate::report::document::{ChartSection, Document};
+use crate::report::document::{ChartRef, ChartSection, Document};
 use crate::report::{Distributions, Summary};
 use std::path::Path;
 use std::process::ExitCode;
@@ -39,14 +40,58 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
             None
         }
     };
-    let sections: Vec<ChartSection> = Vec::new();
-    let _ = &distributions;
+    let scenario = match crate::scenario::from_source(&scenario_toml, &dir.join("scenario.toml")) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let mut sections: Vec<(String, Vec<Figure>)> = Vec::new();
+    if let Some(d) = &distributions {
+        sections.push((
+            "Achieved RTO and RPO against the targets".into(),
+            figures::distributions(&summary, d),
+        ));
+    }
+    sections.push(("Availability".into(), vec![figures::availability(&summary)]));
+    sections.push(("One replication".into(), vec![figures::timeline(&scenario)]));
+    if let Some(c) = &summary.clients
+        && let Some(f) = figures::retry_amplification(&scenario, c.scale)
+    {
+        sections.push(("Clients through a failover".into(), f));
+    }
+    let all: Vec<&Figure> = sections.iter().flat_map(|(_, f)| f).collect();
+    let mut chart_files = Vec::new();
+    for f in &all {
+        match figures::files(std::slice::from_ref(f)) {
+            Ok(files) => chart_files.extend(files),
+            Err(e) => return failed(format!("drawing {} failed: {e}", f.name)),
+        }
+    }
+    let sections: Vec<ChartSection> = sections
+        .into_iter()
+        .map(|(heading, figs)| ChartSection {
+            heading,
+            charts: figs
+                .iter()
+                .map(|f| ChartRef {
+                    name: f.name.clone(),
+                    title: f.title.clone(),
+                    svg: chart_files
+                        .iter()
+                        .find(|(n, _)| *n == format!("charts/{}.svg", f.name))
+                        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect();
     let doc = Document::new(&summary, &scenario_toml, sections, notes);
     let (html, md) = match (doc.html(), doc.markdown()) {
         (Ok(h), Ok(m)) => (h, m),
         (Err(e), _) | (_, Err(e)) => return failed(format!("rendering the report failed: {e:#}")),
     };
-    let files = [("report.html", html.into_bytes()), ("report.md", md.into_bytes())];
+    let mut files: Vec<(String, Vec<u8>)> = chart_files;
+    files.push(("report.html".into(), html.into_bytes()));
+    files.push(("report.md".into(), md.into_bytes()));
     if let Err(e) = publish(dir, &files) {
         return failed(format!("writing the report into {} failed: {e}", dir.display()));
     }
@@ -58,11 +103,19 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
 
 /// Writes each file under a temporary name and renames it into place, so a reader never sees a
 /// half-written report.
-fn publish(dir: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<()> {
+fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
     for (name, bytes) in files {
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let target = dir.join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = target.with_file_name(format!(
+            ".{}.tmp-{}",
+            target.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+            std::process::id()
+        ));
         std::fs::write(&tmp, bytes)?;
-        if let Err(e) = std::fs::rename(&tmp, dir.join(name)) {
+        if let Err(e) = std::fs::rename(&tmp, &target) {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }

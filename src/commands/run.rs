@@ -1,7 +1,7 @@
 //! `run` and `check`: run a plan, write its results, print the summary, judge expectations.
 
 use super::progress::Progress;
-use super::{FAILED, bad_input, failed};
+use super::{FAILED, Reported, bad_input, failed};
 use crate::cli::{CheckArgs, OutputFormat, Precision, RunArgs, RunPlan};
 use crate::montecarlo::{self, Partial, RunOptions, RunStats, Shard};
 use crate::report::{ResultsWriter, Stopping, Summary, render_table};
@@ -80,7 +80,7 @@ pub(crate) fn print_summary(summary: &Summary, format: OutputFormat, quiet: bool
 /// Runs a plan, writes its results and prints the summary: what `run` does, and `check` before
 /// judging. Returns the statistics, the summary and the results directory (`None` for a shard,
 /// whose directory holds a partial result). A failure is reported here (exit code 1).
-pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::PathBuf>), ()> {
+pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::PathBuf>), Reported> {
     let s = &plan.scenario;
     let dir_name = match plan.shard {
         Some(k) => format!("{}.shard-{}-of-{}", s.name, k.index, k.count),
@@ -89,7 +89,8 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     // What identifies this run (a whole run is shard 0/1), for partials and checkpoints.
     let identity = |stats: RunStats| Partial::new(s, plan.shard.unwrap_or(Shard { index: 0, count: 1 }), stats);
     let report = |e: String| {
-        let _ = failed(e);
+        eprintln!("error: {e}");
+        Reported
     };
     let resumed = if plan.resume {
         match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s.replication_rows) {

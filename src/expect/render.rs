@@ -104,6 +104,32 @@ pub fn render(outcomes: &[Outcome], allow_inconclusive: bool) -> String {
     out
 }
 
+/// The verdicts as JSON values (for `check --format json`): path, expectation, estimate and its
+/// interval (seconds for durations), verdict and whether it is accepted.
+pub fn to_json(outcomes: &[Outcome], allow_inconclusive: bool) -> Vec<serde_json::Value> {
+    outcomes
+        .iter()
+        .map(|o| {
+            let (estimate, interval, note) = match &o.estimate {
+                None => (None, None, Some("no data")),
+                Some(est) => match est.spread {
+                    Spread::Interval(lo, hi) => (Some(est.value), Some([lo, hi]), None),
+                    Spread::Point(why) | Spread::Unavailable(why) => (Some(est.value), None, Some(why)),
+                },
+            };
+            serde_json::json!({
+                "metric": o.expectation.path,
+                "expected": o.expectation.to_string(),
+                "estimate": estimate,
+                "ci95": interval.map(|[lo, hi]| [Some(lo), hi.is_finite().then_some(hi)]),
+                "note": note,
+                "verdict": o.verdict.name(),
+                "accepted": o.verdict.accepted(allow_inconclusive),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::metrics::{Distribution, Estimate, Metric, Stat};
@@ -212,30 +238,4 @@ mod tests {
         assert_eq!(number(0.99991234), "0.999912");
         assert_eq!(number(1.0), "1");
     }
-}
-
-/// The verdicts as JSON values (for `check --format json`): path, expectation, estimate and its
-/// interval (seconds for durations), verdict and whether it is accepted.
-pub fn to_json(outcomes: &[Outcome], allow_inconclusive: bool) -> Vec<serde_json::Value> {
-    outcomes
-        .iter()
-        .map(|o| {
-            let (estimate, interval, note) = match &o.estimate {
-                None => (None, None, Some("no data")),
-                Some(est) => match est.spread {
-                    Spread::Interval(lo, hi) => (Some(est.value), Some([lo, hi]), None),
-                    Spread::Point(why) | Spread::Unavailable(why) => (Some(est.value), None, Some(why)),
-                },
-            };
-            serde_json::json!({
-                "metric": o.expectation.path,
-                "expected": o.expectation.to_string(),
-                "estimate": estimate,
-                "ci95": interval.map(|[lo, hi]| [Some(lo), hi.is_finite().then_some(hi)]),
-                "note": note,
-                "verdict": o.verdict.name(),
-                "accepted": o.verdict.accepted(allow_inconclusive),
-            })
-        })
-        .collect()
 }

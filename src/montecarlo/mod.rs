@@ -53,11 +53,23 @@ pub fn prepare(scenario: &Scenario) -> Model<'_> {
 
 /// One complete replication: the zone-level model, then the clients around its disruptions.
 pub fn replicate(model: &Model<'_>, replication: u64) -> ReplicationOutcome {
+    replicate_with(model, replication, None)
+}
+
+/// [`replicate`], recording the clients' requests and attempts per bin of `traffic_bin` ticks
+/// when given (for charts; the outcome is otherwise the same).
+pub fn replicate_with(model: &Model<'_>, replication: u64, traffic_bin: Option<u64>) -> ReplicationOutcome {
     let s = model.scenario();
     let mut o = model.simulate(replication);
     if let Some(cm) = &s.clients {
         let mut rng = stream(s.seed, replication, Mechanism::named("clients"));
-        o.clients = Some(episodes::simulate_replication(s, cm, &o.status_log, &mut rng));
+        o.clients = Some(episodes::simulate_replication_with(
+            s,
+            cm,
+            &o.status_log,
+            &mut rng,
+            traffic_bin,
+        ));
         o.status_log = Vec::new();
     }
     o

@@ -12,6 +12,7 @@ mod expect;
 mod importance;
 mod oracles;
 mod properties;
+mod report;
 mod robustness;
 mod scenarios;
 mod shards;

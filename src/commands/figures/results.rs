@@ -1,0 +1,130 @@
+//! Charts of a run's statistics: CDFs and histograms of achieved RTO/RPO, availability.
+
+use super::{Figure, slug};
+use crate::report::charts::{
+    AvailabilityChart, AvailabilityItem, CdfChart, CdfSeries, ChartSpec, HistogramBin, HistogramChart, PMeet, Scale,
+};
+use crate::report::{Distributions, Family, Summary};
+use crate::stats::ProportionSummary;
+
+/// P(meet) of a family, from the summary.
+fn p_meet(summary: &Summary, f: &Family) -> Option<PMeet> {
+    let plane = f.plane.index();
+    let p: &Option<ProportionSummary> = match (f.key.starts_with("region_disaster"), f.objective.as_str()) {
+        (false, "rto") => &summary.zone_incidents[plane].p_meet_rto,
+        (false, _) => &summary.zone_incidents[plane].p_meet_rpo,
+        (true, objective) => {
+            let d = summary.region_disasters.as_ref()?.planes.get(plane)?;
+            if objective == "rto" {
+                &d.p_meet_rto
+            } else {
+                &d.p_meet_rpo
+            }
+        }
+    };
+    p.as_ref().map(|p| PMeet {
+        estimate: p.estimate,
+        lo: p.wilson95[0],
+        hi: p.wilson95[1],
+    })
+}
+
+/// A CDF per distribution, and a histogram of each RTO distribution.
+pub(crate) fn distributions(summary: &Summary, d: &Distributions) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for f in &d.families {
+        let what = if f.objective == "rto" {
+            "achieved RTO"
+        } else {
+            "achieved RPO"
+        };
+        let title = format!("{} (n = {})", f.title, f.count);
+        out.push(Figure {
+            name: format!("cdf-{}", slug(&f.key)),
+            title: format!("CDF: {title}"),
+            spec: ChartSpec::Cdf(CdfChart {
+                title: format!("CDF of {title}"),
+                x_label: what.into(),
+                series: vec![CdfSeries {
+                    label: String::new(),
+                    points: f.cdf.iter().map(|p| (p[0], p[1])).collect(),
+                }],
+                target_s: Some(f.target_s),
+                p_meet: p_meet(summary, f),
+                scale: Scale::Log,
+            }),
+        });
+    }
+    for f in d.families.iter().filter(|f| f.objective == "rto") {
+        out.push(Figure {
+            name: format!("histogram-{}", slug(&f.key)),
+            title: format!("Histogram: {} (n = {})", f.title, f.count),
+            spec: ChartSpec::Histogram(HistogramChart {
+                title: format!("Histogram of {} (n = {})", f.title, f.count),
+                x_label: "achieved RTO".into(),
+                bins: histogram(f),
+                target_s: Some(f.target_s),
+                scale: Scale::Log,
+            }),
+        });
+    }
+    out
+}
+
+/// About 30 log-spaced bins over the family's range, counted from its CDF points (each point is
+/// a bucket boundary of the run's histogram, so counts are exact at those boundaries).
+fn histogram(f: &Family) -> Vec<HistogramBin> {
+    let (Some(first), Some(last)) = (f.cdf.first(), f.cdf.last()) else {
+        return Vec::new();
+    };
+    let lo = first[0].max(1e-3);
+    let hi = last[0].max(lo * 1.001);
+    const BINS: usize = 30;
+    let ratio = (hi / lo).powf(1.0 / BINS as f64);
+    let mut bins: Vec<HistogramBin> = (0..BINS)
+        .map(|i| HistogramBin {
+            lo_s: lo * ratio.powi(i as i32),
+            hi_s: lo * ratio.powi(i as i32 + 1),
+            count: 0,
+        })
+        .collect();
+    let mut before = 0.0;
+    for p in &f.cdf {
+        let n = ((p[1] - before) * f.count as f64).round() as u64;
+        before = p[1];
+        let i = (((p[0].max(lo) / lo).ln() / ratio.ln()) as usize).min(BINS - 1);
+        bins[i].count += n;
+    }
+    bins
+}
+
+/// Availability of the planes and features with their intervals.
+pub(crate) fn availability(summary: &Summary) -> Figure {
+    let items = summary
+        .availability
+        .planes
+        .iter()
+        .chain(&summary.availability.features)
+        .map(|a| {
+            let [lo, hi] = a.value.ci95.unwrap_or([a.value.availability; 2]);
+            AvailabilityItem {
+                label: a.name.clone(),
+                estimate: a.value.availability,
+                lo,
+                hi,
+            }
+        })
+        .collect();
+    Figure {
+        name: "availability".into(),
+        title: "Availability per plane and feature, 95 % intervals (as expected downtime per year)".into(),
+        spec: ChartSpec::Availability(AvailabilityChart {
+            title: format!(
+                "Availability, {} replications of {}",
+                summary.replications, summary.horizon
+            ),
+            row_label: "plane or feature".into(),
+            items,
+        }),
+    }
+}

@@ -1,0 +1,96 @@
+//! `report` and `run --report`: every chart renders on edge cases, the HTML is self-contained,
+//! bad input is refused.
+
+use super::common::{bin, repo};
+use std::path::Path;
+
+/// Runs `args` with `--report` into `out` and returns the results directory.
+fn run_with_report(out: &Path, scenario: &Path, replications: &str) -> std::path::PathBuf {
+    bin()
+        .args(["run", "--report", "-q", "--replications", replications, "--out"])
+        .arg(out)
+        .arg(scenario)
+        .assert()
+        .success();
+    let name = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .unwrap()
+        .path();
+    assert!(name.join("report.html").exists() && name.join("report.md").exists());
+    name
+}
+
+/// Every chart the page shows is inline SVG and also written as SVG and PNG.
+fn check_charts(dir: &Path) -> String {
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let figures = html.matches("<figure class=\"chart\"").count();
+    assert!(figures >= 4, "{figures} charts");
+    assert_eq!(html.matches("<svg").count(), figures, "one inline SVG per chart");
+    assert!(!html.contains("src=\"http"), "self-contained: nothing fetched");
+    let charts: Vec<_> = std::fs::read_dir(dir.join("charts"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(charts.len(), 2 * figures, "an SVG and a PNG per chart");
+    for c in charts {
+        let bytes = std::fs::read(c.path()).unwrap();
+        if c.path().extension().unwrap() == "png" {
+            assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", c.path().display());
+        } else {
+            assert!(bytes.starts_with(b"<svg"), "{}", c.path().display());
+        }
+    }
+    html
+}
+
+#[test]
+fn a_single_replication_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let res = run_with_report(dir.path(), &repo("scenarios/zone-outage-drill.toml"), "1");
+    let html = check_charts(&res);
+    // Every incident of the drill meets its targets.
+    assert!(html.contains("1.0000 ["), "P(meet) of 1");
+}
+
+#[test]
+fn a_run_without_any_incident_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/zone-outage-drill.toml")).unwrap();
+    // No scripted fault: with no random failures either, nothing ever happens.
+    let quiet = text.split("[[faults]]").next().unwrap().to_string()
+        + "\n[expect]\n\"availability.data_plane\" = \">= 0.999\"\n";
+    assert!(!quiet.contains("[[failures]]"), "the drill has no random failures");
+    let file = dir.path().join("quiet.toml");
+    std::fs::write(&file, quiet).unwrap();
+    let out = dir.path().join("out");
+    let res = run_with_report(&out, &file, "20");
+    let html = check_charts(&res);
+    assert!(html.contains("no incidents"), "empty distributions say so");
+}
+
+#[test]
+fn clients_get_retry_charts_and_the_report_command_rewrites_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let res = run_with_report(dir.path(), &repo("scenarios/retry-storm-budgeted.toml"), "10");
+    check_charts(&res);
+    for name in ["retry-traffic", "retry-amplification", "timeline", "availability"] {
+        assert!(res.join(format!("charts/{name}.svg")).exists(), "{name}");
+    }
+    std::fs::remove_file(res.join("report.md")).unwrap();
+    bin().arg("report").arg(&res).assert().success();
+    assert!(res.join("report.md").exists());
+}
+
+#[test]
+fn report_of_something_else_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin().arg("report").arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("summary.json") && stderr.contains("results directory"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("report.html").exists());
+}
