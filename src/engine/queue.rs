@@ -463,23 +463,33 @@ mod tests {
         }
         // Hold operations; some events are cancelled and replaced, as models do, so stale
         // entries come and go.
+        // Returns how many of the operations grew the radix heap's buckets.
         let hold = |q: &mut EventQueue<u32>, rounds| {
+            let mut growths = 0;
             for _ in 0..rounds {
+                let before = q.order.capacity();
                 let (t, e) = q.pop().unwrap();
                 let k = q.push(SimTime(t.0 + 500), e);
                 if e % 3 == 0 {
                     let e = q.cancel(k).unwrap();
                     q.push(SimTime(t.0 + 700), e);
                 }
+                growths += usize::from(q.order.capacity() != before);
             }
+            growths
         };
         // Warm up until storage has grown to its working size...
         hold(&mut q, 10_000);
-        let caps = (q.order.capacity(), q.slots.capacity(), q.free.capacity());
-        // ...after which it never grows again.
-        hold(&mut q, 100_000);
+        let caps = (q.slots.capacity(), q.free.capacity());
+        let order_cap = q.order.capacity();
+        // ...after which the slab never grows again...
+        let growths = hold(&mut q, 100_000);
         assert_eq!(q.len(), 1000);
-        assert_eq!((q.order.capacity(), q.slots.capacity(), q.free.capacity()), caps);
+        assert_eq!((q.slots.capacity(), q.free.capacity()), caps);
+        // ...and the buckets only rarely: a bucket is first used when the pending times straddle
+        // a multiple of a higher power of two than before.
+        assert!(growths <= radix::BUCKETS, "{growths} operations allocated");
+        assert!(q.order.capacity() <= 16 * order_cap, "bucket capacity {order_cap} -> {}", q.order.capacity());
         check_invariants(&q);
         // Slots are reused: at most one per live or stale entry.
         assert!(q.slots.len() <= 2 * 1000 + COMPACT_MIN_STALE, "{} slots", q.slots.len());

@@ -1,18 +1,23 @@
-//! A radix heap: a priority queue for integer times that never go back, in first-in, first-out
-//! order among equal times.
+//! A multi-level radix heap: a priority queue for integer times that never go back, in
+//! first-in, first-out order among equal times.
 //!
-//! Every entry's time is at least `base`, the time of the last entry taken. Bucket 0 holds the
-//! entries at exactly `base`; bucket `i ≥ 1` those whose highest bit differing from `base` is bit
-//! `i - 1`, so every entry of bucket `i` is earlier than every entry of bucket `i + 1`. Taking an
-//! entry when bucket 0 is empty moves `base` up to the earliest time in the lowest non-empty
-//! bucket and redistributes that bucket's entries, each to a strictly lower bucket: an entry moves
-//! at most 64 times in its life, and each move is a sequential read and append, which is why this
-//! beats a binary heap's scattered sifting once the queue outgrows the caches.
+//! Every entry's time is at least `base`, the time of the last entry taken. Times are read as
+//! [`LEVELS`] digits of [`DIGIT_BITS`] bits. The `now` bucket holds the entries at exactly
+//! `base`; any other entry goes to the bucket `(level, digit)`: `level` is the most significant
+//! digit in which its time differs from `base`, `digit` its time's value there. All entries of a
+//! bucket are earlier than all entries of a later bucket in `(level, digit)` order, because they
+//! agree with `base` above that digit. Taking an entry when `now` is empty moves `base` up to the
+//! earliest time in the lowest non-empty bucket and redistributes that bucket's entries, each to a
+//! strictly lower level (they now agree with `base` on that digit too): an entry moves at most
+//! once per level in its life, and each move is a sequential read and append, which is why this
+//! beats a binary heap's scattered sifting once the queue outgrows the caches. Other buckets keep
+//! their place when `base` moves this way (the new base agrees with the old one above the
+//! bucket's digit).
 //!
 //! **FIFO among equal times** needs no sequence numbers: each bucket is in push order. Pushes
 //! append; a bucket receives redistributed entries only when it is empty (all lower buckets are
 //! empty when a bucket is redistributed), and those entries were pushed before any later push, in
-//! their own bucket's order. So bucket 0, the entries at `base`, is in push order.
+//! their own bucket's order. So `now`, the entries at `base`, is in push order.
 
 /// One entry: an event's time and the storage slot of the event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,25 +26,39 @@ pub(super) struct Entry {
     pub(super) slot: u32,
 }
 
-/// Bucket 0 plus one per bit of a `u64` time.
-const BUCKETS: usize = 65;
+/// Bits per digit, chosen by measurement on the hold model (`examples/hold_ratio.rs`): MEASURED.
+const DIGIT_BITS: u32 = 4;
+const DIGITS: usize = 1 << DIGIT_BITS;
+/// Digits in a `u64` time (each level's digit mask, and the level mask, fit a `u64`).
+const LEVELS: usize = (u64::BITS as usize).div_ceil(DIGIT_BITS as usize);
+/// Buckets besides `now`.
+pub(super) const BUCKETS: usize = LEVELS * DIGITS;
 
-/// The bucket of `time` relative to `base`: 0 if equal, else one more than the index of the
-/// highest differing bit.
+/// The bucket of `time` relative to `base`: `None` if equal (the `now` bucket), else
+/// `level * DIGITS + digit`.
 #[inline(always)]
-fn bucket(time: u64, base: u64) -> usize {
-    (u64::BITS - (time ^ base).leading_zeros()) as usize
+fn bucket(time: u64, base: u64) -> Option<usize> {
+    let x = time ^ base;
+    if x == 0 {
+        return None;
+    }
+    let level = x.ilog2() / DIGIT_BITS;
+    let digit = (time >> (level * DIGIT_BITS)) as usize & (DIGITS - 1);
+    Some(level as usize * DIGITS + digit)
 }
 
 pub(super) struct RadixHeap {
     /// Every entry's time is `>= base`; pushes before it are refused.
     base: u64,
-    buckets: [Vec<Entry>; BUCKETS],
-    /// Bucket 0 is read from the front: its entries before `head` are taken.
+    /// Entries at `base`, read from the front: those before `head` are taken.
+    now: Vec<Entry>,
     head: usize,
-    /// Bit `i` is set iff bucket `i` holds an entry not yet taken, so the lowest non-empty bucket
-    /// is one `trailing_zeros` away.
-    occupied: u128,
+    buckets: Box<[Vec<Entry>]>,
+    /// Bit `level` is set iff some bucket of that level is non-empty...
+    levels: u64,
+    /// ...and bit `digit` of `digits[level]` iff that bucket is: the lowest non-empty bucket is
+    /// two `trailing_zeros` away.
+    digits: [u64; LEVELS],
     len: usize,
 }
 
@@ -47,9 +66,11 @@ impl RadixHeap {
     pub(super) fn new() -> Self {
         RadixHeap {
             base: 0,
-            buckets: std::array::from_fn(|_| Vec::new()),
+            now: Vec::new(),
             head: 0,
-            occupied: 0,
+            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            levels: 0,
+            digits: [0; LEVELS],
             len: 0,
         }
     }
@@ -65,10 +86,12 @@ impl RadixHeap {
 
     /// Empties the heap, keeping the allocations; pushes may start again from time 0.
     pub(super) fn clear(&mut self) {
+        self.now.clear();
         self.buckets.iter_mut().for_each(Vec::clear);
         self.base = 0;
         self.head = 0;
-        self.occupied = 0;
+        self.levels = 0;
+        self.digits = [0; LEVELS];
         self.len = 0;
     }
 
@@ -79,13 +102,39 @@ impl RadixHeap {
         self.base = time;
     }
 
+    #[inline(always)]
+    fn mark(&mut self, b: usize) {
+        self.levels |= 1 << (b / DIGITS);
+        self.digits[b / DIGITS] |= 1 << (b % DIGITS);
+    }
+
+    #[inline(always)]
+    fn unmark(&mut self, b: usize) {
+        let level = &mut self.digits[b / DIGITS];
+        *level &= !(1 << (b % DIGITS));
+        if *level == 0 {
+            self.levels &= !(1 << (b / DIGITS));
+        }
+    }
+
+    /// The lowest non-empty bucket besides `now`.
+    #[inline(always)]
+    fn lowest(&self) -> Option<usize> {
+        let level = *self.digits.get(self.levels.trailing_zeros() as usize)?;
+        Some(self.levels.trailing_zeros() as usize * DIGITS + level.trailing_zeros() as usize)
+    }
+
     /// Adds `e`, which must not be earlier than [`base`](Self::base) (checked by the caller).
     #[inline]
     pub(super) fn push(&mut self, e: Entry) {
         debug_assert!(e.time >= self.base, "entry before the radix heap's base");
-        let b = bucket(e.time, self.base);
-        self.buckets[b].push(e);
-        self.occupied |= 1 << b;
+        match bucket(e.time, self.base) {
+            None => self.now.push(e),
+            Some(b) => {
+                self.buckets[b].push(e);
+                self.mark(b);
+            }
+        }
         self.len += 1;
     }
 
@@ -93,81 +142,98 @@ impl RadixHeap {
     /// `limit`; otherwise leaves the heap as it was.
     #[inline]
     pub(super) fn pop_at_or_before(&mut self, limit: u64) -> Option<Entry> {
-        if self.occupied & 1 == 0 {
-            let lowest = self.occupied.trailing_zeros() as usize;
-            let min = self.buckets.get(lowest)?.iter().map(|e| e.time).min()?;
+        if self.head == self.now.len() {
+            let b = self.lowest()?;
+            let bucket = &mut self.buckets[b];
+            if let [single] = bucket[..] {
+                // The common case in a sparse bucket: nothing to redistribute.
+                if single.time > limit {
+                    return None;
+                }
+                bucket.clear();
+                self.unmark(b);
+                self.base = single.time;
+                self.len -= 1;
+                return Some(single);
+            }
+            let min = bucket.iter().map(|e| e.time).min()?;
             if min > limit {
                 return None;
             }
-            self.redistribute(lowest, min);
+            self.redistribute(b, min);
         } else if self.base > limit {
             return None;
         }
-        let zero = &mut self.buckets[0];
-        let e = zero[self.head];
+        let e = self.now[self.head];
         self.head += 1;
-        if self.head == zero.len() {
-            zero.clear();
+        if self.head == self.now.len() {
+            self.now.clear();
             self.head = 0;
-            self.occupied &= !1;
         }
         self.len -= 1;
         Some(e)
     }
 
     /// Moves `base` to `min`, the earliest time in bucket `from`, and spreads that bucket's
-    /// entries over the lower buckets, in order.
+    /// entries over `now` and the lower levels, in order.
     fn redistribute(&mut self, from: usize, min: u64) {
-        let moving = std::mem::take(&mut self.buckets[from]);
-        self.occupied &= !(1 << from);
+        let mut moving = std::mem::take(&mut self.buckets[from]);
+        self.unmark(from);
         self.base = min;
         for &e in &moving {
-            let b = bucket(e.time, min);
-            self.buckets[b].push(e);
-            self.occupied |= 1 << b;
+            match bucket(e.time, min) {
+                None => self.now.push(e),
+                Some(b) => {
+                    self.buckets[b].push(e);
+                    self.mark(b);
+                }
+            }
         }
         // Keep the allocation for the bucket's next turn.
-        let mut emptied = moving;
-        emptied.clear();
-        self.buckets[from] = emptied;
+        moving.clear();
+        self.buckets[from] = moving;
     }
 
     /// The entries of the lowest non-empty bucket: the earliest entry is among them, and every
     /// other entry is later than all of them.
     pub(super) fn lowest_bucket(&self) -> Option<&[Entry]> {
-        match self.occupied.trailing_zeros() as usize {
-            0 => Some(&self.buckets[0][self.head..]),
-            b => self.buckets.get(b).map(Vec::as_slice),
+        if self.head < self.now.len() {
+            return Some(&self.now[self.head..]);
         }
+        Some(&self.buckets[self.lowest()?])
     }
 
     /// Removes every entry of the lowest non-empty bucket, handing each to `f`. `base` does not
     /// move.
     pub(super) fn drop_lowest_bucket(&mut self, mut f: impl FnMut(Entry)) {
-        let b = self.occupied.trailing_zeros() as usize;
-        let Some(bucket) = self.buckets.get_mut(b) else {
-            return;
-        };
-        // Outside bucket 0, `head` is 0.
-        bucket[self.head..].iter().copied().for_each(&mut f);
-        self.len -= bucket.len() - self.head;
-        bucket.clear();
-        self.head = 0;
-        self.occupied &= !(1 << b);
+        if self.head < self.now.len() {
+            self.now[self.head..].iter().copied().for_each(&mut f);
+            self.len -= self.now.len() - self.head;
+            self.now.clear();
+            self.head = 0;
+        } else if let Some(b) = self.lowest() {
+            let bucket = &mut self.buckets[b];
+            bucket.iter().copied().for_each(&mut f);
+            self.len -= bucket.len();
+            bucket.clear();
+            self.unmark(b);
+        }
     }
 
     /// Keeps only the entries for which `keep` is true; order within buckets is kept, so FIFO
     /// among equal times holds. `O(n)`.
     pub(super) fn retain(&mut self, mut keep: impl FnMut(&Entry) -> bool) {
-        self.buckets[0].drain(..self.head);
+        self.now.drain(..self.head);
         self.head = 0;
-        self.len = 0;
-        self.occupied = 0;
-        for (b, bucket) in self.buckets.iter_mut().enumerate() {
-            bucket.retain(&mut keep);
-            if !bucket.is_empty() {
-                self.occupied |= 1 << b;
-                self.len += bucket.len();
+        self.now.retain(&mut keep);
+        self.len = self.now.len();
+        self.levels = 0;
+        self.digits = [0; LEVELS];
+        for b in 0..BUCKETS {
+            self.buckets[b].retain(&mut keep);
+            if !self.buckets[b].is_empty() {
+                self.mark(b);
+                self.len += self.buckets[b].len();
             }
         }
     }
@@ -175,35 +241,37 @@ impl RadixHeap {
     /// Total capacity of the buckets, in entries.
     #[cfg(test)]
     pub(super) fn capacity(&self) -> usize {
-        self.buckets.iter().map(Vec::capacity).sum()
+        self.now.capacity() + self.buckets.iter().map(Vec::capacity).sum::<usize>()
     }
 
     /// Entries not yet taken, bucket by bucket from the lowest.
     #[cfg(test)]
     pub(super) fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.buckets[0][self.head..]
-            .iter()
-            .chain(self.buckets[1..].iter().flatten())
+        self.now[self.head..].iter().chain(self.buckets.iter().flatten())
     }
 }
 
 #[cfg(test)]
 impl RadixHeap {
     /// Checks the structure: each entry is in the bucket its time calls for (so none is before
-    /// `base`), `occupied` and `len` agree with the buckets.
+    /// `base`), the masks and `len` agree with the buckets.
     pub(super) fn check(&self) {
-        let mut len = 0;
-        for (b, bucket) in self.buckets.iter().enumerate() {
-            let start = if b == 0 { self.head } else { 0 };
-            assert!(start <= bucket.len());
-            for e in &bucket[start..] {
-                assert_eq!(bucket(e.time, self.base), b, "{e:?} with base {}", self.base);
-            }
-            let live = bucket.len() - start;
-            assert_eq!(self.occupied >> b & 1 == 1, live > 0, "occupied bit {b}");
-            len += live;
+        assert!(self.head < self.now.len() || (self.head, self.now.len()) == (0, 0));
+        let mut len = self.now.len() - self.head;
+        for e in &self.now[self.head..] {
+            assert_eq!(e.time, self.base);
         }
-        assert_eq!(self.occupied >> BUCKETS, 0);
+        for (b, entries) in self.buckets.iter().enumerate() {
+            for e in entries {
+                assert_eq!(bucket(e.time, self.base), Some(b), "{e:?} with base {}", self.base);
+            }
+            let marked = self.digits[b / DIGITS] >> (b % DIGITS) & 1 == 1;
+            assert_eq!(marked, !entries.is_empty(), "mark of bucket {b}");
+            len += entries.len();
+        }
+        for (level, &digits) in self.digits.iter().enumerate() {
+            assert_eq!(self.levels >> level & 1 == 1, digits != 0, "mark of level {level}");
+        }
         assert_eq!(self.len, len);
     }
 }
@@ -262,7 +330,7 @@ mod tests {
         h.push(Entry { time: 0, slot: 1 });
         h.push(Entry { time: u64::MAX, slot: 2 });
         h.check();
-        assert_eq!(h.occupied, 1 | 1 << 64);
+        assert_eq!(h.now.len(), 1);
         let order: Vec<_> = std::iter::from_fn(|| h.pop_at_or_before(u64::MAX))
             .map(|e| (e.time, e.slot))
             .collect();
