@@ -14,17 +14,45 @@
 //! their place when `base` moves this way (the new base agrees with the old one above the
 //! bucket's digit).
 //!
+//! **Few entries** are instead kept in a 4-ary heap ("small mode", [`SmallHeap`]): up to
+//! [`SMALL_MAX`] entries its shallow sifts cost less than moving entries between buckets.
+//! Crossing [`SMALL_MAX`] spreads the array over the buckets; falling below [`SMALL_MIN`]
+//! gathers the buckets back (the gap between them bounds the cost of going back and forth).
+//!
 //! **FIFO among equal times** needs no sequence numbers: each bucket is in push order. Pushes
 //! append; a bucket receives redistributed entries only when it is empty (all lower buckets are
 //! empty when a bucket is redistributed), and those entries were pushed before any later push, in
 //! their own bucket's order. So `now`, the entries at `base`, is in push order.
 
-/// One entry: an event's time and the storage slot of the event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use super::heap::{self, SmallHeap};
+
+/// One entry: an event's time and the storage slot of the event, plus a sequence number used
+/// only in small mode (it fills what would be padding).
+#[derive(Clone, Copy, Debug)]
 pub(super) struct Entry {
     pub(super) time: u64,
     pub(super) slot: u32,
+    pub(super) seq: u32,
 }
+
+impl Entry {
+    pub(super) fn new(time: u64, slot: u32) -> Self {
+        Entry { time, slot, seq: 0 }
+    }
+
+    /// `(time, seq)` as one integer (the slot never decides, sequence numbers being unique): a
+    /// single wide comparison compiles to `cmp`/`sbb` without a second branch for ties.
+    #[inline(always)]
+    pub(super) fn key(&self) -> u128 {
+        (u128::from(self.time) << 64) | (u128::from(self.seq) << 32) | u128::from(self.slot)
+    }
+}
+
+/// Up to this many entries, small mode: chosen by measurement, MEASURED. Tests use tiny limits
+/// so that both modes and the changes between them are exercised.
+const SMALL_MAX: usize = if cfg!(test) { 6 } else { 64 };
+/// Below this many entries, back to small mode.
+const SMALL_MIN: usize = if cfg!(test) { 2 } else { SMALL_MAX / 4 };
 
 /// Bits per digit, chosen by measurement on the hold model (`examples/hold_ratio.rs`): MEASURED.
 const DIGIT_BITS: u32 = 4;
@@ -50,6 +78,9 @@ fn bucket(time: u64, base: u64) -> Option<usize> {
 pub(super) struct RadixHeap {
     /// Every entry's time is `>= base`; pushes before it are refused.
     base: u64,
+    /// In small mode, all the entries; empty otherwise.
+    small: SmallHeap,
+    small_mode: bool,
     /// Entries at `base`, read from the front: those before `head` are taken.
     now: Vec<Entry>,
     head: usize,
@@ -66,6 +97,8 @@ impl RadixHeap {
     pub(super) fn new() -> Self {
         RadixHeap {
             base: 0,
+            small: SmallHeap::with_capacity(SMALL_MAX + 1),
+            small_mode: true,
             now: Vec::new(),
             head: 0,
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
@@ -86,6 +119,8 @@ impl RadixHeap {
 
     /// Empties the heap, keeping the allocations; pushes may start again from time 0.
     pub(super) fn clear(&mut self) {
+        self.small.clear();
+        self.small_mode = true;
         self.now.clear();
         self.buckets.iter_mut().for_each(Vec::clear);
         self.base = 0;
@@ -128,6 +163,47 @@ impl RadixHeap {
     #[inline]
     pub(super) fn push(&mut self, e: Entry) {
         debug_assert!(e.time >= self.base, "entry before the radix heap's base");
+        if self.small_mode {
+            self.small.push(e);
+            self.len += 1;
+            if self.len > SMALL_MAX {
+                self.spread();
+            }
+            return;
+        }
+        self.push_to_bucket(e);
+    }
+
+    /// Leaves small mode: pushes the entries in order, so the buckets are in push order.
+    #[cold]
+    fn spread(&mut self) {
+        self.small_mode = false;
+        self.len = 0;
+        let mut small = std::mem::replace(&mut self.small, SmallHeap::with_capacity(0));
+        small.drain_sorted(|e| self.push_to_bucket(e));
+        self.small = small;
+    }
+
+    /// Enters small mode: sorts the entries, which keeps push order among equal times since the
+    /// buckets are in push order and equal times share a bucket.
+    #[cold]
+    fn gather(&mut self) {
+        // `now` serves as scratch space.
+        let mut all = std::mem::take(&mut self.now);
+        all.drain(..self.head);
+        self.head = 0;
+        while let Some(b) = self.lowest() {
+            all.append(&mut self.buckets[b]);
+            self.unmark(b);
+        }
+        all.sort_by_key(|e| e.time); // stable
+        self.small.fill_sorted(all.drain(..));
+        self.now = all;
+        self.small_mode = true;
+    }
+
+    #[inline]
+    fn push_to_bucket(&mut self, e: Entry) {
         match bucket(e.time, self.base) {
             None => self.now.push(e),
             Some(b) => {
@@ -142,6 +218,16 @@ impl RadixHeap {
     /// `limit`; otherwise leaves the heap as it was.
     #[inline]
     pub(super) fn pop_at_or_before(&mut self, limit: u64) -> Option<Entry> {
+        if self.small_mode {
+            let e = self.small.peek()?;
+            if e.time > limit {
+                return None;
+            }
+            self.small.pop();
+            self.base = e.time;
+            self.len -= 1;
+            return Some(e);
+        }
         if self.head == self.now.len() {
             let b = self.lowest()?;
             let bucket = &mut self.buckets[b];
@@ -153,7 +239,7 @@ impl RadixHeap {
                 bucket.clear();
                 self.unmark(b);
                 self.base = single.time;
-                self.len -= 1;
+                self.taken();
                 return Some(single);
             }
             let min = bucket.iter().map(|e| e.time).min()?;
@@ -170,8 +256,17 @@ impl RadixHeap {
             self.now.clear();
             self.head = 0;
         }
-        self.len -= 1;
+        self.taken();
         Some(e)
+    }
+
+    /// Counts an entry taken in bucket mode.
+    #[inline(always)]
+    fn taken(&mut self) {
+        self.len -= 1;
+        if self.len < SMALL_MIN {
+            self.gather();
+        }
     }
 
     /// Moves `base` to `min`, the earliest time in bucket `from`, and spreads that bucket's
@@ -197,6 +292,9 @@ impl RadixHeap {
     /// The entries of the lowest non-empty bucket: the earliest entry is among them, and every
     /// other entry is later than all of them.
     pub(super) fn lowest_bucket(&self) -> Option<&[Entry]> {
+        if self.small_mode {
+            return Some(self.small.entries()).filter(|s| !s.is_empty());
+        }
         if self.head < self.now.len() {
             return Some(&self.now[self.head..]);
         }
@@ -206,7 +304,10 @@ impl RadixHeap {
     /// Removes every entry of the lowest non-empty bucket, handing each to `f`. `base` does not
     /// move.
     pub(super) fn drop_lowest_bucket(&mut self, mut f: impl FnMut(Entry)) {
-        if self.head < self.now.len() {
+        if self.small_mode {
+            self.small.drain_sorted(f);
+            self.len = 0;
+        } else if self.head < self.now.len() {
             self.now[self.head..].iter().copied().for_each(&mut f);
             self.len -= self.now.len() - self.head;
             self.now.clear();
@@ -223,10 +324,11 @@ impl RadixHeap {
     /// Keeps only the entries for which `keep` is true; order within buckets is kept, so FIFO
     /// among equal times holds. `O(n)`.
     pub(super) fn retain(&mut self, mut keep: impl FnMut(&Entry) -> bool) {
+        self.small.retain(&mut keep);
         self.now.drain(..self.head);
         self.head = 0;
         self.now.retain(&mut keep);
-        self.len = self.now.len();
+        self.len = self.small.len() + self.now.len();
         self.levels = 0;
         self.digits = [0; LEVELS];
         for b in 0..BUCKETS {
@@ -241,13 +343,14 @@ impl RadixHeap {
     /// Total capacity of the buckets, in entries.
     #[cfg(test)]
     pub(super) fn capacity(&self) -> usize {
-        self.now.capacity() + self.buckets.iter().map(Vec::capacity).sum::<usize>()
+        self.small.capacity() + self.now.capacity() + self.buckets.iter().map(Vec::capacity).sum::<usize>()
     }
 
     /// Entries not yet taken, bucket by bucket from the lowest.
     #[cfg(test)]
     pub(super) fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.now[self.head..].iter().chain(self.buckets.iter().flatten())
+        let small = self.small.entries().iter();
+        small.chain(&self.now[self.head..]).chain(self.buckets.iter().flatten())
     }
 }
 
@@ -256,6 +359,14 @@ impl RadixHeap {
     /// Checks the structure: each entry is in the bucket its time calls for (so none is before
     /// `base`), the masks and `len` agree with the buckets.
     pub(super) fn check(&self) {
+        if self.small_mode {
+            assert_eq!(self.len, self.small.len());
+            heap::check(&self.small);
+            assert!(self.small.entries().iter().all(|e| e.time >= self.base));
+            assert_eq!((self.now.len(), self.levels), (0, 0), "small mode with buckets in use");
+            return;
+        }
+        assert_eq!(self.small.len(), 0);
         assert!(self.head < self.now.len() || (self.head, self.now.len()) == (0, 0));
         let mut len = self.now.len() - self.head;
         for e in &self.now[self.head..] {
@@ -309,12 +420,12 @@ mod tests {
     fn equal_times_come_out_in_push_order() {
         let mut h = RadixHeap::new();
         for (slot, time) in [(0, 8), (1, 3), (2, 8), (3, 3), (4, 100), (5, 8)] {
-            h.push(Entry { time, slot });
+            h.push(Entry::new(time, slot));
         }
         let first = h.pop_at_or_before(u64::MAX);
-        assert_eq!(first, Some(Entry { time: 3, slot: 1 }));
-        h.push(Entry { time: 3, slot: 6 });
-        h.push(Entry { time: 8, slot: 7 });
+        assert_eq!(first.map(|e| (e.time, e.slot)), Some((3, 1)));
+        h.push(Entry::new(3, 6));
+        h.push(Entry::new(8, 7));
         let order: Vec<_> = std::iter::from_fn(|| h.pop_at_or_before(u64::MAX))
             .map(|e| e.slot)
             .collect();
@@ -326,32 +437,39 @@ mod tests {
     #[test]
     fn extreme_times_use_the_top_bucket() {
         let mut h = RadixHeap::new();
-        h.push(Entry { time: u64::MAX, slot: 0 });
-        h.push(Entry { time: 0, slot: 1 });
-        h.push(Entry { time: u64::MAX, slot: 2 });
+        let times = [u64::MAX, 0, u64::MAX, 1 << 63, 0, u64::MAX - 1, 5, u64::MAX];
+        for (slot, &time) in times.iter().enumerate() {
+            h.push(Entry::new(time, slot as u32));
+        }
+        assert!(!h.small_mode, "more than SMALL_MAX entries use the buckets");
         h.check();
-        assert_eq!(h.now.len(), 1);
+        assert!(!h.buckets[BUCKETS - DIGITS..].iter().all(Vec::is_empty));
         let order: Vec<_> = std::iter::from_fn(|| h.pop_at_or_before(u64::MAX))
-            .map(|e| (e.time, e.slot))
+            .map(|e| e.slot)
             .collect();
-        assert_eq!(order, [(0, 1), (u64::MAX, 0), (u64::MAX, 2)]);
+        assert_eq!(order, [1, 4, 6, 3, 5, 0, 2, 7]);
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
-        /// The radix heap matches a reference model: a list of `(time, push index)` whose
-        /// smallest pair comes out first.
+        /// The radix heap (in both modes, see the test values of `SMALL_MAX`) matches a
+        /// reference model: a list of `(time, push index)` whose smallest pair comes out first.
         #[test]
-        fn matches_sorted_reference(ops in prop::collection::vec(op(), 0..300)) {
+        fn matches_sorted_reference(
+            ops in prop::collection::vec(op(), 0..300),
+            seq_limit in prop_oneof![Just(u32::MAX), 1u32..16],
+        ) {
             let mut h = RadixHeap::new();
+            // Small limits make small mode renumber often.
+            h.small.set_seq_limit(seq_limit);
             let mut model: Vec<(u64, u32)> = Vec::new();
             let mut pushes = 0u32;
             for op in ops {
                 match op {
                     Op::Push(delay) => {
                         let time = h.base().saturating_add(delay);
-                        h.push(Entry { time, slot: pushes });
+                        h.push(Entry::new(time, pushes));
                         model.push((time, pushes));
                         pushes += 1;
                     }
@@ -379,7 +497,12 @@ mod tests {
                         }
                         let mut dropped = Vec::new();
                         h.drop_lowest_bucket(|e| dropped.push(e));
-                        prop_assert_eq!(&dropped, &lowest);
+                        let slots = |v: &[Entry]| {
+                            let mut s: Vec<_> = v.iter().map(|e| e.slot).collect();
+                            s.sort_unstable();
+                            s
+                        };
+                        prop_assert_eq!(slots(&dropped), slots(&lowest));
                         model.retain(|&(_, s)| !dropped.iter().any(|e| e.slot == s));
                     }
                     Op::Clear => {
