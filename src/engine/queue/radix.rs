@@ -50,7 +50,7 @@ impl Entry {
 
 /// Up to this many entries, small mode: chosen by measurement, MEASURED. Tests use tiny limits
 /// so that both modes and the changes between them are exercised.
-const SMALL_MAX: usize = if cfg!(test) { 6 } else { 64 };
+const SMALL_MAX: usize = if cfg!(test) { 6 } else { 32 };
 /// Below this many entries, back to small mode.
 const SMALL_MIN: usize = if cfg!(test) { 2 } else { SMALL_MAX / 4 };
 
