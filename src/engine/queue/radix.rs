@@ -104,11 +104,12 @@ impl RadixHeap {
     pub(super) fn new() -> Self {
         RadixHeap {
             base: 0,
-            small: SmallHeap::with_capacity(SMALL_MAX + 1),
+            // Nothing allocated yet: a simulation per replication is cheap to create.
+            small: SmallHeap::with_capacity(0),
             small_mode: true,
             now: Vec::new(),
             head: 0,
-            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            buckets: Box::default(), // allocated on first leaving small mode
             levels: 0,
             digits: [0; LEVELS],
             len: 0,
@@ -129,11 +130,13 @@ impl RadixHeap {
         self.small.clear();
         self.small_mode = true;
         self.now.clear();
-        self.buckets.iter_mut().for_each(Vec::clear);
+        // Only the marked buckets hold anything.
+        while let Some(b) = self.lowest() {
+            self.buckets[b].clear();
+            self.unmark(b);
+        }
         self.base = 0;
         self.head = 0;
-        self.levels = 0;
-        self.digits = [0; LEVELS];
         self.len = 0;
     }
 
@@ -184,6 +187,9 @@ impl RadixHeap {
     /// Leaves small mode: pushes the entries in order, so the buckets are in push order.
     #[cold]
     fn spread(&mut self) {
+        if self.buckets.is_empty() {
+            self.buckets = (0..BUCKETS).map(|_| Vec::new()).collect();
+        }
         self.small_mode = false;
         self.len = 0;
         let mut small = std::mem::replace(&mut self.small, SmallHeap::with_capacity(0));
@@ -338,7 +344,7 @@ impl RadixHeap {
         self.len = self.small.len() + self.now.len();
         self.levels = 0;
         self.digits = [0; LEVELS];
-        for b in 0..BUCKETS {
+        for b in 0..self.buckets.len() {
             self.buckets[b].retain(&mut keep);
             if !self.buckets[b].is_empty() {
                 self.mark(b);
