@@ -4,33 +4,37 @@
 //!
 //! * Events live in a **slab** (`slots`) of reusable slots; freed slots go on a free list, so a
 //!   queue whose size is steady (the usual case in a simulation) allocates nothing per event.
-//! * The ordering lives in a separate **implicit 4-ary min-heap** of 16-byte `Copy` entries
-//!   `(time, seq, slot)`. Sifting moves only these entries, never the payload. A 4-ary heap is
-//!   half as deep as a binary one, and the four children of a node are 64 contiguous bytes, about
-//!   one cache line; with a branch-free choice of the smallest child it beats `std`'s
-//!   `BinaryHeap` on the hold model (see `benches/hold.rs`).
-//! * To fit in 16 bytes an entry carries a 32-bit sequence number next to its 32-bit slot index.
-//!   Before that counter would overflow, the entries are renumbered `0..len` in order (a sorted
-//!   array is a valid heap), which keeps the ordering exact at a cost of `O(n log n)` once every
-//!   ~4 billion pushes.
-//! * **Cancellation is lazy**: `cancel` takes the event out of its slot but leaves the heap entry
-//!   behind; an entry whose slot is empty is skipped when it reaches the top. A slot is freed only
-//!   when its entry leaves the heap, so an entry always refers to its own event (no check of
-//!   which event now occupies the slot is needed, and slots stay small). The heap is compacted if
-//!   stale entries ever outnumber the live ones, so memory stays bounded.
+//! * The ordering lives in a separate **multi-level radix heap** ([`radix`]) of 16-byte `Copy`
+//!   entries `(time, slot)`, which relies on simulated time never going back: nothing is pushed
+//!   before the last popped event. Its buckets are kept in push order, which gives first-in,
+//!   first-out among equal times without storing a sequence number. Up to 32 pending entries it
+//!   keeps them in a 4-ary heap instead ([`heap`], the previous design for all sizes), which
+//!   is faster when everything fits in a few cache lines.
+//! * Chosen by measurement on the hold model (`examples/hold_ratio.rs`: the same random stream
+//!   for the queue and a bare `std` `BinaryHeap<Reverse<(u64, u64)>>`, timed in alternating
+//!   rounds; speed relative to the `BinaryHeap`, best rounds, 2 shared cores): at 10 / 1 000 /
+//!   100 000 / 1 000 000 pending events this queue is 1.07 / 1.56 / 1.9-2.5 / 6.7-7.9x; the
+//!   4-ary heap alone was 0.93x at 100 000 (about 1.06x at 10). The radix heap's moves are sequential
+//!   appends; a heap's sifts at a million entries are cache misses at every level. Tried and
+//!   lost: one radix bucket per bit (0.64x at 10, 1.04x at 1 000), a sorted array instead of
+//!   the small heap (0.82x the 4-ary heap at 10).
+//! * **Cancellation is lazy**: `cancel` takes the event out of its slot but leaves the entry
+//!   behind; an entry whose slot is empty is skipped when it comes out. A slot is freed only when
+//!   its entry leaves the radix heap, so an entry always refers to its own event (no check of
+//!   which event now occupies the slot is needed, and slots stay small). The entries are
+//!   compacted if stale ones ever outnumber the live ones, so memory stays bounded.
 //! * An [`EventKey`] names the slot plus a 64-bit id that is never reused (not even across
 //!   [`EventQueue::clear`]), so a key can never match a later event that reuses its slot.
+
+mod heap;
+mod radix;
 
 use std::fmt;
 
 use super::time::SimTime;
+use radix::{Entry, RadixHeap};
 
-/// Children per heap node, chosen by measurement on the hold model (`benches/hold.rs`): with 2
-/// the queue was 0.8-1.0x `std`'s `BinaryHeap`; 8 was ~12% faster than 4 with 10 pending events
-/// but ~8% slower with 1 000; 4 is the best all-round.
-const ARITY: usize = 4;
-
-/// Stale (cancelled) heap entries tolerated before compaction is even considered; below this a
+/// Stale (cancelled) entries tolerated before compaction is even considered; below this a
 /// rebuild is not worth its cost. Tests use a tiny value so that compaction happens often.
 const COMPACT_MIN_STALE: usize = if cfg!(test) { 4 } else { 64 };
 
@@ -50,36 +54,6 @@ impl fmt::Debug for EventKey {
     }
 }
 
-/// One heap entry. `order` packs the 32-bit sequence number (high half) above the slot index (low
-/// half), so `(time, order)` compares exactly like `(time, seq)`: sequence numbers of entries in
-/// the heap are unique, so the slot bits never decide.
-#[derive(Clone, Copy, Debug)]
-struct Entry {
-    time: u64,
-    order: u64,
-}
-
-impl Entry {
-    fn new(time: u64, seq: u32, slot: u32) -> Self {
-        Entry {
-            time,
-            order: (u64::from(seq) << 32) | u64::from(slot),
-        }
-    }
-
-    /// `(time, seq)` as one integer: a single wide comparison compiles to `cmp`/`sbb` without a
-    /// second branch for ties.
-    #[inline(always)]
-    fn key(&self) -> u128 {
-        (u128::from(self.time) << 64) | u128::from(self.order)
-    }
-
-    #[inline(always)]
-    fn slot(&self) -> usize {
-        self.order as u32 as usize
-    }
-}
-
 /// A storage slot: the event (`None` once popped or cancelled) and its id, which keys must match.
 /// 16 bytes for a small payload.
 #[derive(Debug)]
@@ -88,27 +62,50 @@ struct Slot<E> {
     event: Option<E>,
 }
 
-/// A priority queue of pending events of type `E`.
+/// A priority queue of pending events of type `E`, for a clock that never goes back.
 ///
 /// **Ordering contract**: events come out in increasing `(time, sequence)` order, where
 /// `sequence` is the order of the [`push`](Self::push) calls. Events pushed for the same time
 /// therefore come out first-in, first-out, which makes a run fully deterministic given the order
 /// of pushes. Cancelled events never come out.
 ///
-/// `push` and `pop` are `O(log n)`, `cancel` is `O(1)` amortised; storage is reused, so a queue of
-/// steady size does not allocate.
+/// **Monotone time**: an event may not be pushed before the time of the last popped one (as in a
+/// simulation, where nothing is scheduled in the past); [`push`](Self::push) panics otherwise.
+///
+/// `push` is `O(1)`; `pop` is `O(1)` amortised plus at most 64 moves of each entry over its life
+/// (in practice far fewer: about the number of bits in the span of pending times); `cancel` is
+/// `O(1)` amortised. Storage is reused, so a queue of steady size stops allocating.
+///
+/// # Example
+///
+/// ```
+/// use outage_sim::engine::{EventQueue, SimTime};
+///
+/// let mut q = EventQueue::new();
+/// q.push(SimTime(5), "b");
+/// let key = q.push(SimTime(3), "cancelled");
+/// q.push(SimTime(5), "c");
+/// q.push(SimTime(1), "a");
+/// assert_eq!(q.cancel(key), Some("cancelled"));
+/// assert_eq!(q.pop(), Some((SimTime(1), "a")));
+/// q.push(SimTime(5), "d"); // same time: after the earlier pushes
+/// assert_eq!(q.pop_at_or_before(SimTime(4)), None);
+/// let rest: Vec<_> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
+/// assert_eq!(rest, ["b", "c", "d"]);
+/// ```
 pub struct EventQueue<E> {
     /// The ordering; may contain stale entries of cancelled events.
-    heap: Heap,
+    order: RadixHeap,
     slots: Vec<Slot<E>>,
-    /// Indices of free slots (no heap entry refers to them), used as a stack: the most recently
-    /// freed slot is hot in cache.
+    /// Indices of free slots (no entry refers to them), used as a stack: the most recently freed
+    /// slot is hot in cache.
     free: Vec<u32>,
-    /// Number of stale heap entries (cancelled events not yet removed from `heap`).
+    /// Number of stale entries (cancelled events not yet removed from `order`).
     stale: usize,
-    /// Sequence number of the next push; entries are renumbered when it reaches `seq_limit`.
-    next_seq: u32,
-    seq_limit: u32,
+    /// Pushes may not be before this: the time of the last popped event, or later after
+    /// `pop_at_or_before` skipped cancelled entries up to its limit. Never behind the radix heap's
+    /// base, so checking it is enough.
+    floor: u64,
     /// Id of the next push; never reset.
     next_id: u64,
 }
@@ -135,22 +132,22 @@ impl<E> EventQueue<E> {
         Self::with_capacity(0)
     }
 
-    /// An empty queue with room for `n` pending events before it reallocates.
+    /// An empty queue with room for `n` pending events before its slab reallocates (the radix
+    /// heap's buckets grow as the times spread over them).
     pub fn with_capacity(n: usize) -> Self {
         EventQueue {
-            heap: Heap::with_capacity(n),
+            order: RadixHeap::new(),
             slots: Vec::with_capacity(n),
             free: Vec::with_capacity(n),
             stale: 0,
-            next_seq: 0,
-            seq_limit: u32::MAX,
+            floor: 0,
             next_id: 0,
         }
     }
 
     /// Number of pending (not yet popped, not cancelled) events.
     pub fn len(&self) -> usize {
-        self.heap.len() - self.stale
+        self.order.len() - self.stale
     }
 
     /// Whether no event is pending.
@@ -159,27 +156,29 @@ impl<E> EventQueue<E> {
     }
 
     /// Drops every pending event but keeps the allocations, so the queue can be reused (e.g. for
-    /// the next replication). Keys issued before the clear stay harmless: ids keep counting, so
-    /// they never match a new event.
+    /// the next replication); time starts again from zero. Keys issued before the clear stay
+    /// harmless: ids keep counting, so they never match a new event.
     pub fn clear(&mut self) {
-        self.heap.clear();
+        self.order.clear();
         self.slots.clear();
         self.free.clear();
         self.stale = 0;
-        self.next_seq = 0;
+        self.floor = 0;
     }
 
     /// Schedules `event` at `time` and returns a key that can cancel it.
     ///
     /// # Panics
-    /// If more than `u32::MAX` events (pending or cancelled but not yet discarded) are stored at
+    /// If `time` is before the last popped event (or, after
+    /// [`pop_at_or_before`](Self::pop_at_or_before) returned `None`, before its `limit`), or if
+    /// more than `u32::MAX` events (pending or cancelled but not yet discarded) are stored at
     /// once.
+    #[inline]
     pub fn push(&mut self, time: SimTime, event: E) -> EventKey {
-        if self.next_seq >= self.seq_limit {
-            self.renumber();
-        }
-        let seq = self.next_seq;
-        self.next_seq += 1;
+        assert!(
+            time.0 >= self.floor,
+            "event pushed at {time}, before the last popped event"
+        );
         let id = self.next_id;
         self.next_id += 1;
         let new = Slot { id, event: Some(event) };
@@ -194,35 +193,61 @@ impl<E> EventQueue<E> {
                 i
             }
         };
-        self.heap.push(Entry::new(time.0, seq, slot));
+        self.order.push(Entry::new(time.0, slot));
         EventKey { slot, id }
     }
 
     /// Removes and returns the earliest pending event (ties: the one pushed first).
+    #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
+        self.pop_at_or_before(SimTime::NEVER)
+    }
+
+    /// Removes and returns the earliest pending event if it is due at or before `limit` (a
+    /// simulation's horizon). If it returns `None`, later pushes must not be before `limit`
+    /// (cancelled entries up to `limit` may have been discarded, moving the queue's clock).
+    #[inline]
+    pub fn pop_at_or_before(&mut self, limit: SimTime) -> Option<(SimTime, E)> {
         loop {
-            let top = self.heap.pop()?;
+            let Some(top) = self.order.pop_at_or_before(limit.0) else {
+                if self.order.len() == 0 {
+                    // Nothing left to order: only the last popped event binds pushes.
+                    self.order.rebase(self.floor);
+                } else {
+                    self.floor = self.floor.max(self.order.base());
+                }
+                return None;
+            };
             // The entry has left the heap, so its slot is free whether or not the event was
             // cancelled.
-            self.free.push(top.slot() as u32);
-            match self.slots[top.slot()].event.take() {
-                Some(event) => return Some((SimTime(top.time), event)),
+            self.free.push(top.slot);
+            match self.slots[top.slot as usize].event.take() {
+                Some(event) => {
+                    self.floor = top.time;
+                    return Some((SimTime(top.time), event));
+                }
                 None => self.stale -= 1,
             }
         }
     }
 
-    /// The time of the earliest pending event, discarding cancelled entries at the head.
+    /// The time of the earliest pending event. Unlike popping, this does not move the queue's
+    /// clock: events may still be pushed before the time it returns.
     pub fn peek_time(&mut self) -> Option<SimTime> {
-        while let Some(top) = self.heap.peek() {
-            if self.slots[top.slot()].event.is_some() {
-                return Some(SimTime(top.time));
+        loop {
+            let slots = &self.slots;
+            let live = |e: &&Entry| slots[e.slot as usize].event.is_some();
+            let lowest = self.order.lowest_bucket()?;
+            if let Some(t) = lowest.iter().filter(live).map(|e| e.time).min() {
+                return Some(SimTime(t));
             }
-            self.heap.pop();
-            self.free.push(top.slot() as u32);
-            self.stale -= 1;
+            // Only stale entries there: discard them (the base need not move for that).
+            let (free, stale) = (&mut self.free, &mut self.stale);
+            self.order.drop_lowest_bucket(|e| {
+                free.push(e.slot);
+                *stale -= 1;
+            });
         }
-        None
     }
 
     /// Cancels the event behind `key`, returning it if it was still pending. Cancelling an event
@@ -233,185 +258,28 @@ impl<E> EventQueue<E> {
             return None; // the slot has been reused since
         }
         let event = slot.event.take()?;
-        // The heap entry stays behind, stale, until it reaches the top or the heap is compacted;
-        // only then is the slot freed.
+        // The entry stays behind, stale, until it comes out or the entries are compacted; only
+        // then is the slot freed.
         self.stale += 1;
-        if self.stale >= COMPACT_MIN_STALE && self.stale > self.heap.len() / 2 {
+        if self.stale >= COMPACT_MIN_STALE && self.stale > self.order.len() / 2 {
             self.compact();
         }
         Some(event)
     }
 
     /// Drops all stale entries and frees their slots: `O(n)`, done only once stale entries are at
-    /// least half the heap, so amortised `O(1)` per cancel.
+    /// least half of all entries, so amortised `O(1)` per cancel.
     fn compact(&mut self) {
         let (slots, free) = (&self.slots, &mut self.free);
-        self.heap.retain(|e| {
-            let live = slots[e.slot()].event.is_some();
+        self.order.retain(|e| {
+            let live = slots[e.slot as usize].event.is_some();
             if !live {
-                free.push(e.slot() as u32);
+                free.push(e.slot);
             }
             live
         });
         self.stale = 0;
     }
-
-    /// Gives the entries sequence numbers `0..len` in their current order, so the 32-bit counter
-    /// can go on.
-    #[cold]
-    fn renumber(&mut self) {
-        self.compact();
-        let mut seq = 0;
-        self.heap.renumber(|e| {
-            *e = Entry::new(e.time, seq, e.slot() as u32);
-            seq += 1; // fewer than 2^32 entries: slot indices are u32
-        });
-        self.next_seq = seq;
-    }
-}
-
-/// An implicit 4-ary min-heap of entries by [`Entry::key`]: the root is at 0, the children of
-/// `i` at `4i + 1 ..= 4i + 4`, so the four children are 64 contiguous bytes.
-///
-/// (Padding the storage so that each group of four children starts a cache line was measured
-/// too, and was no faster.)
-struct Heap {
-    v: Vec<Entry>,
-}
-
-impl Heap {
-    fn with_capacity(n: usize) -> Self {
-        Heap {
-            v: Vec::with_capacity(n),
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.v.len()
-    }
-
-    fn clear(&mut self) {
-        self.v.clear();
-    }
-
-    fn peek(&self) -> Option<Entry> {
-        self.v.first().copied()
-    }
-
-    #[inline]
-    fn push(&mut self, e: Entry) {
-        let pos = self.v.len();
-        self.v.push(e);
-        sift_up(&mut self.v, pos, e);
-    }
-
-    /// Removes and returns the smallest entry.
-    ///
-    /// Bottom-up deletion (as `std`'s `BinaryHeap` does): the hole left by the root walks down
-    /// along smallest children all the way to a leaf, without comparing against the entry that
-    /// will fill it; then the last entry is put in the hole and sifted up. The last entry is
-    /// usually among the largest, so it rarely moves up, and the descent costs 3 comparisons per
-    /// level instead of 4.
-    #[inline]
-    fn pop(&mut self) -> Option<Entry> {
-        let last = self.v.pop()?;
-        let heap = &mut self.v[..];
-        let len = heap.len();
-        let Some(&top) = heap.first() else {
-            return Some(last);
-        };
-        let mut pos = 0;
-        loop {
-            let first = ARITY * pos + 1;
-            let best = if let Some(children) = heap.get(first..first + ARITY) {
-                first + min_of_4(children.try_into().expect("ARITY children"))
-            } else if first < len {
-                // The last, partial node.
-                first + min_of_n(&heap[first..])
-            } else {
-                break;
-            };
-            heap[pos] = heap[best];
-            pos = best;
-        }
-        sift_up(heap, pos, last);
-        Some(top)
-    }
-
-    /// Keeps only the entries for which `keep` is true and restores the heap property: `O(n)`.
-    fn retain(&mut self, keep: impl FnMut(&Entry) -> bool) {
-        self.v.retain(keep);
-        // Floyd's heap construction: sift down every internal node, last first.
-        let n = self.v.len();
-        if n > 1 {
-            for i in (0..=(n - 2) / ARITY).rev() {
-                sift_down(&mut self.v, i);
-            }
-        }
-    }
-
-    /// Sorts the entries, then lets `f` rewrite each in that order; `f` must keep the order (a
-    /// sorted sequence is a valid heap).
-    fn renumber(&mut self, f: impl FnMut(&mut Entry)) {
-        self.v.sort_unstable_by_key(Entry::key);
-        self.v.iter_mut().for_each(f);
-    }
-}
-
-/// Puts `e` in the hole at `pos`, moving it up past larger parents.
-#[inline]
-fn sift_up(heap: &mut [Entry], mut pos: usize, e: Entry) {
-    let key = e.key();
-    while pos > 0 {
-        let parent = (pos - 1) / ARITY;
-        if heap[parent].key() <= key {
-            break;
-        }
-        heap[pos] = heap[parent];
-        pos = parent;
-    }
-    heap[pos] = e;
-}
-
-/// Moves the entry at `pos` down past smaller children (only used to rebuild the heap).
-fn sift_down(heap: &mut [Entry], mut pos: usize) {
-    let e = heap[pos];
-    let key = e.key();
-    loop {
-        let first = ARITY * pos + 1;
-        if first >= heap.len() {
-            break;
-        }
-        let end = (first + ARITY).min(heap.len());
-        let best = first + min_of_n(&heap[first..end]);
-        if key <= heap[best].key() {
-            break;
-        }
-        heap[pos] = heap[best];
-        pos = best;
-    }
-    heap[pos] = e;
-}
-
-/// Index (0..4) of the smallest of four entries, as a branch-free tournament: which child is
-/// smallest is unpredictable, so branches here would mispredict about half the time.
-#[inline(always)]
-fn min_of_4(c: &[Entry; ARITY]) -> usize {
-    let (k0, k1, k2, k3) = (c[0].key(), c[1].key(), c[2].key(), c[3].key());
-    let (i01, k01) = if k1 < k0 { (1, k1) } else { (0, k0) };
-    let (i23, k23) = if k3 < k2 { (3, k3) } else { (2, k2) };
-    if k23 < k01 { i23 } else { i01 }
-}
-
-/// Index of the smallest of a few entries (a partial last node).
-fn min_of_n(c: &[Entry]) -> usize {
-    let mut best = 0;
-    for (i, e) in c.iter().enumerate().skip(1) {
-        if e.key() < c[best].key() {
-            best = i;
-        }
-    }
-    best
 }
 
 #[cfg(test)]
@@ -419,24 +287,26 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Checks the internal bookkeeping: every slot is either free or owned by exactly one heap
-    /// entry, `stale` counts the entries whose event is gone, and the heap is ordered.
+    /// Checks the internal bookkeeping: every slot is either free or owned by exactly one entry,
+    /// `stale` counts the entries whose event is gone, and the radix heap is consistent and no
+    /// later than the last popped event.
     fn check_invariants<E>(q: &EventQueue<E>) {
-        let heap = &q.heap.v;
+        q.order.check();
         let mut owner = vec![0u8; q.slots.len()];
-        for e in heap {
-            owner[e.slot()] += 1;
+        for e in q.order.iter() {
+            owner[e.slot as usize] += 1;
         }
         for &f in &q.free {
             owner[f as usize] += 1;
             assert!(q.slots[f as usize].event.is_none(), "free slot {f} holds an event");
         }
         assert!(owner.iter().all(|&n| n == 1), "slot owners: {owner:?}");
-        let stale = heap.iter().filter(|e| q.slots[e.slot()].event.is_none()).count();
+        let stale = q
+            .order
+            .iter()
+            .filter(|e| q.slots[e.slot as usize].event.is_none())
+            .count();
         assert_eq!(q.stale, stale);
-        for i in 1..heap.len() {
-            assert!(heap[(i - 1) / ARITY].key() < heap[i].key(), "heap order at {i}");
-        }
     }
 
     fn drain(q: &mut EventQueue<u32>) -> Vec<(u64, u32)> {
@@ -446,6 +316,7 @@ mod tests {
     #[test]
     fn layout_is_compact() {
         assert_eq!(std::mem::size_of::<Entry>(), 16);
+        assert_eq!(std::mem::size_of::<Slot<u32>>(), 16);
         assert!(std::mem::size_of::<EventKey>() <= 16);
     }
 
@@ -527,17 +398,73 @@ mod tests {
         q.cancel(b);
         assert_eq!(q.len(), 1);
         assert_eq!(q.peek_time(), Some(SimTime(3)));
-        assert_eq!(q.stale, 0, "stale head entries were discarded");
+        check_invariants(&q);
+        assert_eq!(q.pop(), Some((SimTime(3), 3)));
+        assert_eq!((q.stale, q.order.len()), (0, 0));
+    }
+
+    #[test]
+    fn peek_time_does_not_move_the_clock() {
+        let mut q = EventQueue::new();
+        q.push(SimTime(1_000), 1);
+        let k = q.push(SimTime(10), 2);
+        q.cancel(k);
+        assert_eq!(q.peek_time(), Some(SimTime(1_000)));
+        q.push(SimTime(3), 3); // nothing popped yet, so still allowed
+        assert_eq!(drain(&mut q), [(3, 3), (1_000, 1)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "before the last popped event")]
+    fn pushing_before_the_last_popped_event_panics() {
+        let mut q = EventQueue::new();
+        q.push(SimTime(10), 1);
+        q.push(SimTime(20), 2);
+        q.pop();
+        q.push(SimTime(9), 3);
+    }
+
+    #[test]
+    fn skipping_cancelled_events_does_not_move_the_clock_of_an_emptied_queue() {
+        let mut q = EventQueue::new();
+        q.push(SimTime(5), 1);
+        assert_eq!(q.pop(), Some((SimTime(5), 1)));
+        let k = q.push(SimTime(50), 2);
+        q.cancel(k);
+        assert_eq!(q.pop(), None, "the cancelled event is skipped");
+        // Only the pop at 5 binds: 7 is still allowed.
+        q.push(SimTime(7), 3);
+        q.push(SimTime(5), 4);
+        assert_eq!(drain(&mut q), [(5, 4), (7, 3)]);
+    }
+
+    #[test]
+    fn pop_at_or_before_stops_at_the_limit() {
+        let mut q = EventQueue::new();
+        for (i, t) in [30, 10, 20, 40, 20].into_iter().enumerate() {
+            q.push(SimTime(t), i as u32);
+        }
+        let k = q.push(SimTime(25), 9);
+        q.cancel(k);
+        assert_eq!(q.pop_at_or_before(SimTime(20)), Some((SimTime(10), 1)));
+        assert_eq!(q.pop_at_or_before(SimTime(20)), Some((SimTime(20), 2)));
+        assert_eq!(q.pop_at_or_before(SimTime(20)), Some((SimTime(20), 4)));
+        assert_eq!(q.pop_at_or_before(SimTime(20)), None);
+        assert_eq!(q.pop_at_or_before(SimTime(29)), None, "only a cancelled event is due");
+        assert_eq!(q.len(), 2);
+        q.push(SimTime(29), 5); // at the limit of the last call: allowed
+        check_invariants(&q);
+        assert_eq!(drain(&mut q), [(29, 5), (30, 0), (40, 3)]);
     }
 
     #[test]
     fn clear_keeps_allocations_and_old_keys_stay_harmless() {
         let mut q = EventQueue::with_capacity(4);
         let keys: Vec<_> = (0..100).map(|i| q.push(SimTime(i), i as u32)).collect();
-        let caps = (q.heap.v.capacity(), q.slots.capacity());
+        let caps = (q.order.capacity(), q.slots.capacity());
         q.clear();
         assert!(q.is_empty());
-        assert_eq!((q.heap.v.capacity(), q.slots.capacity()), caps);
+        assert_eq!((q.order.capacity(), q.slots.capacity()), caps);
         let fresh = q.push(SimTime(5), 999);
         assert_eq!(fresh.slot, keys[0].slot);
         for k in keys {
@@ -554,23 +481,37 @@ mod tests {
         }
         // Hold operations; some events are cancelled and replaced, as models do, so stale
         // entries come and go.
+        // Returns how many of the operations grew the radix heap's buckets.
         let hold = |q: &mut EventQueue<u32>, rounds| {
+            let mut growths = 0;
             for _ in 0..rounds {
+                let before = q.order.capacity();
                 let (t, e) = q.pop().unwrap();
                 let k = q.push(SimTime(t.0 + 500), e);
                 if e % 3 == 0 {
                     let e = q.cancel(k).unwrap();
                     q.push(SimTime(t.0 + 700), e);
                 }
+                growths += usize::from(q.order.capacity() != before);
             }
+            growths
         };
         // Warm up until storage has grown to its working size...
         hold(&mut q, 10_000);
-        let caps = (q.heap.v.capacity(), q.slots.capacity(), q.free.capacity());
-        // ...after which it never grows again.
-        hold(&mut q, 100_000);
+        let caps = (q.slots.capacity(), q.free.capacity());
+        let order_cap = q.order.capacity();
+        // ...after which the slab never grows again...
+        let growths = hold(&mut q, 100_000);
         assert_eq!(q.len(), 1000);
-        assert_eq!((q.heap.v.capacity(), q.slots.capacity(), q.free.capacity()), caps);
+        assert_eq!((q.slots.capacity(), q.free.capacity()), caps);
+        // ...and the buckets only rarely: a bucket is first used when the pending times straddle
+        // a multiple of a higher power of two than before.
+        assert!(growths <= radix::BUCKETS, "{growths} operations allocated");
+        assert!(
+            q.order.capacity() <= 16 * order_cap,
+            "bucket capacity {order_cap} -> {}",
+            q.order.capacity()
+        );
         check_invariants(&q);
         // Slots are reused: at most one per live or stale entry.
         assert!(q.slots.len() <= 2 * 1000 + COMPACT_MIN_STALE, "{} slots", q.slots.len());
@@ -586,7 +527,11 @@ mod tests {
             assert!(q.cancel(k).is_some());
         }
         assert_eq!(q.len(), 10);
-        assert!(q.heap.len() <= 2 * q.len() + COMPACT_MIN_STALE, "heap {}", q.heap.len());
+        assert!(
+            q.order.len() <= 2 * q.len() + COMPACT_MIN_STALE,
+            "entries {}",
+            q.order.len()
+        );
         check_invariants(&q);
         let expected: Vec<_> = (9_990..10_000u32)
             .rev()
@@ -596,23 +541,38 @@ mod tests {
     }
 
     #[test]
-    fn renumbering_keeps_order_and_keys() {
+    fn ties_stay_fifo_through_redistribution_and_compaction() {
         let mut q = EventQueue::new();
-        q.seq_limit = 4;
-        let keys: Vec<_> = (0..50u32).map(|i| q.push(SimTime(u64::from(i % 3)), i)).collect();
-        assert_eq!(q.next_seq, 50, "renumbered on every push past the limit");
-        assert_eq!(q.cancel(keys[4]), Some(4));
-        assert_eq!(q.cancel(keys[4]), None);
-        let mut expected: Vec<_> = (0..50).filter(|&i| i != 4).map(|i| (u64::from(i % 3), i)).collect();
-        expected.sort_by_key(|&(t, i)| (t, i));
+        let keys: Vec<_> = (0..60u32)
+            .map(|i| q.push(SimTime(u64::from(i % 3) * 1000), i))
+            .collect();
+        // Popping the first event spreads the rest over lower buckets.
+        assert_eq!(q.pop(), Some((SimTime(0), 0)));
+        // Pushed at times already pending: they go after the earlier pushes.
+        q.push(SimTime(1000), 100);
+        q.push(SimTime(0), 101);
+        // Enough cancellations to compact.
+        for &k in keys.iter().skip(3).step_by(2) {
+            q.cancel(k);
+        }
+        check_invariants(&q);
+        let mut expected: Vec<_> = (1..60)
+            .filter(|&i| i < 3 || i % 2 == 0)
+            .map(|i| (u64::from(i % 3) * 1000, i))
+            .chain([(1000, 100), (0, 101)])
+            .collect();
+        expected.sort_by_key(|&(t, _)| t); // stable: push order within a time
         assert_eq!(drain(&mut q), expected);
     }
 
     /// One operation of the property test.
     #[derive(Clone, Debug)]
     enum Op {
+        /// Push this long after the last popped event (or the last limit that popped nothing).
         Push(u64),
         Pop,
+        /// Pop if due within this long after the last popped event.
+        PopWithin(u64),
         Peek,
         /// Cancel the key issued by the push with this index (mod pushes so far).
         Cancel(usize),
@@ -625,6 +585,7 @@ mod tests {
             4 => (0u64..12).prop_map(Op::Push),
             1 => any::<u64>().prop_map(Op::Push),
             3 => Just(Op::Pop),
+            1 => (0u64..12).prop_map(Op::PopWithin),
             1 => Just(Op::Peek),
             3 => any::<usize>().prop_map(Op::Cancel),
             1 => (0..20).prop_map(|x| if x == 0 { Op::Clear } else { Op::Peek }),
@@ -635,28 +596,38 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
         /// The queue behaves exactly like a naive model: a list of pending `(time, push index)`
-        /// searched for its minimum. Small sequence limits force frequent renumbering.
+        /// searched for its minimum, with pushes never before the model's clock.
         #[test]
-        fn matches_reference_model(
-            ops in prop::collection::vec(op(), 0..400),
-            seq_limit in prop_oneof![Just(u32::MAX), 1u32..16],
-        ) {
+        fn matches_reference_model(ops in prop::collection::vec(op(), 0..400)) {
             let mut q = EventQueue::new();
-            q.seq_limit = seq_limit;
             // The model: pending (time, push index); the payload is the push index.
             let mut model: Vec<(u64, u32)> = Vec::new();
             let mut keys: Vec<EventKey> = Vec::new();
+            // Pushes may not be earlier than this.
+            let mut now = 0u64;
             for op in ops {
                 match op {
-                    Op::Push(t) => {
+                    Op::Push(delay) => {
                         let id = keys.len() as u32;
+                        let t = now.saturating_add(delay);
                         keys.push(q.push(SimTime(t), id));
                         model.push((t, id));
                     }
-                    Op::Pop => {
+                    Op::Pop | Op::PopWithin(_) => {
+                        let limit = match op {
+                            Op::PopWithin(d) => now.saturating_add(d),
+                            _ => u64::MAX,
+                        };
                         let first = model.iter().enumerate().min_by_key(|&(_, &te)| te).map(|(i, _)| i);
+                        let first = first.filter(|&i| model[i].0 <= limit);
                         let expected = first.map(|i| model.remove(i));
-                        prop_assert_eq!(q.pop().map(|(t, e)| (t.0, e)), expected);
+                        prop_assert_eq!(q.pop_at_or_before(SimTime(limit)).map(|(t, e)| (t.0, e)), expected);
+                        match expected {
+                            Some((t, _)) => now = t,
+                            // Only a bounded pop that found nothing moves the clock.
+                            None if limit < u64::MAX => now = limit,
+                            None => {}
+                        }
                     }
                     Op::Peek => {
                         let expected = model.iter().map(|&(t, _)| t).min();
@@ -673,10 +644,13 @@ mod tests {
                     Op::Clear => {
                         q.clear();
                         model.clear();
+                        now = 0;
                     }
                 }
                 prop_assert_eq!(q.len(), model.len());
                 prop_assert_eq!(q.is_empty(), model.is_empty());
+                prop_assert!(q.floor <= now, "a push the contract allows would panic");
+                prop_assert!(q.order.base() <= q.floor);
                 check_invariants(&q);
             }
             let mut rest = model;

@@ -107,13 +107,14 @@ impl<E> Simulation<E> {
     /// Delivers the next event, advancing the clock to its time. Returns `None` once no event
     /// remains at or before the horizon; the clock then stands at the horizon.
     pub fn next_event(&mut self) -> Option<(SimTime, E)> {
-        match self.queue.peek_time() {
-            Some(t) if t <= self.horizon => {
-                let (time, event) = self.queue.pop()?;
+        // One step, rather than peeking then popping: finding the earliest event in the radix
+        // heap can take a scan, which should not be done twice.
+        match self.queue.pop_at_or_before(self.horizon) {
+            Some((time, event)) => {
                 self.now = time;
                 Some((time, event))
             }
-            _ => {
+            None => {
                 self.now = self.horizon;
                 None
             }
