@@ -71,5 +71,11 @@ fn hold(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hold);
+// No HTML plots: the crate turns on plotters' `ab_glyph` text (for its own PNG charts), under which
+// criterion's plot backend finds no font and panics.
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = hold
+}
 criterion_main!(benches);

@@ -64,5 +64,11 @@ fn importance_sampling(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, replications, importance_sampling);
+// No HTML plots: the crate turns on plotters' `ab_glyph` text (for its own PNG charts), under which
+// criterion's plot backend finds no font and panics.
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = replications, importance_sampling
+}
 criterion_main!(benches);
