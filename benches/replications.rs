@@ -19,9 +19,12 @@ fn replications(c: &mut Criterion) {
             black_box(model.simulate(rep))
         })
     });
+    // Four waves of 16 384: long enough that the per-wave merge of the worker threads'
+    // accumulators is amortised as in real runs.
     let mut run = s.clone();
-    run.replications = 4096;
+    run.replications = 65_536;
     g.throughput(Throughput::Elements(run.replications));
+    g.sample_size(10);
     for threads in [1, 2] {
         let options = RunOptions {
             threads: Some(threads),
@@ -29,7 +32,7 @@ fn replications(c: &mut Criterion) {
             shard: None,
             ..RunOptions::default()
         };
-        g.bench_function(format!("run_4096/threads={threads}"), |b| {
+        g.bench_function(format!("run_65536/threads={threads}"), |b| {
             b.iter(|| black_box(montecarlo::run(&run, &options, |_| Ok::<(), ()>(())).unwrap()))
         });
     }
