@@ -80,18 +80,26 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
     bar.finish_and_clear();
     let mut files = vec![("sweep.csv".to_string(), result.csv())];
     files.extend(super::figures::sweep_charts(&result));
-    match publish_dir(&args.study.out, &format!("{}.sweep", result.scenario), &files) {
+    let name = format!("{}.sweep", result.scenario);
+    publish_study(&args.study, &name, &files, || sweep_table(&result))
+}
+
+/// Publishes a study's directory and, unless quiet, prints its table and where it went.
+fn publish_study(
+    study: &crate::cli::StudyArgs,
+    name: &str,
+    files: &[(String, Vec<u8>)],
+    table: impl FnOnce() -> String,
+) -> ExitCode {
+    match publish_dir(&study.out, name, files) {
         Ok(dir) => {
-            if !args.study.quiet {
-                print!("{}", sweep_table(&result));
+            if !study.quiet {
+                print!("{}", table());
                 println!("\nResults: {}", dir.display());
             }
             ExitCode::SUCCESS
         }
-        Err(e) => failed(format!(
-            "writing the sweep under {} failed: {e}",
-            args.study.out.display()
-        )),
+        Err(e) => failed(format!("writing {name} under {} failed: {e}", study.out.display())),
     }
 }
 
@@ -145,19 +153,8 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
     bar.finish_and_clear();
     let mut files = vec![("sensitivity.csv".to_string(), result.csv())];
     files.extend(super::figures::tornado_charts(&result));
-    match publish_dir(&args.study.out, &format!("{}.sensitivity", result.scenario), &files) {
-        Ok(dir) => {
-            if !args.study.quiet {
-                print!("{}", sensitivity_table(&result));
-                println!("\nResults: {}", dir.display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => failed(format!(
-            "writing the study under {} failed: {e}",
-            args.study.out.display()
-        )),
-    }
+    let name = format!("{}.sensitivity", result.scenario);
+    publish_study(&args.study, &name, &files, || sensitivity_table(&result))
 }
 
 fn sensitivity_table(r: &sens::Sensitivity) -> String {

@@ -113,28 +113,46 @@ fn availability(s: &Summary) -> Table {
     }
 }
 
-fn incidents(planes: &[PlaneIncidents]) -> Table {
-    let mut rows = Vec::new();
-    for p in planes {
-        for (what, target, d, meet) in [
-            ("RTO", p.target_rto_s, &p.rto, &p.p_meet_rto),
-            ("RPO", p.target_rpo_s, &p.rpo, &p.p_meet_rpo),
-        ] {
-            let [mean, p50, p90, p99, max] = spread(d);
-            rows.push(vec![
-                p.plane.key().to_string(),
-                what.into(),
-                dur(target),
-                p.incidents.to_string(),
-                mean,
-                p50,
-                p90,
-                p99,
-                max,
-                p_meet(meet),
-            ]);
-        }
+/// One plane's RTO and RPO rows: target, count, spread of the achieved values, P(meet).
+struct Objectives<'a> {
+    plane: crate::scenario::Plane,
+    count: u64,
+    rto: (f64, &'a Option<DurationSummary>, &'a Option<ProportionSummary>),
+    rpo: (f64, &'a Option<DurationSummary>, &'a Option<ProportionSummary>),
+}
+
+impl Objectives<'_> {
+    fn rows(&self) -> Vec<Row> {
+        [("RTO", self.rto), ("RPO", self.rpo)]
+            .into_iter()
+            .map(|(what, (target, d, meet))| {
+                let mut row = vec![
+                    self.plane.key().to_string(),
+                    what.into(),
+                    dur(target),
+                    self.count.to_string(),
+                ];
+                row.extend(spread(d));
+                row.push(p_meet(meet));
+                row
+            })
+            .collect()
     }
+}
+
+fn incidents(planes: &[PlaneIncidents]) -> Table {
+    let rows = planes
+        .iter()
+        .flat_map(|p| {
+            Objectives {
+                plane: p.plane,
+                count: p.incidents,
+                rto: (p.target_rto_s, &p.rto, &p.p_meet_rto),
+                rpo: (p.target_rpo_s, &p.rpo, &p.p_meet_rpo),
+            }
+            .rows()
+        })
+        .collect();
     Table {
         heading: "Zone incidents: achieved RTO and RPO against targets (Wilson 95 % intervals)".into(),
         columns: incident_columns("incidents"),
@@ -160,27 +178,19 @@ fn incident_columns(count: &str) -> Vec<String> {
 }
 
 fn disasters(d: &RegionDisasterSummary) -> Table {
-    let mut rows = Vec::new();
-    for p in &d.planes {
-        for (what, target, dist, meet) in [
-            ("RTO", p.target_rto_s, &p.rto, &p.p_meet_rto),
-            ("RPO", p.target_rpo_s, &p.rpo, &p.p_meet_rpo),
-        ] {
-            let [mean, p50, p90, p99, max] = spread(dist);
-            rows.push(vec![
-                p.plane.key().to_string(),
-                what.into(),
-                dur(target),
-                d.disasters.to_string(),
-                mean,
-                p50,
-                p90,
-                p99,
-                max,
-                p_meet(meet),
-            ]);
-        }
-    }
+    let rows = d
+        .planes
+        .iter()
+        .flat_map(|p| {
+            Objectives {
+                plane: p.plane,
+                count: d.disasters,
+                rto: (p.target_rto_s, &p.rto, &p.p_meet_rto),
+                rpo: (p.target_rpo_s, &p.rpo, &p.p_meet_rpo),
+            }
+            .rows()
+        })
+        .collect();
     Table {
         heading: format!(
             "Regional disasters ({} in all, {:.4} per replication; recovery started {} times, data destroyed {} times)",
