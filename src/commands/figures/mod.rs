@@ -185,25 +185,29 @@ fn sweep_figures(r: &Sweep) -> Vec<Figure> {
 
 /// The tornado chart of a sensitivity study.
 pub(crate) fn tornado_charts(r: &Sensitivity) -> Vec<(String, Vec<u8>)> {
-    let bars = r
+    // The chart shows the largest swings (effects are sorted); the CSV has every parameter.
+    const SHOWN: usize = 15;
+    let bars: Vec<TornadoBar> = r
         .effects
         .iter()
+        .take(SHOWN)
         .filter_map(|e| {
             let (low, high) = (e.low.as_ref()?, e.high.as_ref()?);
             Some(TornadoBar {
                 parameter: e.parameter.path.clone(),
-                low_label: show(&e.parameter.low),
-                high_label: show(&e.parameter.high),
+                low_label: compact(&e.parameter.low),
+                high_label: compact(&e.parameter.high),
                 at_low: low.value,
                 at_high: high.value,
             })
         })
         .collect();
-    let title = format!(
-        "Sensitivity of {} to each parameter at ±{} %",
-        r.metric.path,
-        100.0 * r.fraction
-    );
+    let shown = if r.effects.len() > SHOWN {
+        format!(" (largest {SHOWN} of {})", r.effects.len())
+    } else {
+        String::new()
+    };
+    let title = format!("Sensitivity of {} at ±{} %{shown}", r.metric.path, 100.0 * r.fraction);
     let figure = Figure {
         name: "tornado".into(),
         title: title.clone(),
@@ -219,6 +223,24 @@ pub(crate) fn tornado_charts(r: &Sensitivity) -> Vec<(String, Vec<u8>)> {
         eprintln!("warning: tornado chart not drawn: {e}");
         Vec::new()
     })
+}
+
+/// A parameter value short enough for a bar label: a distribution by its durations only
+/// (`lognormal(median=3.5h, sigma=1.2)` → `3.5h`, `uniform(2h, 6h)` → `2h–6h`).
+fn compact(v: &toml::Value) -> String {
+    let text = show(v);
+    if !text.contains('(') {
+        return text;
+    }
+    let durations: Vec<&str> = text
+        .split(|c: char| matches!(c, '(' | ')' | ',' | '=' | ' '))
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()) && t.ends_with(|c: char| c.is_ascii_alphabetic()))
+        .collect();
+    if durations.is_empty() {
+        text
+    } else {
+        durations.join("–")
+    }
 }
 
 /// A file-name-safe form of a metric path.

@@ -82,7 +82,7 @@ where
         (lo.min(v), hi.max(v))
     });
     // Room on both sides for the value labels at the bar ends.
-    let pad = (hi - lo) * 0.2;
+    let pad = (hi - lo) * 0.35;
     let x = Axis::new(lo - pad, hi + pad, Scale::Linear, c.unit);
     // Row 0 is left empty: it holds the base line's label and the legend above the bars.
     let labels: Vec<String> = std::iter::once(String::new())
@@ -128,13 +128,14 @@ where
         vec![(c.base, -0.5), (c.base, bars.len() as f64 + 0.5)],
         frame::REFERENCE.stroke_width(2),
     )))?;
-    // The base label on the roomier side of its line, the legend in the other top corner.
+    // The base label on the roomier side of its line, the legend in a bottom corner.
     let (x0, x1) = (chart.x_range().start, chart.x_range().end);
     let right_half = c.base > (x0 + x1) / 2.0;
+    // Bars are drawn largest first, so the bottom corners are the emptiest.
     let (dx, h, corner) = if right_half {
-        (-6, HPos::Right, SeriesLabelPosition::UpperLeft)
+        (-6, HPos::Right, SeriesLabelPosition::LowerLeft)
     } else {
-        (6, HPos::Left, SeriesLabelPosition::UpperRight)
+        (6, HPos::Left, SeriesLabelPosition::LowerRight)
     };
     let style = frame::text(13).color(&frame::REFERENCE).pos(Pos::new(h, VPos::Center));
     chart.draw_series(std::iter::once(
