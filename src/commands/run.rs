@@ -27,15 +27,21 @@ pub fn run(args: &RunArgs) -> ExitCode {
 
 /// `outage-sim check`.
 pub fn check(args: &CheckArgs) -> ExitCode {
-    let plan = match args.plan() {
+    let mut plan = match args.plan() {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
+    // In JSON, the summary goes out once, inside the document with the verdicts.
+    let format = plan.format;
+    if format == OutputFormat::Json {
+        plan.format = OutputFormat::Table;
+        plan.quiet = true;
+    }
     let Ok((stats, summary, _)) = execute(&plan) else {
         return ExitCode::from(FAILED);
     };
     let outcomes = expect::evaluate(&plan.scenario.expectations, &stats, &summary);
-    match plan.format {
+    match format {
         OutputFormat::Json => {
             let verdicts = expect::to_json(&outcomes, args.allow_inconclusive);
             let doc = serde_json::json!({ "summary": summary, "expectations": verdicts });

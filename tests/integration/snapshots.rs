@@ -56,6 +56,35 @@ fn run_format_json_prints_the_summary_file() {
     let file: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("zone-outage-drill/summary.json")).unwrap()).unwrap();
     assert_eq!(printed, file, "stdout is exactly summary.json");
+    // Not a terminal: no progress bar, nothing else on stderr.
+    assert!(
+        out.get_output().stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.get_output().stderr)
+    );
+    let check = bin()
+        .args([
+            "check",
+            "--replications",
+            "40",
+            "--format",
+            "json",
+            "--allow-inconclusive",
+            "--out",
+        ])
+        .arg(dir.path())
+        .arg(repo("scenarios/zone-outage-drill.toml"))
+        .assert()
+        .success();
+    let printed: serde_json::Value = serde_json::from_slice(&check.get_output().stdout).unwrap();
+    assert_eq!(printed["summary"]["replications"], 40);
+    let verdicts = printed["expectations"].as_array().unwrap();
+    // 40 replications cannot show P(meet) >= 0.99 on a Wilson interval: inconclusive, allowed.
+    assert!(
+        !verdicts.is_empty() && verdicts.iter().all(|v| v["accepted"] == true),
+        "{verdicts:?}"
+    );
+    assert!(verdicts.iter().any(|v| v["verdict"] == "pass"));
 }
 
 #[test]
