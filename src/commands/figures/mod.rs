@@ -233,7 +233,7 @@ fn compact(v: &toml::Value) -> String {
         return text;
     }
     let durations: Vec<&str> = text
-        .split(|c: char| matches!(c, '(' | ')' | ',' | '=' | ' '))
+        .split(['(', ')', ',', '=', ' '])
         .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()) && t.ends_with(|c: char| c.is_ascii_alphabetic()))
         .collect();
     if durations.is_empty() {
