@@ -255,3 +255,31 @@ pub(crate) fn slug(text: &str) -> String {
     }
     out.trim_matches('-').to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_labels_keep_only_the_durations_of_a_distribution() {
+        let s = |t: &str| compact(&toml::Value::String(t.into()));
+        assert_eq!(s("lognormal(median=3.52h, sigma=1.2)"), "3.52h");
+        assert_eq!(s("uniform(2h, 6h)"), "2h–6h");
+        assert_eq!(s("30d"), "30d");
+        assert_eq!(compact(&toml::Value::Integer(160)), "160");
+    }
+
+    #[test]
+    fn swept_values_read_as_numbers_or_durations() {
+        assert_eq!(numeric(&toml::Value::Integer(3)), Some((3.0, AxisUnit::Number)));
+        assert_eq!(
+            numeric(&toml::Value::String("exp(mean=2y)".into())),
+            Some((2.0 * 365.0 * 86_400.0, AxisUnit::Duration))
+        );
+        assert_eq!(numeric(&toml::Value::String("premium".into())), None);
+        assert_eq!(
+            slug("region_disaster.data_plane.rto.p_meet"),
+            "region-disaster-data-plane-rto-p-meet"
+        );
+    }
+}
