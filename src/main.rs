@@ -7,6 +7,7 @@ use outage_sim::commands;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     match Cli::parse().command {
         Command::Run(args) => commands::run(&args),
         Command::Check(args) => commands::check(&args),
@@ -25,3 +26,18 @@ fn main() -> ExitCode {
         Command::Experiment { which } => commands::experiment(&which),
     }
 }
+
+/// Output piped into a reader that stops early (`| head`) ends the process quietly, as it does
+/// for other Unix tools; Rust ignores SIGPIPE by default, which turns a closed pipe into a panic
+/// inside `print!`.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: called first in `main`, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

@@ -318,3 +318,23 @@ fn summary_only_runs_produce_no_rows_but_the_same_summary() {
         std::fs::read(base("b").join("summary.json")).unwrap()
     );
 }
+
+/// A reader that stops early (`outage-sim run | head`) ends the run quietly, not with a panic.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_outage-sim"))
+        .args(["run", "--replications", "2000", "--out"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the summary table is printed.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
