@@ -54,15 +54,18 @@ pub(crate) fn publish_dir(out: &Path, name: &str, files: &[(String, Vec<u8>)]) -
     result
 }
 
+/// The options of a study's runs and its scenario text, or the bad-input exit.
+fn setup(study: &crate::cli::StudyArgs, file: Option<&Path>) -> Result<(crate::study::StudyOptions, Source), ExitCode> {
+    let options = study.options().map_err(bad_input)?;
+    let source = Source::load(file).map_err(bad_input)?;
+    Ok((options, source))
+}
+
 /// `outage-sim sweep`.
 pub fn sweep(args: &SweepArgs) -> ExitCode {
-    let options = match args.study.options() {
-        Ok(o) => o,
-        Err(e) => return bad_input(e),
-    };
-    let source = match Source::load(args.file.as_deref()) {
-        Ok(s) => s,
-        Err(e) => return bad_input(e),
+    let (options, source) = match setup(&args.study, args.file.as_deref()) {
+        Ok(found) => found,
+        Err(code) => return code,
     };
     let mut axes = Vec::new();
     for set in &args.set {
@@ -128,13 +131,9 @@ fn sweep_table(r: &grid::Sweep) -> String {
 
 /// `outage-sim sensitivity`.
 pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
-    let options = match args.study.options() {
-        Ok(o) => o,
-        Err(e) => return bad_input(e),
-    };
-    let source = match Source::load(args.file.as_deref()) {
-        Ok(s) => s,
-        Err(e) => return bad_input(e),
+    let (options, source) = match setup(&args.study, args.file.as_deref()) {
+        Ok(found) => found,
+        Err(code) => return code,
     };
     let metric = match &args.metric {
         Some(m) => m.clone(),
