@@ -427,13 +427,8 @@ impl RunOptionArgs {
                     scenario::limits::MAX_REPLICATIONS
                 )));
             }
-            s.replications = n;
-            s.file.simulation.replications = n;
         }
-        if let Some(seed) = self.seed {
-            s.seed = seed;
-            s.file.simulation.seed = seed;
-        }
+        s.override_run(self.replications, self.seed);
         if self.no_replication_rows || self.summary_only {
             s.replication_rows = false;
             s.file.simulation.replication_rows = false;

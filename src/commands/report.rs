@@ -58,33 +58,27 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
     {
         sections.push(("Clients through a failover".into(), f));
     }
-    let all: Vec<&Figure> = sections.iter().flat_map(|(_, f)| f).collect();
+    // Each chart is drawn once per format: its SVG goes inline into the page and beside its PNG
+    // into charts/.
     let mut chart_files = Vec::new();
-    for f in &all {
-        match figures::files(std::slice::from_ref(f)) {
-            Ok(files) => chart_files.extend(files),
-            Err(e) => return failed(format!("drawing {} failed: {e}", f.name)),
+    let mut chart_sections = Vec::with_capacity(sections.len());
+    for (heading, figs) in sections {
+        let mut charts = Vec::with_capacity(figs.len());
+        for f in figs {
+            let [svg, png] = match figures::render_both(&f) {
+                Ok(both) => both,
+                Err(e) => return failed(format!("drawing {} failed: {e}", f.name)),
+            };
+            charts.push(ChartRef {
+                name: f.name,
+                title: f.title,
+                svg: String::from_utf8_lossy(&svg.1).into_owned(),
+            });
+            chart_files.extend([svg, png]);
         }
+        chart_sections.push(ChartSection { heading, charts });
     }
-    let sections: Vec<ChartSection> = sections
-        .into_iter()
-        .map(|(heading, figs)| ChartSection {
-            heading,
-            charts: figs
-                .iter()
-                .map(|f| ChartRef {
-                    name: f.name.clone(),
-                    title: f.title.clone(),
-                    svg: chart_files
-                        .iter()
-                        .find(|(n, _)| *n == format!("charts/{}.svg", f.name))
-                        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
-                        .unwrap_or_default(),
-                })
-                .collect(),
-        })
-        .collect();
-    let doc = Document::new(&summary, &scenario_toml, sections, notes);
+    let doc = Document::new(&summary, &scenario_toml, chart_sections, notes);
     let (html, md) = match (doc.html(), doc.markdown()) {
         (Ok(h), Ok(m)) => (h, m),
         (Err(e), _) | (_, Err(e)) => return failed(format!("rendering the report failed: {e:#}")),

@@ -147,7 +147,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    let bar = runs_bar(plan.len(), args.study.quiet);
+    let bar = runs_bar(plan.runs(), args.study.quiet);
     let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
     let mut files = vec![("sensitivity.csv".to_string(), result.csv())];

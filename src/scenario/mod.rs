@@ -149,6 +149,19 @@ impl Scenario {
             || self.faults.iter().any(|f| f.kind == FailureKind::RegionDisaster)
     }
 
+    /// Overrides the replication count and the seed (when given), in the scenario and in the
+    /// file it writes out, so `scenario.toml` of the results repeats the run.
+    pub fn override_run(&mut self, replications: Option<u64>, seed: Option<u64>) {
+        if let Some(n) = replications {
+            self.replications = n;
+            self.file.simulation.replications = n;
+        }
+        if let Some(seed) = seed {
+            self.seed = seed;
+            self.file.simulation.seed = seed;
+        }
+    }
+
     /// Where results of this scenario go below a results root.
     pub fn results_dir(&self, root: &Path) -> PathBuf {
         root.join(&self.name)

@@ -30,14 +30,7 @@ pub struct StudyOptions {
 impl StudyOptions {
     /// Applies the overrides to a scenario of the study.
     pub fn apply(&self, s: &mut Scenario) {
-        if let Some(n) = self.replications {
-            s.replications = n;
-            s.file.simulation.replications = n;
-        }
-        if let Some(seed) = self.seed {
-            s.seed = seed;
-            s.file.simulation.seed = seed;
-        }
+        s.override_run(self.replications, self.seed);
     }
 }
 

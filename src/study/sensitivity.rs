@@ -123,13 +123,13 @@ fn vary(key: &str, v: &toml::Value, f: f64) -> Option<(toml::Value, toml::Value)
     }
 }
 
-/// Scales every `<number><unit>` token of a duration unit in `text` (a duration, or a
-/// distribution's parameters); `None` when there is none.
-pub fn scale_durations(text: &str, factor: f64) -> Option<String> {
+/// The `<number><unit>` tokens of duration units in `text` (a duration, or a distribution's
+/// parameters), as byte ranges `(start, end of the number, end of the unit)`.
+pub fn duration_tokens(text: &str) -> Vec<(usize, usize, usize)> {
     const UNITS: [&str; 8] = ["us", "ms", "s", "m", "h", "d", "w", "y"];
-    let mut out = String::with_capacity(text.len() + 8);
     let bytes = text.as_bytes();
-    let (mut i, mut found) = (0, false);
+    let mut out = Vec::new();
+    let mut i = 0;
     // Right after a duration token, a number continues a compound duration (`1h30m`); after any
     // other letter or digit it is part of a word (`East US 2` is fine, `x2` is not a number).
     let mut after_duration = false;
@@ -137,32 +137,45 @@ pub fn scale_durations(text: &str, factor: f64) -> Option<String> {
         let starts_number =
             bytes[i].is_ascii_digit() && (i == 0 || after_duration || !bytes[i - 1].is_ascii_alphanumeric());
         after_duration = false;
-        if starts_number {
-            let num_end = i + text[i..]
-                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-                .unwrap_or(text.len() - i);
-            let unit_end = num_end
-                + text[num_end..]
-                    .find(|c: char| !c.is_ascii_alphabetic())
-                    .unwrap_or(text.len() - num_end);
-            let unit = &text[num_end..unit_end];
-            if let (true, Ok(x)) = (UNITS.contains(&unit), text[i..num_end].parse::<f64>()) {
-                out.push_str(&number(x * factor));
-                out.push_str(unit);
-                found = true;
-                after_duration = true;
-                i = unit_end;
-                continue;
-            }
-            out.push_str(&text[i..num_end]);
-            i = num_end;
+        if !starts_number {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        let c = text[i..].chars().next().expect("in bounds");
-        out.push(c);
-        i += c.len_utf8();
+        let num_end = i + text[i..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len() - i);
+        let unit_end = num_end
+            + text[num_end..]
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(text.len() - num_end);
+        if UNITS.contains(&&text[num_end..unit_end]) && text[i..num_end].parse::<f64>().is_ok() {
+            out.push((i, num_end, unit_end));
+            after_duration = true;
+            i = unit_end;
+        } else {
+            i = num_end;
+        }
     }
-    found.then_some(out)
+    out
+}
+
+/// Scales every duration token of `text` (see [`duration_tokens`]); `None` when there is none.
+pub fn scale_durations(text: &str, factor: f64) -> Option<String> {
+    let tokens = duration_tokens(text);
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut copied = 0;
+    for (start, num_end, end) in tokens {
+        let x: f64 = text[start..num_end].parse().expect("a token's number parses");
+        out.push_str(&text[copied..start]);
+        out.push_str(&number(x * factor));
+        out.push_str(&text[num_end..end]);
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 /// Up to six significant digits, no trailing zeros (`4.84`, `0.9`, `11`).
@@ -231,18 +244,13 @@ impl Plan {
     }
 
     /// Scenario runs it will make.
-    pub fn len(&self) -> usize {
+    pub fn runs(&self) -> usize {
         1 + 2 * self.runs.len()
-    }
-
-    /// Whether it makes no runs (never: the base always runs).
-    pub fn is_empty(&self) -> bool {
-        false
     }
 
     /// Runs the base and every low and high scenario; `progress(done, total)` after each.
     pub fn run(self, threads: Option<usize>, mut progress: impl FnMut(usize, usize)) -> Sensitivity {
-        let total = self.len();
+        let total = self.runs();
         let (stats, summary) = run_statistics(&self.base, threads);
         let base = self.metric.estimate(&stats, &summary);
         progress(1, total);

@@ -13,6 +13,7 @@ use crate::report::charts::{
     self, AxisUnit, ChartError, ChartSpec, Format, Scale, SweepChart, SweepPoint, SweepSeries, TornadoBar, TornadoChart,
 };
 use crate::study::overrides::show;
+use crate::study::sensitivity::duration_tokens;
 use crate::study::{sensitivity::Sensitivity, sweep::Sweep};
 
 /// A chart of the report or a study.
@@ -25,12 +26,19 @@ pub(crate) struct Figure {
     pub spec: ChartSpec,
 }
 
+/// A figure drawn as `(charts/<name>.svg, its bytes)` and `(charts/<name>.png, its bytes)`.
+pub(crate) fn render_both(f: &Figure) -> Result<[(String, Vec<u8>); 2], ChartError> {
+    Ok([
+        (format!("charts/{}.svg", f.name), charts::render(&f.spec, Format::Svg)?),
+        (format!("charts/{}.png", f.name), charts::render(&f.spec, Format::Png)?),
+    ])
+}
+
 /// Renders every figure as `charts/<name>.svg` and `charts/<name>.png`.
 pub(crate) fn files(figures: &[Figure]) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
     let mut out = Vec::with_capacity(2 * figures.len());
     for f in figures {
-        out.push((format!("charts/{}.svg", f.name), charts::render(&f.spec, Format::Svg)?));
-        out.push((format!("charts/{}.png", f.name), charts::render(&f.spec, Format::Png)?));
+        out.extend(render_both(f)?);
     }
     Ok(out)
 }
@@ -72,23 +80,19 @@ fn triple(e: &Estimate) -> (f64, f64, f64) {
 /// A swept value on a numeric axis: a number, or a duration (in seconds), or — for a
 /// distribution — its first duration (e.g. the mean of `exp(mean=10y)`).
 fn numeric(v: &toml::Value) -> Option<(f64, AxisUnit)> {
+    use crate::scenario::duration::parse_duration;
     match v {
         toml::Value::Integer(n) => Some((*n as f64, AxisUnit::Number)),
         toml::Value::Float(x) => Some((*x, AxisUnit::Number)),
         toml::Value::String(s) => {
-            let token = first_duration(s)?;
-            let d = crate::scenario::duration::parse_duration(&token).ok()?;
+            let d = parse_duration(s).ok().or_else(|| {
+                let &(start, _, end) = duration_tokens(s).first()?;
+                parse_duration(&s[start..end]).ok()
+            })?;
             Some((d.as_secs_f64(), AxisUnit::Duration))
         }
         _ => None,
     }
-}
-
-fn first_duration(s: &str) -> Option<String> {
-    let start = s.find(|c: char| c.is_ascii_digit())?;
-    let rest = &s[start..];
-    let end = rest.find([',', ')', ' ']).unwrap_or(rest.len());
-    Some(rest[..end].to_string())
 }
 
 /// One chart per metric: the metric against the first swept field (its values must read as

@@ -94,6 +94,15 @@ impl Lanes {
         }
     }
 
+    /// The lane's open span becomes `to` if it is in state `from`.
+    fn relabel_open(&mut self, group: &str, label: &str, from: LaneState, to: LaneState) {
+        if let Some((_, state)) = self.open.get_mut(&Self::key(group, label))
+            && *state == from
+        {
+            *state = to;
+        }
+    }
+
     fn span(&mut self, group: &str, label: &str, start_s: f64, end_s: f64, state: LaneState) {
         let key = Self::key(group, label);
         if !self.order.contains(&key) {
@@ -150,26 +159,16 @@ pub(crate) fn timeline(s: &Scenario) -> Figure {
             "service-up" => lanes.set("services", &r.entity, t, LaneState::Up),
             "incident-open" => lanes.set("planes", &r.entity, t, LaneState::Down),
             "pair-serves" => lanes.set("planes", &r.entity, t, LaneState::ServingFromPair),
-            "incident-close" => lanes.set("planes", &r.entity, t, LaneState::Up),
+            "incident-close" => {
+                // An incident that was only a failover window is shown as failing over.
+                if r.detail.starts_with("failover") {
+                    lanes.relabel_open("planes", &r.entity, LaneState::Down, LaneState::Failover);
+                }
+                lanes.set("planes", &r.entity, t, LaneState::Up)
+            }
             "failback-start" => lanes.set("recovery", "failback", t, LaneState::Failover),
             "failback-end" => lanes.set("recovery", "failback", t, LaneState::Up),
             _ => {}
-        }
-    }
-    // A plane whose incident was only a failover window is shown as failing over, not down.
-    for (key, spans) in lanes.spans.iter_mut() {
-        if key.0 == "planes" {
-            for sp in spans.iter_mut() {
-                let failover = records.iter().any(|r| {
-                    r.event == "incident-close"
-                        && r.entity == key.1
-                        && (r.time_s - sp.end_s).abs() < 1e-9
-                        && r.detail.starts_with("failover")
-                });
-                if failover && sp.state == LaneState::Down {
-                    sp.state = LaneState::Failover;
-                }
-            }
         }
     }
     for d in &outcome.disasters {
