@@ -3,7 +3,8 @@
 //! AWS standard retries) and of `scenarios/retry-storm.toml` (the storm), counted in attempts.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use outage_sim::montecarlo::{prepare, replicate};
+use outage_sim::model::prepare;
+use outage_sim::model::replicate;
 use outage_sim::scenario;
 use std::hint::black_box;
 use std::path::Path;

@@ -56,7 +56,7 @@ fn importance_sampling(c: &mut Criterion) {
     for (name, factor) in [("plain", None), ("factor=1", Some(1.0)), ("factor=100", Some(100.0))] {
         let mut s = lifetime.clone();
         s.replications = 512;
-        s.importance_sampling = factor.map(|f| outage_sim::scenario::ImportanceSampling {
+        s.importance_sampling = factor.map(|f| outage_sim::model::ImportanceSampling {
             region_disaster_rate_factor: f,
         });
         g.throughput(Throughput::Elements(s.replications));

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and their translation into validated plans.
 
-use crate::scenario::{self, Scenario, ScenarioError};
+use crate::model::Scenario;
+use crate::scenario::{self, ScenarioError};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -311,7 +312,7 @@ pub struct CompareArgs {
 #[derive(Clone, Debug)]
 pub struct Precision {
     /// The metric and the half-width (as an expectation `metric <= half-width`).
-    pub expectation: crate::expect::Expectation,
+    pub expectation: crate::model::metric::Expectation,
     /// Never stop before this many replications.
     pub min_replications: u64,
 }
@@ -451,10 +452,10 @@ impl RunOptionArgs {
                 };
                 // The metric and the half-width are checked exactly like an expectation.
                 let table =
-                    crate::expect::ExpectTable(vec![(metric.trim().to_string(), format!("<= {}", half.trim()))]);
-                let features: Vec<(String, scenario::Plane)> =
+                    crate::scenario::ExpectTable(vec![(metric.trim().to_string(), format!("<= {}", half.trim()))]);
+                let features: Vec<(String, crate::model::Plane)> =
                     s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
-                let mut parsed = crate::expect::validate_expectations(&table, &features, s.clients.is_some())
+                let mut parsed = crate::scenario::validate_expectations(&table, &features, s.clients.is_some())
                     .map_err(|e| arg_error(format!("--precision: {}", e.message)))?;
                 Some(Precision {
                     expectation: parsed.remove(0),

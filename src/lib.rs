@@ -21,15 +21,14 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod cli;
-pub mod clients;
 pub mod commands;
 pub mod engine;
-pub mod expect;
 pub mod experiment;
 pub mod model;
 pub mod montecarlo;
 pub mod random;
 pub mod report;
+pub mod results;
 pub mod scenario;
 pub mod stats;
 pub mod study;

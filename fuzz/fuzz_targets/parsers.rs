@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use outage_sim::scenario::Dist;
-use outage_sim::scenario::duration::{format_duration, parse_duration};
+use outage_sim::model::Dist;
+use outage_sim::engine::duration::{format_duration, parse_duration};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -3,8 +3,9 @@
 use super::run::print_summary;
 use super::{bad_input, failed};
 use crate::cli::OutputFormat;
+use crate::montecarlo::Summary;
 use crate::montecarlo::{self, Partial};
-use crate::report::{ResultsWriter, Summary};
+use crate::results::ResultsWriter;
 use crate::scenario;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,7 +56,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, quiet: bool, format: OutputFormat) ->
         }
     }
     let summary = Summary::new(&s, &stats);
-    let distributions = crate::report::Distributions::new(&s, &stats);
+    let distributions = crate::montecarlo::Distributions::new(&s, &stats);
     let written = writer
         .write_file("distributions.json", &distributions.to_json())
         .and_then(|()| writer.finish(&s, &summary));

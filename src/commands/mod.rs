@@ -4,7 +4,6 @@
 //! completed or written, or an expectation of `check` did not hold), [`BAD_INPUT`] 2 (a scenario
 //! or a command line that cannot be run; nothing is written).
 
-mod figures;
 mod merge;
 mod progress;
 mod report;

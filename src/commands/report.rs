@@ -1,9 +1,10 @@
 //! `report`: report.html and report.md (with charts) for a results directory.
 
-use super::figures::{self, Figure};
 use super::{bad_input, failed};
+use crate::montecarlo::Summary;
+use crate::montecarlo::{Distributions, exemplar};
 use crate::report::document::{ChartRef, ChartSection, Document};
-use crate::report::{Distributions, Summary};
+use crate::report::figures::{self, Figure};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -52,10 +53,14 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
         ));
     }
     sections.push(("Availability".into(), vec![figures::availability(&summary)]));
-    sections.push(("One replication".into(), vec![figures::timeline(&scenario)]));
+    sections.push((
+        "One replication".into(),
+        vec![figures::timeline(&scenario, &exemplar::timeline_exemplar(&scenario))],
+    ));
     if let Some(c) = &summary.clients
-        && let Some(f) = figures::retry_amplification(&scenario, c.scale)
+        && let Some((rep, traffic)) = exemplar::first_client_disruption(&scenario, figures::TRAFFIC_BIN)
     {
+        let f = figures::retry_amplification(&scenario, c.scale, rep, &traffic);
         sections.push(("Clients through a failover".into(), f));
     }
     // Each chart is drawn once per format: its SVG goes inline into the page and beside its PNG

@@ -3,9 +3,12 @@
 use super::progress::Progress;
 use super::{FAILED, Reported, bad_input, failed};
 use crate::cli::{CheckArgs, OutputFormat, Precision, RunArgs, RunPlan};
+use crate::montecarlo::Stopping;
+use crate::montecarlo::Summary;
 use crate::montecarlo::{self, Partial, RunOptions, RunStats, Shard};
-use crate::report::{ResultsWriter, Stopping, Summary, render_table};
-use crate::{expect, model, scenario};
+use crate::report::render_table;
+use crate::results::ResultsWriter;
+use crate::{model, montecarlo::Spread, report};
 use std::process::ExitCode;
 
 /// `outage-sim run`.
@@ -40,10 +43,10 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let Ok((stats, summary, _)) = execute(&plan) else {
         return ExitCode::from(FAILED);
     };
-    let outcomes = expect::evaluate(&plan.scenario.expectations, &stats, &summary);
+    let outcomes = montecarlo::evaluate(&plan.scenario.expectations, &stats, &summary);
     match format {
         OutputFormat::Json => {
-            let verdicts = expect::to_json(&outcomes, args.allow_inconclusive);
+            let verdicts = report::verdicts_json(&outcomes, args.allow_inconclusive);
             let doc = serde_json::json!({ "summary": summary, "expectations": verdicts });
             println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
         }
@@ -51,10 +54,10 @@ pub fn check(args: &CheckArgs) -> ExitCode {
             if !plan.quiet {
                 println!();
             }
-            print!("{}", expect::render(&outcomes, args.allow_inconclusive));
+            print!("{}", report::render_verdicts(&outcomes, args.allow_inconclusive));
         }
     }
-    if expect::all_hold(&outcomes, args.allow_inconclusive) {
+    if montecarlo::all_hold(&outcomes, args.allow_inconclusive) {
         return ExitCode::SUCCESS;
     }
     let failed_ones: Vec<String> = outcomes
@@ -198,7 +201,7 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
             Err(e) => Err(report(format!("writing results failed: {e}"))),
         };
     }
-    let distributions = crate::report::Distributions::new(s, &stats);
+    let distributions = crate::montecarlo::Distributions::new(s, &stats);
     let written = writer
         .write_file("distributions.json", &distributions.to_json())
         .and_then(|()| writer.finish(s, &summary));
@@ -218,10 +221,10 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
 
 /// Whether a run to precision can stop: enough replications and a 95 % interval of the metric at
 /// most ± the wanted half-width. Returns that and the half-width reached.
-fn precise_enough(p: &Precision, s: &scenario::Scenario, stats: &RunStats) -> (bool, Option<f64>) {
+fn precise_enough(p: &Precision, s: &model::Scenario, stats: &RunStats) -> (bool, Option<f64>) {
     let summary = Summary::new(s, stats);
-    let half = match p.expectation.metric.estimate(stats, &summary).map(|e| e.spread) {
-        Some(expect::Spread::Interval(lo, hi)) if hi.is_finite() => Some((hi - lo) / 2.0),
+    let half = match montecarlo::estimate(&p.expectation.metric, stats, &summary).map(|e| e.spread) {
+        Some(Spread::Interval(lo, hi)) if hi.is_finite() => Some((hi - lo) / 2.0),
         _ => None,
     };
     let enough = stats.replications >= p.min_replications;

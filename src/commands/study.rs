@@ -82,7 +82,7 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
     let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
     let mut files = vec![("sweep.csv".to_string(), result.csv())];
-    files.extend(super::figures::sweep_charts(&result));
+    files.extend(crate::study::sweep_charts(&result));
     let name = format!("{}.sweep", result.scenario);
     publish_study(&args.study, &name, &files, || sweep_table(&result))
 }
@@ -122,7 +122,7 @@ fn sweep_table(r: &grid::Sweep) -> String {
                 out,
                 "      {:<44} {}",
                 m.path,
-                super::figures::estimate_text(&m.metric, e.as_ref())
+                crate::report::figures::estimate_text(&m.metric, e.as_ref())
             );
         }
     }
@@ -151,14 +151,14 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
     let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
     let mut files = vec![("sensitivity.csv".to_string(), result.csv())];
-    files.extend(super::figures::tornado_charts(&result));
+    files.extend(crate::study::tornado_charts(&result));
     let name = format!("{}.sensitivity", result.scenario);
     publish_study(&args.study, &name, &files, || sensitivity_table(&result))
 }
 
 fn sensitivity_table(r: &sens::Sensitivity) -> String {
     use std::fmt::Write;
-    let text = |e: Option<&crate::expect::Estimate>| super::figures::estimate_text(&r.metric.metric, e);
+    let text = |e: Option<&crate::montecarlo::Estimate>| crate::report::figures::estimate_text(&r.metric.metric, e);
     let mut out = format!(
         "Sensitivity of {} in {} to each parameter at ±{} % (largest swing first)\n  base: {}\n",
         r.metric.path,

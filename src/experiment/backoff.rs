@@ -27,9 +27,9 @@
 //! `.../jitter/...`), runs go in parallel on rayon, and results are merged in a fixed order, so
 //! the output is byte-identical for any thread count.
 
-use crate::clients::presets::preset;
-use crate::clients::retry::{BackoffKind, RetryPolicy};
 use crate::engine::{SimDuration, SimTime, Simulation};
+use crate::model::clients::presets::preset;
+use crate::model::clients::retry::{BackoffKind, RetryPolicy};
 use crate::random::{Mechanism, stream};
 use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;

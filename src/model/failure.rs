@@ -1,8 +1,10 @@
 //! Failure processes: each `[[failures]]` entry expanded into independent renewal processes,
 //! one per zone (or per service and zone), each with its own random stream.
 
+use crate::model::FailureKind;
+use crate::model::Fault;
+use crate::model::Scenario;
 use crate::random::Mechanism;
-use crate::scenario::{FailureKind, Fault, Scenario};
 
 /// What a failure process takes down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

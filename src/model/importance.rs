@@ -19,7 +19,8 @@
 
 use super::failure::{Process, Target};
 use crate::engine::SimTime;
-use crate::scenario::{Dist, Scenario};
+use crate::model::Dist;
+use crate::model::Scenario;
 
 /// The tilt of one region-disaster process.
 #[derive(Clone, Debug)]

@@ -5,17 +5,67 @@
 //! [`ReplicationOutcome`]. It draws only from streams keyed by `(seed, replication, mechanism)`,
 //! so the result depends on nothing else.
 
+pub mod clients;
+mod distribution;
 mod failure;
 mod importance;
+pub mod metric;
 mod outcome;
 mod recovery;
+mod recovery_plan;
 mod recovery_point;
+pub mod regions;
 mod replication;
+mod system;
 mod topology;
+mod vocabulary;
+
+pub use distribution::{Dist, DistSpec, LogNormalCenter};
+pub use recovery_plan::{CapacityPlan, RecoveryPlan, StorageLink, storage_copy_time};
+pub use regions::Region;
+pub use system::{BackupPolicy, Crew, FailureProcess, Fault, Feature, ImportanceSampling, Scenario, Service, Targets};
+pub use vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, ServiceKind, Sku};
 
 pub use failure::{Process, Target, processes};
 pub use outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
 pub use recovery::{RegionalRecovery, Stage, add_business_time, regional_recovery};
 pub use recovery_point::achieved_rpo;
 pub use replication::{Event, Model};
+
+use crate::random::{Mechanism, stream};
 pub use topology::{Status as ServiceStatus, zone_mask};
+
+/// Prepares the model of a scenario: with `[clients]`, the zone-level model records the status
+/// changes the client model replays.
+pub fn prepare(scenario: &Scenario) -> Model<'_> {
+    let model = Model::new(scenario);
+    if scenario.clients.is_some() {
+        model.recording_status()
+    } else {
+        model
+    }
+}
+
+/// One complete replication: the zone-level model, then the clients around its disruptions.
+pub fn replicate(model: &Model<'_>, replication: u64) -> ReplicationOutcome {
+    replicate_with(model, replication, None)
+}
+
+/// [`replicate`], recording the clients' requests and attempts per bin of `traffic_bin` ticks
+/// when given (for charts; the outcome is otherwise the same).
+pub fn replicate_with(model: &Model<'_>, replication: u64, traffic_bin: Option<u64>) -> ReplicationOutcome {
+    let s = model.scenario();
+    let mut o = model.simulate(replication);
+    if let Some(cm) = &s.clients {
+        let mut rng = stream(s.seed, replication, Mechanism::named("clients"));
+        o.clients = Some(clients::episodes::simulate_replication_with(
+            s,
+            cm,
+            &o.status_log,
+            &mut rng,
+            traffic_bin,
+        ));
+        o.status_log = Vec::new();
+    }
+    o
+}

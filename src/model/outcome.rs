@@ -2,7 +2,8 @@
 
 use super::topology::Status as ServiceStatus;
 use crate::engine::{SimDuration, SimTime};
-use crate::scenario::{Plane, Scenario};
+use crate::model::Plane;
+use crate::model::Scenario;
 
 /// How bad an incident was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,7 +99,7 @@ pub struct ReplicationOutcome {
     /// Regional disasters that started inside the observation window.
     pub disasters: Vec<Disaster>,
     /// What the clients saw, when the scenario has `[clients]`.
-    pub clients: Option<crate::clients::ClientOutcome>,
+    pub clients: Option<crate::model::clients::ClientOutcome>,
     /// Under importance sampling, the replication's likelihood ratio (its weight): the density of
     /// its path under the scenario's rates over that under the tilted rates it was sampled from.
     pub likelihood_ratio: Option<f64>,

@@ -12,8 +12,8 @@
 //! DR issue) calls it and turns it into incidents.
 
 use crate::engine::{SimDuration, SimTime};
-use crate::scenario::Dist;
-use crate::scenario::recovery::{CapacityPlan, RecoveryPlan};
+use crate::model::Dist;
+use crate::model::{CapacityPlan, RecoveryPlan};
 use rand::{Rng, RngExt};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

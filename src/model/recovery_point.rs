@@ -1,7 +1,7 @@
 //! Recovery points of a store: which backup is restored after its data is lost.
 
 use crate::engine::{SimDuration, SimTime};
-use crate::scenario::BackupPolicy;
+use crate::model::BackupPolicy;
 use rand::{Rng, RngExt};
 
 /// Achieved RPO when a store's data is lost at `failure`.
@@ -37,7 +37,7 @@ mod tests {
     use crate::random::{Mechanism, stream};
 
     fn policy(t: &str, d: &str, q: f64) -> BackupPolicy {
-        let p = |s| crate::scenario::duration::parse_duration(s).unwrap();
+        let p = |s| crate::engine::duration::parse_duration(s).unwrap();
         BackupPolicy {
             interval: p(t),
             copy_lag: p(d),

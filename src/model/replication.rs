@@ -7,8 +7,11 @@ use super::recovery::regional_recovery;
 use super::recovery_point::achieved_rpo;
 use super::topology::{Status, Topology};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
+use crate::model::BackupPolicy;
+use crate::model::Dist;
+use crate::model::Plane;
+use crate::model::Scenario;
 use crate::random::{Mechanism, SimRng, stream};
-use crate::scenario::{BackupPolicy, Dist, Plane, Scenario};
 use rand::RngExt;
 use std::collections::VecDeque;
 
@@ -311,7 +314,7 @@ impl<'a> Replication<'a> {
                 self.log(
                     "fault-start",
                     |s| target.describe(s),
-                    || format!("scripted, lasts {}", crate::scenario::duration::format_duration(d)),
+                    || format!("scripted, lasts {}", crate::engine::duration::format_duration(d)),
                 );
                 self.apply(target, true);
                 if let Some(restore) = &f.restore {
@@ -386,7 +389,7 @@ impl<'a> Replication<'a> {
         let Target::ZoneDestruction(z) = target else { return };
         let s = self.s;
         let hit: Vec<usize> = (0..s.services.len())
-            .filter(|&i| s.services[i].placement == crate::scenario::Placement::Zonal && self.topo.location[i] == [z])
+            .filter(|&i| s.services[i].placement == crate::model::Placement::Zonal && self.topo.location[i] == [z])
             .collect();
         if hit.is_empty() {
             return;
@@ -475,7 +478,7 @@ impl<'a> Replication<'a> {
             "region-disaster",
             |s| s.region.name.clone(),
             || {
-                let back = crate::scenario::duration::format_duration(outage);
+                let back = crate::engine::duration::format_duration(outage);
                 format!("primary back after {back}, DR started: {}", rec.dr_started.is_some())
             },
         );

@@ -1,7 +1,8 @@
 //! The state of zones and services in one replication, and what follows from it: service status,
 //! feature status, plane status.
 
-use crate::scenario::{Placement, Scenario};
+use crate::model::Placement;
+use crate::model::Scenario;
 
 /// Status of a service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

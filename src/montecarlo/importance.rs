@@ -1,8 +1,9 @@
 //! Weighted estimates of a run under importance sampling: each replication counts with its
 //! likelihood ratio, so the estimates are of the scenario's own (untilted) rates.
 
+use crate::model::Plane;
+use crate::model::Scenario;
 use crate::model::{Disaster, ReplicationOutcome};
-use crate::scenario::{Plane, Scenario};
 use crate::stats::WeightedMean;
 use serde::{Deserialize, Serialize};
 

@@ -6,18 +6,32 @@
 //! [`WAVE`]: each wave is simulated in parallel, then its outcomes are handed to the caller in
 //! replication order (for streaming CSV rows) — memory stays bounded whatever the count.
 
+mod checkpoint;
+mod distributions;
+mod estimate;
+pub mod exemplar;
 mod importance;
+mod importance_summary;
 mod shard;
 mod stats;
+mod summary;
+mod verdict;
+
+pub use checkpoint::{CHECKPOINT, Checkpoint};
+pub use distributions::{Distributions, Family};
+pub use estimate::{Estimate, Spread, estimate};
+pub use importance_summary::{ImportancePlane, ImportanceSamplingSummary};
+pub use summary::{
+    AvailabilitySection, ClientsSummary, DisasterPlane, FeatureFailures, NamedAvailability, PlaneIncidents,
+    RegionDisasterSummary, ScenarioInfo, StatusCount, Stopping, Summary, ToolInfo,
+};
+pub use verdict::{Outcome, Verdict, all_hold, evaluate};
 
 pub use importance::{ImportancePlaneStats, ImportanceSamplingStats};
 pub use shard::{PARTIAL_FORMAT, Partial, Shard, merge_partials};
 pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats};
 
-use crate::clients::episodes;
-use crate::model::{Model, ReplicationOutcome};
-use crate::random::{Mechanism, stream};
-use crate::scenario::Scenario;
+use crate::model::{ReplicationOutcome, Scenario, prepare, replicate};
 use rayon::prelude::*;
 use std::sync::Mutex;
 
@@ -38,41 +52,6 @@ pub struct RunOptions {
     /// Counts finished replications as they finish (for a progress display); it never affects
     /// the results.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
-}
-
-/// Prepares the model of a scenario: with `[clients]`, the zone-level model records the status
-/// changes the client model replays.
-pub fn prepare(scenario: &Scenario) -> Model<'_> {
-    let model = Model::new(scenario);
-    if scenario.clients.is_some() {
-        model.recording_status()
-    } else {
-        model
-    }
-}
-
-/// One complete replication: the zone-level model, then the clients around its disruptions.
-pub fn replicate(model: &Model<'_>, replication: u64) -> ReplicationOutcome {
-    replicate_with(model, replication, None)
-}
-
-/// [`replicate`], recording the clients' requests and attempts per bin of `traffic_bin` ticks
-/// when given (for charts; the outcome is otherwise the same).
-pub fn replicate_with(model: &Model<'_>, replication: u64, traffic_bin: Option<u64>) -> ReplicationOutcome {
-    let s = model.scenario();
-    let mut o = model.simulate(replication);
-    if let Some(cm) = &s.clients {
-        let mut rng = stream(s.seed, replication, Mechanism::named("clients"));
-        o.clients = Some(episodes::simulate_replication_with(
-            s,
-            cm,
-            &o.status_log,
-            &mut rng,
-            traffic_bin,
-        ));
-        o.status_log = Vec::new();
-    }
-    o
 }
 
 /// Runs every replication of `scenario`, calling `sink` with each outcome in replication order

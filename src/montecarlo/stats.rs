@@ -1,9 +1,10 @@
 //! The run's accumulators: one value per replication folded into exactly mergeable statistics.
 
 use super::importance::ImportanceSamplingStats;
-use crate::clients::ClientStats;
+use crate::model::Plane;
+use crate::model::Scenario;
+use crate::model::clients::ClientStats;
 use crate::model::{IncidentKind, ReplicationOutcome};
-use crate::scenario::{Plane, Scenario};
 use crate::stats::{DurationStats, Moments, TargetMeet, TimeAverage};
 use serde::{Deserialize, Serialize};
 

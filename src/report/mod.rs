@@ -1,20 +1,13 @@
-//! Outputs: pure serializers (summary JSON, CSV rows, terminal table, charts) and one writer of files.
+//! Outputs: pure serializers (CSV rows, terminal tables, charts, figures, HTML/Markdown
+//! documents) that turn finished results into bytes.
 
 pub mod charts;
-mod distributions;
 pub mod document;
-mod importance;
+pub mod figures;
 mod rows;
-mod summary;
 mod table;
-mod writer;
+mod verdicts;
 
-pub use distributions::{Distributions, Family};
-pub use importance::{ImportancePlane, ImportanceSamplingSummary};
 pub use rows::{INCIDENT_HEADER, disaster_rows, incident_row, replication_header, replication_row};
-pub use summary::{
-    AvailabilitySection, ClientsSummary, DisasterPlane, FeatureFailures, NamedAvailability, PlaneIncidents,
-    RegionDisasterSummary, ScenarioInfo, StatusCount, Stopping, Summary, ToolInfo,
-};
 pub use table::render as render_table;
-pub use writer::{CHECKPOINT, Checkpoint, INCOMPLETE_MARKER, ResultsWriter};
+pub use verdicts::{render as render_verdicts, to_json as verdicts_json};

@@ -1,7 +1,8 @@
 //! Per-replication and per-incident CSV rows (pure: outcomes in, records out).
 
+use crate::model::Plane;
+use crate::model::Scenario;
 use crate::model::{Disaster, Incident, Process, ReplicationOutcome};
-use crate::scenario::{Plane, Scenario};
 
 /// Header of `replications.csv`.
 pub fn replication_header(s: &Scenario) -> Vec<String> {

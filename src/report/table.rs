@@ -1,9 +1,8 @@
 //! The summary as a terminal table (pure: summary in, text out).
 
-use super::importance::ImportanceSamplingSummary;
-use super::summary::{NamedAvailability, Summary};
 use crate::engine::SimDuration;
-use crate::scenario::duration::human;
+use crate::engine::duration::human;
+use crate::montecarlo::{ImportanceSamplingSummary, NamedAvailability, Summary};
 use crate::stats::{DurationSummary, ProportionSummary, WeightedSummary};
 use std::fmt::Write;
 

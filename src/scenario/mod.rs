@@ -5,22 +5,19 @@
 //! assert_eq!(s.name, "community-training-premium-zr");
 //! ```
 
-pub mod distribution;
-pub mod duration;
+pub mod clients;
 mod error;
+pub mod expect;
 pub mod recovery;
-pub mod regions;
 pub mod schema;
 mod validate;
-mod validated;
 
-pub use distribution::Dist;
 pub use error::{FieldPath, PathStep, ScenarioError, line_col, quote_key};
-pub use schema::{DataPlaneMode, FailureKind, Placement, Plane, ScenarioFile, ServiceKind, Sku};
+pub use expect::{ExpectTable, resolve_metric, validate_expectations};
+pub use schema::ScenarioFile;
 pub use validate::{Invalid, limits, validate};
-pub use validated::{
-    BackupPolicy, Crew, FailureProcess, Fault, Feature, ImportanceSampling, Scenario, Service, Targets,
-};
+
+use crate::model::{FailureKind, Scenario};
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -129,7 +126,7 @@ impl Scenario {
     /// adding or editing a regression gate keeps the hash (and committed baselines) unchanged.
     pub fn hash(&self) -> String {
         let mut file = self.file.clone();
-        file.expect = crate::expect::ExpectTable::default();
+        file.expect = crate::scenario::ExpectTable::default();
         let canonical = serde_json::to_vec(&file).expect("scenario serializes");
         let digest = Sha256::digest(&canonical);
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();

@@ -1,11 +1,10 @@
 //! `[recovery]`: the regional disaster-recovery plan (MODEL.md section 5) — how an outage of the
 //! primary region is detected, consented to, and recovered from backups into the paired region.
 
-use super::distribution::Dist;
-use super::duration::HumanDuration;
-use super::schema::Sku;
 use super::validate::Invalid;
 use crate::engine::SimDuration;
+use crate::engine::duration::HumanDuration;
+use crate::model::{CapacityPlan, Dist, RecoveryPlan, Sku, StorageLink, storage_copy_time};
 use serde::{Deserialize, Serialize};
 
 /// `[recovery]` as written; every field has a documented default.
@@ -65,19 +64,6 @@ pub struct CapacityEntry {
 
 fn one_instance() -> u64 {
     1
-}
-
-/// Validated contention model.
-#[derive(Clone, Debug)]
-pub struct CapacityPlan {
-    /// Tenants failing over together.
-    pub tenants: u32,
-    /// Concurrent tenant restores.
-    pub crews: u32,
-    /// Crew time per tenant.
-    pub tenant_work: Dist,
-    /// Tenants the pair has room for (`spare / per tenant`); `None` = all.
-    pub room_for: Option<u64>,
 }
 
 /// Detection by health checks.
@@ -158,6 +144,19 @@ fn default_switch() -> Dist {
     d("uniform(5m, 15m)")
 }
 
+impl StorageEntry {
+    /// The copy this entry describes, in the model's units.
+    pub fn link(&self) -> StorageLink {
+        StorageLink {
+            size_gb: self.size_gb,
+            bandwidth_mbps: self.bandwidth_mbps,
+            latency: self.latency.0,
+            streams: self.streams,
+            window_mib: self.window_mib,
+        }
+    }
+}
+
 impl Default for DetectionEntry {
     fn default() -> Self {
         DetectionEntry {
@@ -202,53 +201,6 @@ impl Default for StorageEntry {
             window_mib: 4.0,
         }
     }
-}
-
-/// The validated recovery plan.
-#[derive(Clone, Debug)]
-pub struct RecoveryPlan {
-    /// Health-check period.
-    pub check_period: SimDuration,
-    /// Consecutive failures to detect.
-    pub consecutive_failures: u32,
-    /// Consent response time.
-    pub consent_response: Dist,
-    /// Response clock follows business hours.
-    pub business_hours: bool,
-    /// Probability of no consent.
-    pub no_consent_probability: f64,
-    /// Control-plane failover.
-    pub control_plane_failover: Dist,
-    /// Failback delay.
-    pub failback_delay: Dist,
-    /// Failback disruption.
-    pub failback_disruption: Dist,
-    /// Creating resources.
-    pub create_resources: Dist,
-    /// Database restore time (size / the SKU's throughput).
-    pub database_restore: SimDuration,
-    /// Storage copy time (size / effective bandwidth).
-    pub storage_restore: SimDuration,
-    /// Validation.
-    pub validation: Dist,
-    /// Traffic switch.
-    pub traffic_switch: Dist,
-    /// Contention in the pair; `None` = ours is the only tenant.
-    pub capacity: Option<CapacityPlan>,
-}
-
-/// Storage copy time: each stream moves at most one TCP window per round trip, so the link gives
-/// min(bandwidth, streams × window / RTT) (the bandwidth-delay product bound).
-pub fn storage_copy_time(s: &StorageEntry) -> SimDuration {
-    let rtt = s.latency.0.as_secs_f64();
-    let window_mbit = s.window_mib * 8.0 * 1.048_576;
-    let latency_bound = if rtt > 0.0 {
-        f64::from(s.streams) * window_mbit / rtt
-    } else {
-        f64::INFINITY
-    };
-    let mbps = s.bandwidth_mbps.min(latency_bound);
-    SimDuration::from_secs_f64(s.size_gb * 8000.0 / mbps)
 }
 
 /// Validates `[recovery]` (or its defaults) for a deployment of `sku`.
@@ -324,7 +276,7 @@ pub fn validate_recovery(r: &RecoverySection, sku: Sku) -> Result<RecoveryPlan, 
         failback_disruption: r.failback.disruption.clone(),
         create_resources: r.create_resources.clone(),
         database_restore: SimDuration::from_secs_f64(db.size_gb / throughput * 3600.0),
-        storage_restore: storage_copy_time(st),
+        storage_restore: storage_copy_time(&st.link()),
         validation: r.validation.clone(),
         traffic_switch: r.traffic_switch.clone(),
         capacity,
@@ -356,12 +308,12 @@ mod tests {
     fn storage_copy_is_bounded_by_bandwidth_or_by_window_over_latency() {
         let mut s = StorageEntry::default();
         // 16 streams x 4 MiB / 70 ms = 7.7 Gbit/s > 1 Gbit/s: bandwidth-bound, 500 GB in 4000 s.
-        assert_eq!(storage_copy_time(&s).as_secs_f64().round(), 4000.0);
+        assert_eq!(storage_copy_time(&s.link()).as_secs_f64().round(), 4000.0);
         // One stream, 200 ms: 4 MiB x 8 / 0.2 s = 167.8 Mbit/s.
         s.streams = 1;
         s.latency = HumanDuration::parse("200ms").unwrap();
         let mbps = 4.0 * 8.0 * 1.048_576 / 0.2;
-        assert!((storage_copy_time(&s).as_secs_f64() - 500.0 * 8000.0 / mbps).abs() < 1e-3);
+        assert!((storage_copy_time(&s.link()).as_secs_f64() - 500.0 * 8000.0 / mbps).abs() < 1e-3);
     }
 
     #[test]

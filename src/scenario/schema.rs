@@ -4,8 +4,8 @@
 //! All durations are human strings (`"30s"`, `"6h"`), all random durations distribution strings
 //! (see [`Dist`]). The README documents every field with its unit and default.
 
-use super::distribution::Dist;
-use super::duration::HumanDuration;
+use crate::engine::duration::HumanDuration;
+use crate::model::{DataPlaneMode, Dist, FailureKind, Placement, Plane, ServiceKind, Sku};
 use serde::{Deserialize, Serialize};
 
 /// A whole scenario file.
@@ -42,7 +42,7 @@ pub struct ScenarioFile {
     pub faults: Vec<FaultEntry>,
     /// Request-level clients and retries (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clients: Option<crate::clients::ClientsSection>,
+    pub clients: Option<super::clients::ClientsSection>,
     /// Regional disaster-recovery plan; default: the documented defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<super::recovery::RecoverySection>,
@@ -50,8 +50,8 @@ pub struct ScenarioFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importance_sampling: Option<ImportanceSamplingSection>,
     /// Expectations on the run's statistics, judged by `outage-sim check` (optional).
-    #[serde(default, skip_serializing_if = "crate::expect::ExpectTable::is_empty")]
-    pub expect: crate::expect::ExpectTable,
+    #[serde(default, skip_serializing_if = "super::expect::ExpectTable::is_empty")]
+    pub expect: super::expect::ExpectTable,
 }
 
 /// `[simulation]`.
@@ -83,26 +83,6 @@ fn yes() -> bool {
 pub struct ImportanceSamplingSection {
     /// Factor (> 0) by which every region-disaster rate is multiplied while sampling.
     pub region_disaster_rate_factor: f64,
-}
-
-/// SKU of the instance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Sku {
-    /// Lower user scale.
-    Standard,
-    /// High user scale.
-    Premium,
-}
-
-/// How the data plane is placed in the primary region.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DataPlaneMode {
-    /// Pinned to one zone.
-    Zonal,
-    /// Spread over every zone.
-    ZoneRedundant,
 }
 
 /// `[deployment]`.
@@ -182,58 +162,6 @@ pub struct RegionEntry {
     /// Paired region, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pair: Option<String>,
-}
-
-/// The plane a service or feature belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Plane {
-    /// Management operations (create, scale, admin).
-    Control,
-    /// Learner-facing operations.
-    Data,
-}
-
-impl Plane {
-    /// Both planes, in reporting order.
-    pub const ALL: [Plane; 2] = [Plane::Control, Plane::Data];
-
-    /// `control_plane` / `data_plane`, as used in outputs.
-    pub fn key(self) -> &'static str {
-        match self {
-            Plane::Control => "control_plane",
-            Plane::Data => "data_plane",
-        }
-    }
-
-    /// Index into per-plane arrays.
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// What a service is; sets documented defaults for its failover window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ServiceKind {
-    /// Azure App Service (web/API).
-    AppService,
-    /// Azure SQL Database.
-    Sql,
-    /// Azure Storage (blobs, media).
-    Storage,
-    /// Anything else.
-    Other,
-}
-
-/// Placement of a service's instances.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Placement {
-    /// All instances in one zone.
-    Zonal,
-    /// Instances in several zones; up while `min_healthy_zones` of them are healthy.
-    ZoneRedundant,
 }
 
 /// Backup or replication policy of a stateful service (a store).
@@ -327,20 +255,6 @@ pub struct CrewEntry {
     pub name: String,
     /// Concurrent repairs.
     pub size: u32,
-}
-
-/// What fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FailureKind {
-    /// Every service in a zone is down (power, cooling).
-    ZoneOutage,
-    /// One service is down in one zone.
-    ServiceOutage,
-    /// The zone and its local data are lost.
-    ZoneDestruction,
-    /// Every zone of a region is down (parsed and validated; simulated from the DR issue on).
-    RegionDisaster,
 }
 
 /// `[[failures]]`: a renewal process per zone (or per service and zone).

@@ -1,11 +1,10 @@
 //! Turns a parsed [`ScenarioFile`] into a validated [`Scenario`]: names resolve, zones exist,
 //! numbers are in range. Nothing downstream re-checks (the simulation never sees bad numbers).
 
-use super::distribution::Dist;
-use super::regions::{self, Region};
 use super::schema::*;
-use super::validated::*;
 use crate::engine::{SimDuration, SimTime};
+use crate::model::regions::{self, Region};
+use crate::model::*;
 
 /// A validation failure: the field path and what is wrong / allowed.
 #[derive(Debug)]
@@ -607,9 +606,9 @@ pub fn validate(file: ScenarioFile) -> Result<Scenario, Invalid> {
     let names: Vec<(String, Plane)> = features.iter().map(|f| (f.name.clone(), f.plane)).collect();
     let clients = match &file.clients {
         None => None,
-        Some(c) => Some(crate::clients::validate_clients(c, dep.sku, &names)?),
+        Some(c) => Some(super::clients::validate_clients(c, dep.sku, &names)?),
     };
-    let expectations = crate::expect::validate_expectations(&file.expect, &names, clients.is_some())?;
+    let expectations = crate::scenario::validate_expectations(&file.expect, &names, clients.is_some())?;
 
     let recovery = super::recovery::validate_recovery(&file.recovery.clone().unwrap_or_default(), dep.sku)?;
     let importance_sampling = match &file.importance_sampling {

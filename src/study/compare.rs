@@ -7,9 +7,12 @@
 //! from two independent runs; to show by how much, B is also run on an independent seed and that
 //! interval is reported next to the paired one.
 
+use crate::model::Plane;
 use crate::model::ReplicationOutcome;
-use crate::montecarlo::{WAVE, prepare, replicate};
-use crate::scenario::{Plane, Scenario};
+use crate::model::Scenario;
+use crate::model::prepare;
+use crate::model::replicate;
+use crate::montecarlo::WAVE;
 use crate::stats::Z95;
 use rayon::prelude::*;
 use serde::Serialize;

@@ -6,15 +6,21 @@
 //! same random numbers at every point (common random numbers): differences between points are
 //! differences of the model, not of the dice.
 
+mod charts;
+
+pub(crate) use charts::{sweep_charts, tornado_charts};
 pub mod compare;
 pub mod overrides;
 pub mod sensitivity;
 pub mod sweep;
 
-use crate::expect::{Estimate, Metric, resolve_metric};
+use crate::model::Plane;
+use crate::model::Scenario;
+use crate::model::metric::Metric;
+use crate::montecarlo::Estimate;
+use crate::montecarlo::Summary;
 use crate::montecarlo::{self, RunOptions, RunStats};
-use crate::report::Summary;
-use crate::scenario::{Plane, Scenario};
+use crate::scenario::resolve_metric;
 
 /// How every run of a study is made.
 #[derive(Clone, Debug, Default)]
@@ -66,7 +72,7 @@ impl StudyMetric {
 
     /// Its estimate in a finished run.
     pub fn estimate(&self, stats: &RunStats, summary: &Summary) -> Option<Estimate> {
-        self.metric.estimate(stats, summary)
+        crate::montecarlo::estimate(&self.metric, stats, summary)
     }
 }
 
@@ -97,7 +103,7 @@ pub fn default_metrics(s: &Scenario) -> Vec<String> {
 
 /// An estimate as CSV cells `value, lo, hi` (empty when absent; seconds for durations).
 pub fn estimate_cells(e: Option<&Estimate>) -> [String; 3] {
-    use crate::expect::Spread;
+    use crate::montecarlo::Spread;
     match e {
         None => [String::new(), String::new(), String::new()],
         Some(e) => {

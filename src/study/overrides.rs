@@ -1,7 +1,8 @@
 //! `--set path.to.field=v1,v2,...`: values written into the scenario's TOML before it is
 //! validated, so an override is checked exactly like the file itself.
 
-use crate::scenario::{self, FieldPath, PathStep, Scenario, ScenarioError};
+use crate::model::Scenario;
+use crate::scenario::{self, FieldPath, PathStep, ScenarioError};
 use std::path::{Path, PathBuf};
 
 /// A scenario's text and where it came from.

@@ -8,8 +8,8 @@
 
 use super::overrides::{Source, show};
 use super::{StudyMetric, StudyOptions, estimate_cells, run_statistics};
-use crate::expect::Estimate;
-use crate::scenario::Scenario;
+use crate::model::Scenario;
+use crate::montecarlo::Estimate;
 
 /// Sections that are not parameters of the modelled system.
 const NOT_PARAMETERS: [&str; 4] = ["simulation", "targets", "expect", "importance_sampling"];
@@ -123,45 +123,9 @@ fn vary(key: &str, v: &toml::Value, f: f64) -> Option<(toml::Value, toml::Value)
     }
 }
 
-/// The `<number><unit>` tokens of duration units in `text` (a duration, or a distribution's
-/// parameters), as byte ranges `(start, end of the number, end of the unit)`.
-pub fn duration_tokens(text: &str) -> Vec<(usize, usize, usize)> {
-    const UNITS: [&str; 8] = ["us", "ms", "s", "m", "h", "d", "w", "y"];
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    // Right after a duration token, a number continues a compound duration (`1h30m`); after any
-    // other letter or digit it is part of a word (`East US 2` is fine, `x2` is not a number).
-    let mut after_duration = false;
-    while i < bytes.len() {
-        let starts_number =
-            bytes[i].is_ascii_digit() && (i == 0 || after_duration || !bytes[i - 1].is_ascii_alphanumeric());
-        after_duration = false;
-        if !starts_number {
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
-            continue;
-        }
-        let num_end = i + text[i..]
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(text.len() - i);
-        let unit_end = num_end
-            + text[num_end..]
-                .find(|c: char| !c.is_ascii_alphabetic())
-                .unwrap_or(text.len() - num_end);
-        if UNITS.contains(&&text[num_end..unit_end]) && text[i..num_end].parse::<f64>().is_ok() {
-            out.push((i, num_end, unit_end));
-            after_duration = true;
-            i = unit_end;
-        } else {
-            i = num_end;
-        }
-    }
-    out
-}
-
 /// Scales every duration token of `text` (see [`duration_tokens`]); `None` when there is none.
 pub fn scale_durations(text: &str, factor: f64) -> Option<String> {
-    let tokens = duration_tokens(text);
+    let tokens = crate::engine::duration::duration_tokens(text);
     if tokens.is_empty() {
         return None;
     }

@@ -2,8 +2,8 @@
 
 use super::overrides::{Source, show};
 use super::{StudyMetric, StudyOptions, estimate_cells, run_statistics};
-use crate::expect::Estimate;
-use crate::scenario::Scenario;
+use crate::model::Scenario;
+use crate::montecarlo::Estimate;
 
 /// One swept field and its values.
 #[derive(Clone, Debug)]

@@ -209,7 +209,7 @@ fn an_interrupted_run_resumes_from_its_checkpoint_to_the_identical_results() {
         std::fs::read_dir(&out).ok().and_then(|entries| {
             entries
                 .map(|e| e.unwrap().path())
-                .find(|p| p.join(outage_sim::report::CHECKPOINT).exists())
+                .find(|p| p.join(outage_sim::montecarlo::CHECKPOINT).exists())
         })
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
@@ -236,7 +236,7 @@ fn an_interrupted_run_resumes_from_its_checkpoint_to_the_identical_results() {
         let resumed = std::fs::read(out.join(name).join(file)).unwrap();
         assert!(clean == resumed, "{file} differs after resuming");
     }
-    assert!(!out.join(name).join(outage_sim::report::CHECKPOINT).exists());
+    assert!(!out.join(name).join(outage_sim::montecarlo::CHECKPOINT).exists());
 }
 
 #[test]

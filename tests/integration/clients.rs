@@ -2,9 +2,9 @@
 //! invariance, determinism with clients, and the cost of not retrying 409.
 
 use super::common::{load, run_with, summary_json};
+use outage_sim::model::Scenario;
+use outage_sim::montecarlo::Summary;
 use outage_sim::montecarlo::{self, RunOptions};
-use outage_sim::report::Summary;
-use outage_sim::scenario::Scenario;
 
 fn summary(s: &Scenario) -> Summary {
     Summary::new(s, &run_with(s, None))
@@ -28,7 +28,7 @@ fn unbudgeted_retries_keep_the_web_tier_overloaded_and_budgeted_ones_recover() {
     // ...while the budgeted clients leave the service overloaded for at most a minute.
     assert!(over_b.max < 60.0, "{over_b:?}");
     assert!(a.retry_amplification > 4.0 && b.retry_amplification < 1.5);
-    let failed = |c: &outage_sim::report::ClientsSummary| c.user_visible_failures.as_ref().unwrap().estimate;
+    let failed = |c: &outage_sim::montecarlo::ClientsSummary| c.user_visible_failures.as_ref().unwrap().estimate;
     assert!(failed(&a) > 10.0 * failed(&b));
 }
 
@@ -48,10 +48,10 @@ fn presets_that_do_not_retry_409_show_it_to_users() {
 }
 
 /// A per-replication client metric.
-type Metric = fn(&outage_sim::clients::ClientOutcome) -> f64;
+type Metric = fn(&outage_sim::model::clients::ClientOutcome) -> f64;
 
 /// Mean and standard error over replications of a per-replication ratio.
-fn per_replication(s: &Scenario, f: impl Fn(&outage_sim::clients::ClientOutcome) -> f64) -> (f64, f64) {
+fn per_replication(s: &Scenario, f: impl Fn(&outage_sim::model::clients::ClientOutcome) -> f64) -> (f64, f64) {
     let mut xs = Vec::new();
     let options = RunOptions {
         threads: None,

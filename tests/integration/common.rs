@@ -1,8 +1,9 @@
 //! Shared helpers.
 
+use outage_sim::model::Scenario;
+use outage_sim::montecarlo::Summary;
 use outage_sim::montecarlo::{self, RunOptions, RunStats};
-use outage_sim::report::Summary;
-use outage_sim::scenario::{self, Scenario};
+use outage_sim::scenario;
 use std::path::{Path, PathBuf};
 
 /// Path of a file in the repository.

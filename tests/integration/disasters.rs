@@ -1,8 +1,10 @@
 //! Regional disasters through the whole model: the shipped drills show what they claim.
 
 use super::common::{bin, load, repo, run_with};
-use outage_sim::report::{RegionDisasterSummary, Summary};
-use outage_sim::scenario::{Plane, Scenario};
+use outage_sim::model::Plane;
+use outage_sim::model::Scenario;
+use outage_sim::montecarlo::RegionDisasterSummary;
+use outage_sim::montecarlo::Summary;
 
 fn disasters(s: &Scenario) -> RegionDisasterSummary {
     Summary::new(s, &run_with(s, None))

@@ -3,9 +3,12 @@
 //! usual determinism (threads, shards) and bad-input promises.
 
 use super::common::{bin, load, repo, run_with};
+use outage_sim::model::Dist;
+use outage_sim::model::ImportanceSampling;
+use outage_sim::model::Plane;
+use outage_sim::model::Scenario;
+use outage_sim::montecarlo::Summary;
 use outage_sim::montecarlo::{self, RunOptions, RunStats, Shard};
-use outage_sim::report::Summary;
-use outage_sim::scenario::{Dist, ImportanceSampling, Plane, Scenario};
 use outage_sim::stats::WeightedMean;
 
 const RARE: &str = "scenarios/validation/rare-region-disaster.toml";

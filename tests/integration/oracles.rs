@@ -4,7 +4,8 @@
 //! scenario's parameters, so editing a scenario keeps the oracle honest.
 
 use super::common::{load, run_with};
-use outage_sim::scenario::{Dist, Scenario};
+use outage_sim::model::Dist;
+use outage_sim::model::Scenario;
 
 fn rate(d: &Dist) -> f64 {
     1.0 / d.mean_secs()
@@ -136,8 +137,8 @@ fn crews_matter_in_the_model_not_only_in_the_formula() {
 
 #[test]
 fn zone_destruction_rpo_and_rto_through_the_model() {
-    use outage_sim::report::Summary;
-    use outage_sim::scenario::Plane;
+    use outage_sim::model::Plane;
+    use outage_sim::montecarlo::Summary;
     let s = load("scenarios/validation/zone-destruction-restore.toml");
     let b = s.services[0].backup.unwrap();
     let (t, d, q) = (

@@ -2,7 +2,9 @@
 //! mutated scenario files through loading and validation, end in `Ok` or a clean error.
 
 use super::common::repo;
-use outage_sim::scenario::{self, Dist, duration::parse_duration};
+use outage_sim::engine::duration::parse_duration;
+use outage_sim::model::Dist;
+use outage_sim::scenario;
 use proptest::prelude::*;
 use std::path::Path;
 

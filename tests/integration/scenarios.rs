@@ -1,8 +1,11 @@
 //! Every shipped scenario loads, runs, and shows what it is meant to show.
 
 use super::common::{load, repo, run_with};
-use outage_sim::report::Summary;
-use outage_sim::scenario::{self, DataPlaneMode, Plane, Sku};
+use outage_sim::model::DataPlaneMode;
+use outage_sim::model::Plane;
+use outage_sim::model::Sku;
+use outage_sim::montecarlo::Summary;
+use outage_sim::scenario;
 
 #[test]
 fn every_shipped_scenario_loads_and_runs() {
@@ -45,7 +48,7 @@ fn zone_redundant_loses_no_data_and_zonal_does_on_zone_destruction() {
         s.replications = 2000;
         // Make destruction common enough to see within the run.
         let f = s.failures.iter_mut().find(|f| f.name == "zone-destroyed").unwrap();
-        f.time_to_failure = scenario::Dist::parse("exp(mean=2y)").unwrap();
+        f.time_to_failure = outage_sim::model::Dist::parse("exp(mean=2y)").unwrap();
     }
     let zr = Summary::new(&zr, &run_with(&zr, None));
     let zonal = Summary::new(&zonal, &run_with(&zonal, None));

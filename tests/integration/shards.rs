@@ -2,10 +2,10 @@
 //! for any shard count and merge order; partials of different runs are refused.
 
 use super::common::{bin, load, repo, summary_json};
+use outage_sim::montecarlo::Summary;
 use outage_sim::montecarlo::{self, Partial, RunOptions, Shard, merge_partials};
-use outage_sim::report::Summary;
 
-fn partials(s: &outage_sim::scenario::Scenario, count: u64) -> Vec<Partial> {
+fn partials(s: &outage_sim::model::Scenario, count: u64) -> Vec<Partial> {
     (0..count)
         .map(|index| {
             let shard = Shard { index, count };

@@ -7,7 +7,7 @@ mod tables;
 
 pub use tables::{Row, Table};
 
-use crate::report::Summary;
+use crate::montecarlo::Summary;
 use minijinja::{Environment, context};
 use serde::Serialize;
 

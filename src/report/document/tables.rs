@@ -1,8 +1,10 @@
 //! The summary's numbers as formatted tables, shared by the HTML and Markdown reports.
 
 use crate::engine::SimDuration;
-use crate::report::{PlaneIncidents, RegionDisasterSummary, Summary};
-use crate::scenario::duration::human;
+use crate::engine::duration::human;
+use crate::montecarlo::PlaneIncidents;
+use crate::montecarlo::RegionDisasterSummary;
+use crate::montecarlo::Summary;
 use crate::stats::{DurationSummary, ProportionSummary};
 use serde::Serialize;
 
@@ -115,7 +117,7 @@ fn availability(s: &Summary) -> Table {
 
 /// One plane's RTO and RPO rows: target, count, spread of the achieved values, P(meet).
 struct Objectives<'a> {
-    plane: crate::scenario::Plane,
+    plane: crate::model::Plane,
     count: u64,
     rto: (f64, &'a Option<DurationSummary>, &'a Option<ProportionSummary>),
     rpo: (f64, &'a Option<DurationSummary>, &'a Option<ProportionSummary>),

@@ -1,7 +1,7 @@
 //! Tests of `clients::presets`.
 
 use super::*;
-use crate::clients::retry::{AttemptResult, Decision, GiveUpReason};
+use crate::model::clients::retry::{AttemptResult, Decision, GiveUpReason};
 use crate::random::{Mechanism, stream};
 
 #[test]

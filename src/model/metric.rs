@@ -1,15 +1,9 @@
-//! The metric registry: every path an expectation may name, the unit its threshold is written in,
-//! and where its estimate and 95 % interval come from.
-//!
-//! Adding a metric (the region-disaster metrics of the next milestone, say) happens here and only
-//! here: a variant of [`Metric`] (or a new [`Distribution`] for a new duration family), its
-//! path(s) in [`catalogue`], its [`Metric::unit`] and its arm in [`Metric::estimate`]. Parsing,
-//! validation messages, evaluation and the table pick it up from there.
+//! What a run measures: every metric path a gate, a stopping rule or a study may name, the unit
+//! its threshold is written in, and a validated expectation on one of them.
 
-use crate::montecarlo::RunStats;
-use crate::report::Summary;
-use crate::scenario::Plane;
-use crate::stats::{DurationStats, DurationSummary, ProportionSummary, Z95};
+use super::vocabulary::Plane;
+use crate::engine::SimDuration;
+use std::fmt;
 
 /// How a metric's threshold is written and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,40 +76,6 @@ pub enum Distribution {
     MediaUnavailable,
     /// Media uploads at risk per disaster.
     UploadsAtRisk,
-}
-
-impl Distribution {
-    fn stats(self, run: &RunStats) -> Option<&DurationStats> {
-        match self {
-            Distribution::Rto(p) => Some(&run.planes[p.index()].rto),
-            Distribution::Rpo(p) => Some(&run.planes[p.index()].rpo),
-            Distribution::ClientLatency => run.clients.as_ref().map(|c| &c.latency),
-            Distribution::ClientReconnect => run.clients.as_ref().map(|c| &c.reconnect),
-            Distribution::ClientOverloaded => run.clients.as_ref().map(|c| &c.overloaded_after_trigger),
-            Distribution::DisasterRto(p) => run.disasters.as_ref().map(|d| &d.planes[p.index()].rto),
-            Distribution::DisasterRpo(p) => run.disasters.as_ref().map(|d| &d.planes[p.index()].rpo),
-            Distribution::ControlPlaneReadOnly => run.disasters.as_ref().map(|d| &d.control_plane_read_only),
-            Distribution::ControlPlaneFull => run.disasters.as_ref().map(|d| &d.control_plane_full),
-            Distribution::MediaUnavailable => run.disasters.as_ref().map(|d| &d.media_unavailable),
-            Distribution::UploadsAtRisk => run.disasters.as_ref().map(|d| &d.uploads_at_risk),
-        }
-    }
-
-    fn summary(self, s: &Summary) -> Option<DurationSummary> {
-        match self {
-            Distribution::Rto(p) => s.zone_incidents[p.index()].rto,
-            Distribution::Rpo(p) => s.zone_incidents[p.index()].rpo,
-            Distribution::ClientLatency => s.clients.as_ref()?.latency,
-            Distribution::ClientReconnect => s.clients.as_ref()?.reconnect,
-            Distribution::ClientOverloaded => s.clients.as_ref()?.overloaded_after_trigger,
-            Distribution::DisasterRto(p) => s.region_disasters.as_ref()?.planes[p.index()].rto,
-            Distribution::DisasterRpo(p) => s.region_disasters.as_ref()?.planes[p.index()].rpo,
-            Distribution::ControlPlaneReadOnly => s.region_disasters.as_ref()?.control_plane_read_only,
-            Distribution::ControlPlaneFull => s.region_disasters.as_ref()?.control_plane_full,
-            Distribution::MediaUnavailable => s.region_disasters.as_ref()?.media_unavailable,
-            Distribution::UploadsAtRisk => s.region_disasters.as_ref()?.uploads_at_risk,
-        }
-    }
 }
 
 /// What an availability path names.
@@ -244,44 +204,6 @@ pub fn catalogue(features: &[(String, Plane)]) -> Vec<MetricDef> {
     out
 }
 
-/// The spread that goes with an estimate.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Spread {
-    /// A 95 % interval `[lo, hi]`; `hi` is `+∞` when the data cannot bound it (a high percentile
-    /// of few samples).
-    Interval(f64, f64),
-    /// An exact value of the run, judged as it is (the reason says why there is no interval).
-    Point(&'static str),
-    /// An interval is needed but cannot be computed (the reason says why): inconclusive.
-    Unavailable(&'static str),
-}
-
-/// A metric's estimate: seconds for durations, otherwise the number itself.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Estimate {
-    /// Point estimate.
-    pub value: f64,
-    /// Its 95 % interval, or why there is none.
-    pub spread: Spread,
-}
-
-fn mean_interval(mean: f64, se: Option<f64>) -> Spread {
-    match se {
-        // Every metric here is non-negative, so the interval is clamped at 0.
-        Some(se) => Spread::Interval((mean - Z95 * se).max(0.0), mean + Z95 * se),
-        None => Spread::Unavailable("fewer than 2 samples"),
-    }
-}
-
-fn proportion(p: &ProportionSummary) -> Estimate {
-    Estimate {
-        value: p.estimate,
-        spread: Spread::Interval(p.wilson95[0], p.wilson95[1]),
-    }
-}
-
-const TICKS_PER_SECOND: f64 = crate::stats::TICKS_PER_SECOND as f64;
-
 impl Metric {
     /// The unit its threshold is written in.
     pub fn unit(&self) -> Unit {
@@ -306,87 +228,88 @@ impl Metric {
                 )
         )
     }
+}
 
-    /// The estimate of a finished run, `None` when the run has no data for it (no incidents,
-    /// no logical requests, ...).
-    pub fn estimate(&self, run: &RunStats, s: &Summary) -> Option<Estimate> {
-        match *self {
-            Metric::Availability(subject) => {
-                let a = match subject {
-                    Subject::Plane(p) => &s.availability.planes[p.index()],
-                    Subject::Feature(i) => &s.availability.features[i],
-                };
-                Some(Estimate {
-                    value: a.value.availability,
-                    spread: match a.value.ci95 {
-                        Some([lo, hi]) => Spread::Interval(lo, hi),
-                        None => Spread::Unavailable("fewer than 2 replications"),
-                    },
-                })
-            }
-            Metric::Duration(dist, stat) => {
-                let d = dist.summary(s)?;
-                Some(match stat {
-                    Stat::Mean => Estimate {
-                        value: d.mean,
-                        spread: mean_interval(d.mean, d.std_error),
-                    },
-                    Stat::Min => Estimate {
-                        value: d.min,
-                        spread: Spread::Point("exact minimum"),
-                    },
-                    Stat::Max => Estimate {
-                        value: d.max,
-                        spread: Spread::Point("exact maximum"),
-                    },
-                    Stat::Percentile(p) => {
-                        let value = match p {
-                            50 => d.p50,
-                            90 => d.p90,
-                            95 => d.p95,
-                            _ => d.p99,
-                        };
-                        let ci = dist.stats(run)?.quantile_interval(f64::from(p) / 100.0, Z95)?;
-                        let secs =
-                            |t: Option<u64>, unbounded: f64| t.map_or(unbounded, |t| t as f64 / TICKS_PER_SECOND);
-                        Estimate {
-                            value,
-                            // Durations are never negative: a lower rank below 1 means 0.
-                            spread: Spread::Interval(secs(ci.lower, 0.0), secs(ci.upper, f64::INFINITY)),
-                        }
-                    }
-                })
-            }
-            Metric::PMeet(p, objective) => {
-                let z = &s.zone_incidents[p.index()];
-                match objective {
-                    Objective::Rto => z.p_meet_rto.as_ref().map(proportion),
-                    Objective::Rpo => z.p_meet_rpo.as_ref().map(proportion),
-                }
-            }
-            Metric::IncidentsPerReplication(p) => {
-                let z = &s.zone_incidents[p.index()];
-                Some(Estimate {
-                    value: z.incidents_per_replication,
-                    spread: mean_interval(z.incidents_per_replication, z.incidents_per_replication_se),
-                })
-            }
-            Metric::RetryAmplification => {
-                let c = s.clients.as_ref().filter(|c| c.logical_requests > 0)?;
-                Some(Estimate {
-                    value: c.retry_amplification,
-                    spread: Spread::Point("a ratio, no standard error"),
-                })
-            }
-            Metric::UserVisibleFailures => s.clients.as_ref()?.user_visible_failures.as_ref().map(proportion),
-            Metric::DisasterPMeet(p, objective) => {
-                let d = &s.region_disasters.as_ref()?.planes[p.index()];
-                match objective {
-                    Objective::Rto => d.p_meet_rto.as_ref().map(proportion),
-                    Objective::Rpo => d.p_meet_rpo.as_ref().map(proportion),
-                }
-            }
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `<=`
+    Le,
+    /// `<`
+    Lt,
+    /// `>=`
+    Ge,
+    /// `>`
+    Gt,
+}
+
+impl Op {
+    /// Operators, longest first (so `<=` is recognised before `<`).
+    pub const ALL: [Op; 4] = [Op::Le, Op::Ge, Op::Lt, Op::Gt];
+
+    /// How it is written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Ge => ">=",
+            Op::Gt => ">",
         }
+    }
+
+    /// Whether `x op threshold` holds.
+    pub fn holds(self, x: f64, threshold: f64) -> bool {
+        match self {
+            Op::Le => x <= threshold,
+            Op::Lt => x < threshold,
+            Op::Ge => x >= threshold,
+            Op::Gt => x > threshold,
+        }
+    }
+
+    /// Whether it bounds the metric from above (`<=`, `<`).
+    pub fn is_upper_bound(self) -> bool {
+        matches!(self, Op::Le | Op::Lt)
+    }
+}
+
+/// A threshold, in the metric's unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Threshold {
+    /// For duration metrics.
+    Duration(SimDuration),
+    /// For every other metric.
+    Number(f64),
+}
+
+impl Threshold {
+    /// The value compared with estimates: seconds for durations.
+    pub fn value(self) -> f64 {
+        match self {
+            Threshold::Duration(d) => d.as_secs_f64(),
+            Threshold::Number(x) => x,
+        }
+    }
+}
+
+/// One validated expectation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    /// The metric path as written.
+    pub path: String,
+    /// What it measures.
+    pub metric: Metric,
+    /// Comparison.
+    pub op: Op,
+    /// Threshold.
+    pub threshold: Threshold,
+    /// The threshold as written (for display).
+    pub value_text: String,
+}
+
+impl fmt::Display for Expectation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.op.symbol(), self.value_text)
     }
 }
 

@@ -2,8 +2,9 @@
 //! enough to keep with every run, so that `outage-sim report` can draw CDFs and histograms of a
 //! finished run (or a merged one) without the rows.
 
+use crate::model::Plane;
+use crate::model::Scenario;
 use crate::montecarlo::RunStats;
-use crate::scenario::{Plane, Scenario};
 use crate::stats::{DurationStats, TICKS_PER_SECOND};
 use serde::{Deserialize, Serialize};
 

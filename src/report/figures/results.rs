@@ -1,10 +1,12 @@
 //! Charts of a run's statistics: CDFs and histograms of achieved RTO/RPO, availability.
 
 use super::{Figure, slug};
+use crate::montecarlo::Distributions;
+use crate::montecarlo::Family;
+use crate::montecarlo::Summary;
 use crate::report::charts::{
     AvailabilityChart, AvailabilityItem, CdfChart, CdfSeries, ChartSpec, HistogramBin, HistogramChart, PMeet, Scale,
 };
-use crate::report::{Distributions, Family, Summary};
 use crate::stats::ProportionSummary;
 
 /// P(meet) of a family, from the summary.

@@ -17,7 +17,7 @@
 use super::budget::BudgetConfig;
 use super::retry::{BackoffKind, RetryPolicy};
 use crate::engine::SimDuration;
-use crate::scenario::duration::HumanDuration;
+use crate::engine::duration::HumanDuration;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

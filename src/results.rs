@@ -5,31 +5,12 @@
 //! that fails or is killed therefore never leaves a complete-looking partial result, and a run
 //! rejected for bad input writes nothing at all (the writer is created after validation).
 
-use super::rows;
-use super::summary::Summary;
-use crate::model::{Process, ReplicationOutcome};
-use crate::montecarlo::{Partial, RunStats};
-use crate::scenario::Scenario;
+use crate::model::{Process, ReplicationOutcome, Scenario};
+use crate::montecarlo::{CHECKPOINT, Checkpoint, Partial, RunStats, Summary};
+use crate::report as rows;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-
-/// Where an interrupted run can resume: the run so far (identity and statistics), the next
-/// replication, and how much of each CSV belongs to it (later bytes are cut off on resume).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct Checkpoint {
-    /// The run and its statistics up to `next_replication`.
-    pub run: Partial,
-    /// First replication not yet done.
-    pub next_replication: u64,
-    /// Length of `replications.csv` at the checkpoint (`None` when rows are off).
-    pub replications_csv_bytes: Option<u64>,
-    /// Length of `incidents.csv` at the checkpoint.
-    pub incidents_csv_bytes: u64,
-}
-
-/// File name of the checkpoint in a work directory.
-pub const CHECKPOINT: &str = "checkpoint.json";
 
 /// Marker file present while a results directory is being written.
 pub const INCOMPLETE_MARKER: &str = "INCOMPLETE";

@@ -215,7 +215,7 @@ impl RetryPolicy {
     /// One line for reports, e.g. `exponential 800ms..1m ×U(0.8,1.2), 4 attempts, attempt
     /// timeout 1m40s, Retry-After honoured, retries 408 429 500 502 503 504 timeouts dropped`.
     pub fn describe(&self) -> String {
-        use crate::scenario::duration::format_duration as f;
+        use crate::engine::duration::format_duration as f;
         let mut s = match self.backoff {
             BackoffKind::None => "no backoff".to_string(),
             BackoffKind::Constant => format!("constant {}", f(self.base)),

@@ -1,7 +1,7 @@
 //! Tests of `clients::retry`.
 
 use super::*;
-use crate::clients::presets::preset;
+use crate::model::clients::presets::preset;
 use crate::random::{Mechanism, stream};
 
 fn policy(kind: BackoffKind) -> RetryPolicy {

@@ -1,9 +1,9 @@
 //! The verdicts as a terminal table (pure: outcomes in, text out).
 
-use super::metrics::{Spread, Unit};
-use super::{Outcome, Verdict, all_hold};
 use crate::engine::SimDuration;
-use crate::scenario::duration::human;
+use crate::engine::duration::human;
+use crate::model::metric::Unit;
+use crate::montecarlo::{Outcome, Spread, Verdict, all_hold};
 use std::fmt::Write;
 
 fn number(x: f64) -> String {
@@ -132,10 +132,10 @@ pub fn to_json(outcomes: &[Outcome], allow_inconclusive: bool) -> Vec<serde_json
 
 #[cfg(test)]
 mod tests {
-    use super::super::metrics::{Distribution, Estimate, Metric, Stat};
-    use super::super::{Expectation, Op, Threshold};
     use super::*;
-    use crate::scenario::Plane;
+    use crate::model::Plane;
+    use crate::model::metric::{Distribution, Expectation, Metric, Op, Stat, Threshold};
+    use crate::montecarlo::Estimate;
 
     fn outcome(path: &str, metric: Metric, op: Op, t: Threshold, text: &str, est: Option<Estimate>) -> Outcome {
         let e = Expectation {
@@ -179,7 +179,7 @@ mod tests {
             ),
             outcome(
                 "control_plane.rto.p_meet",
-                Metric::PMeet(Plane::Control, super::super::metrics::Objective::Rto),
+                Metric::PMeet(Plane::Control, crate::model::metric::Objective::Rto),
                 Op::Ge,
                 Threshold::Number(0.5),
                 "0.5",

@@ -3,8 +3,9 @@
 
 use super::distribution::Dist;
 use super::regions::Region;
-use super::schema::{DataPlaneMode, FailureKind, Placement, Plane, ScenarioFile, ServiceKind, Sku};
+use super::vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, ServiceKind, Sku};
 use crate::engine::{SimDuration, SimTime};
+use crate::scenario::ScenarioFile;
 
 /// A validated scenario, ready to simulate.
 #[derive(Clone, Debug)]
@@ -49,13 +50,13 @@ pub struct Scenario {
     /// Scripted faults.
     pub faults: Vec<Fault>,
     /// Request-level client model, when the scenario has `[clients]`.
-    pub clients: Option<crate::clients::ClientModel>,
+    pub clients: Option<super::clients::ClientModel>,
     /// The regional disaster-recovery plan (defaults when the file has no `[recovery]`).
-    pub recovery: super::recovery::RecoveryPlan,
+    pub recovery: super::recovery_plan::RecoveryPlan,
     /// Importance sampling of region disasters, when `[importance_sampling]` is set.
     pub importance_sampling: Option<ImportanceSampling>,
     /// Expectations of `[expect]`, in file order (empty without one); `check` judges them.
-    pub expectations: Vec<crate::expect::Expectation>,
+    pub expectations: Vec<super::metric::Expectation>,
 }
 
 /// Validated `[importance_sampling]`: every simulated region-disaster process has an exponential

@@ -1,10 +1,79 @@
-//! `[expect]` → typed expectations, with errors in the scenario's usual form (field path
+//! `[expect]`: a regression gate judged by `outage-sim check`; parsed into typed expectations, with errors in the scenario's usual form (field path
 //! `expect."data_plane.rto.p95"`, what is wrong, what is allowed).
 
-use super::metrics::{Metric, MetricDef, Unit, catalogue};
-use super::{ExpectTable, Expectation, Op, Threshold};
-use crate::scenario::duration::parse_duration;
-use crate::scenario::{Invalid, Plane, quote_key};
+use super::error::quote_key;
+use super::validate::Invalid;
+use crate::engine::duration::parse_duration;
+use crate::model::Plane;
+use crate::model::metric::{Expectation, Metric, MetricDef, Op, Threshold, Unit, catalogue};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// The `[expect]` table as written: metric path → condition string, in file order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExpectTable(pub Vec<(String, String)>);
+
+impl ExpectTable {
+    /// No expectations.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for ExpectTable {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// A condition string; its own type so that a value of the wrong type gets a helpful message.
+struct Condition(String);
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Condition;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a condition string \"<op> <value>\" (op <=, <, >= or >), e.g. \"<= 48h\" or \">= 0.99\"; \
+                     quote metric paths: \"data_plane.rto.p95\" = \"<= 48h\"",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Condition, E> {
+                Ok(Condition(v.to_string()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExpectTable {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ExpectTable;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of metric path = \"<op> <value>\"")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ExpectTable, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let Condition(value) = map.next_value()?;
+                    out.push((key, value));
+                }
+                Ok(ExpectTable(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
 
 /// Validates `[expect]` for a scenario with these features (name and plane), with or without
 /// `[clients]`. Expectations keep the file's order.
@@ -192,9 +261,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::super::metrics::{Distribution, Metric, Stat};
     use super::*;
     use crate::engine::SimDuration;
+    use crate::model::metric::{Distribution, Metric, Stat};
 
     fn features() -> Vec<(String, Plane)> {
         vec![

@@ -1,42 +1,14 @@
-//! Charts of one replication, simulated again from the scenario (replications are reproducible
-//! from the seed): its timeline, and the clients' retries through its first failover.
+//! Charts of one replication (replayed by [`crate::montecarlo::exemplar`]): its timeline, and the
+//! clients' retries through its first failover.
 
 use super::Figure;
-use crate::model::{IncidentKind, Model, ReplicationOutcome, TraceRecord};
-use crate::montecarlo::{prepare, replicate_with};
+use crate::model::clients::TrafficTimeline;
+use crate::model::{IncidentKind, ReplicationOutcome, Scenario};
+use crate::montecarlo::exemplar::Exemplar;
 use crate::report::charts::{
     AxisUnit, ChartSpec, Lane, LaneState, Series, SeriesChart, ShadedInterval, Span, TimelineChart,
 };
-use crate::scenario::Scenario;
 use std::collections::HashMap;
-
-/// How far to look for an interesting replication.
-const SEARCH: u64 = 5_000;
-
-/// The replication the timeline shows, and why: the first with a regional disaster, else the
-/// first with an outage, else the first with any incident, else replication 0.
-fn pick(model: &Model<'_>, s: &Scenario) -> (u64, &'static str) {
-    let n = s.replications.min(SEARCH);
-    let mut outage = None;
-    let mut any = None;
-    for rep in 0..n {
-        let o = model.simulate(rep);
-        if !o.disasters.is_empty() {
-            return (rep, "the first with a regional disaster");
-        }
-        if outage.is_none() && o.incidents.iter().any(|i| i.kind == IncidentKind::Outage) {
-            outage = Some(rep);
-        }
-        if any.is_none() && !o.incidents.is_empty() {
-            any = Some(rep);
-        }
-    }
-    match (outage, any) {
-        (Some(r), _) => (r, "the first with an outage"),
-        (None, Some(r)) => (r, "the first with an incident"),
-        _ => (0, "no replication searched had an incident"),
-    }
-}
 
 /// The window to show: around the first disaster, else the first outage, else the first incident.
 fn window(o: &ReplicationOutcome, horizon: f64) -> Option<(f64, f64)> {
@@ -142,14 +114,11 @@ fn stage_state(name: &str) -> LaneState {
 }
 
 /// The Gantt chart of one replication: failures, services, planes and recovery stages.
-pub(crate) fn timeline(s: &Scenario) -> Figure {
-    let model = Model::new(s);
-    let (rep, why) = pick(&model, s);
-    let mut records: Vec<TraceRecord> = Vec::new();
-    let outcome = model.simulate_traced(rep, &mut |r| records.push(r));
+pub(crate) fn timeline(s: &Scenario, e: &Exemplar) -> Figure {
+    let (rep, why, records, outcome) = (e.replication, e.why, &e.records, &e.outcome);
     let horizon = s.horizon.as_secs_f64();
     let mut lanes = Lanes::default();
-    for r in &records {
+    for r in records {
         let t = r.time_s;
         match r.event {
             "failure" | "fault-start" => lanes.set("failures", &r.entity, t, LaneState::Down),
@@ -182,7 +151,7 @@ pub(crate) fn timeline(s: &Scenario) -> Figure {
             );
         }
     }
-    let window = window(&outcome, horizon);
+    let window = window(outcome, horizon);
     let title = format!("Replication {rep} of {} ({why})", s.name);
     Figure {
         name: "timeline".into(),
@@ -195,19 +164,14 @@ pub(crate) fn timeline(s: &Scenario) -> Figure {
     }
 }
 
+/// Width of the traffic bins of the retry charts, seconds.
+const BIN_S: u64 = 10;
+/// The same width in ticks, for the replay.
+pub(crate) const TRAFFIC_BIN: u64 = BIN_S * crate::stats::TICKS_PER_SECOND;
+
 /// Retry amplification through the first failover that clients saw: attempts and new requests
-/// per second (real clients), and attempts per new request, with the trigger shaded. `None`
-/// without `[clients]` or when no replication searched had a disruption.
-pub(crate) fn retry_amplification(s: &Scenario, scale: f64) -> Option<Vec<Figure>> {
-    s.clients.as_ref()?;
-    let model = prepare(s);
-    const BIN_S: u64 = 10;
-    let bin = BIN_S * crate::stats::TICKS_PER_SECOND;
-    let (rep, timeline) = (0..s.replications.min(SEARCH)).find_map(|rep| {
-        let o = replicate_with(&model, rep, Some(bin));
-        let t = o.clients?.timeline?;
-        (!t.triggers.is_empty()).then_some((rep, t))
-    })?;
+/// per second (real clients), and attempts per new request, with the trigger shaded.
+pub(crate) fn retry_amplification(s: &Scenario, scale: f64, rep: u64, timeline: &TrafficTimeline) -> Vec<Figure> {
     let (start, end) = timeline.triggers[0];
     let origin = start.as_secs_f64();
     let per_s = scale / BIN_S as f64;
@@ -226,7 +190,7 @@ pub(crate) fn retry_amplification(s: &Scenario, scale: f64) -> Option<Vec<Figure
         label: "services disrupted".into(),
     }];
     let x_label = format!("time since the disruption began (replication {rep}, {BIN_S} s bins)");
-    Some(vec![
+    vec![
         Figure {
             name: "retry-traffic".into(),
             title: "Attempts and new requests per second through the first failover".into(),
@@ -263,5 +227,5 @@ pub(crate) fn retry_amplification(s: &Scenario, scale: f64) -> Option<Vec<Figure
                 shaded,
             }),
         },
-    ])
+    ]
 }

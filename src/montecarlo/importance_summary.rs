@@ -1,8 +1,9 @@
 //! The `importance_sampling` section of the summary: weighted estimates under the scenario's own
 //! region-disaster rates, with their variance reduction against plain sampling.
 
+use crate::model::Plane;
+use crate::model::Scenario;
 use crate::montecarlo::ImportanceSamplingStats;
-use crate::scenario::{Plane, Scenario};
 use crate::stats::WeightedSummary;
 use serde::{Deserialize, Serialize};
 

@@ -1,86 +1,17 @@
-//! Adapters from results to charts: each function turns a finished run, sweep or study into the
-//! plain chart specs of [`crate::report::charts`], and [`files`] renders them as
-//! `charts/<name>.svg` and `.png`. Only this layer knows both the results and the charts.
+//! Charts of studies: a sweep's metrics against its first swept field, a sensitivity study's
+//! tornado.
 
-mod replication;
-mod results;
-
-pub(crate) use replication::{retry_amplification, timeline};
-pub(crate) use results::{availability, distributions};
-
-use crate::expect::{Estimate, Metric, Spread, Unit};
+use super::overrides::show;
+use super::{sensitivity::Sensitivity, sweep::Sweep};
+use crate::engine::duration::{duration_tokens, parse_duration};
 use crate::report::charts::{
-    self, AxisUnit, ChartError, ChartSpec, Format, Scale, SweepChart, SweepPoint, SweepSeries, TornadoBar, TornadoChart,
+    AxisUnit, ChartSpec, Scale, SweepChart, SweepPoint, SweepSeries, TornadoBar, TornadoChart,
 };
-use crate::study::overrides::show;
-use crate::study::sensitivity::duration_tokens;
-use crate::study::{sensitivity::Sensitivity, sweep::Sweep};
-
-/// A chart of the report or a study.
-pub(crate) struct Figure {
-    /// File stem under `charts/`.
-    pub name: String,
-    /// Caption.
-    pub title: String,
-    /// What to draw.
-    pub spec: ChartSpec,
-}
-
-/// A figure drawn as `(charts/<name>.svg, its bytes)` and `(charts/<name>.png, its bytes)`.
-pub(crate) fn render_both(f: &Figure) -> Result<[(String, Vec<u8>); 2], ChartError> {
-    Ok([
-        (format!("charts/{}.svg", f.name), charts::render(&f.spec, Format::Svg)?),
-        (format!("charts/{}.png", f.name), charts::render(&f.spec, Format::Png)?),
-    ])
-}
-
-/// Renders every figure as `charts/<name>.svg` and `charts/<name>.png`.
-pub(crate) fn files(figures: &[Figure]) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
-    let mut out = Vec::with_capacity(2 * figures.len());
-    for f in figures {
-        out.extend(render_both(f)?);
-    }
-    Ok(out)
-}
-
-/// An estimate for people: the value and its 95 % interval in the metric's unit.
-pub(crate) fn estimate_text(m: &Metric, e: Option<&Estimate>) -> String {
-    let v = |x: f64| match m.unit() {
-        _ if x.is_infinite() => "inf".to_string(),
-        Unit::Duration => crate::scenario::duration::human(crate::engine::SimDuration::from_secs_f64(x)),
-        Unit::Probability => format!("{x:.5}"),
-        Unit::Number => format!("{x:.4}"),
-    };
-    match e {
-        None => "no data".into(),
-        Some(e) => match e.spread {
-            Spread::Interval(lo, hi) => format!("{} [{}, {}]", v(e.value), v(lo), v(hi)),
-            _ => v(e.value),
-        },
-    }
-}
-
-fn axis_unit(m: &Metric) -> AxisUnit {
-    match m.unit() {
-        Unit::Duration => AxisUnit::Duration,
-        Unit::Probability => AxisUnit::Percent,
-        Unit::Number => AxisUnit::Number,
-    }
-}
-
-/// An estimate as (value, lo, hi), the interval collapsing to the value when there is none (or
-/// it is unbounded).
-fn triple(e: &Estimate) -> (f64, f64, f64) {
-    match e.spread {
-        Spread::Interval(lo, hi) if hi.is_finite() => (e.value, lo, hi),
-        _ => (e.value, e.value, e.value),
-    }
-}
+use crate::report::figures::{Figure, axis_unit, files, slug, triple};
 
 /// A swept value on a numeric axis: a number, or a duration (in seconds), or — for a
 /// distribution — its first duration (e.g. the mean of `exp(mean=10y)`).
 fn numeric(v: &toml::Value) -> Option<(f64, AxisUnit)> {
-    use crate::scenario::duration::parse_duration;
     match v {
         toml::Value::Integer(n) => Some((*n as f64, AxisUnit::Number)),
         toml::Value::Float(x) => Some((*x, AxisUnit::Number)),
@@ -247,19 +178,6 @@ fn compact(v: &toml::Value) -> String {
     }
 }
 
-/// A file-name-safe form of a metric path.
-pub(crate) fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,9 +199,5 @@ mod tests {
             Some((2.0 * 365.0 * 86_400.0, AxisUnit::Duration))
         );
         assert_eq!(numeric(&toml::Value::String("premium".into())), None);
-        assert_eq!(
-            slug("region_disaster.data_plane.rto.p_meet"),
-            "region-disaster-data-plane-rto-p-meet"
-        );
     }
 }

@@ -162,6 +162,42 @@ where
     d.deserialize_str(Visitor { expecting, parse })
 }
 
+/// The `<number><unit>` tokens of duration units in `text` (a duration, or a distribution's
+/// parameters), as byte ranges `(start, end of the number, end of the unit)`.
+pub fn duration_tokens(text: &str) -> Vec<(usize, usize, usize)> {
+    const UNITS: [&str; 8] = ["us", "ms", "s", "m", "h", "d", "w", "y"];
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    // Right after a duration token, a number continues a compound duration (`1h30m`); after any
+    // other letter or digit it is part of a word (`East US 2` is fine, `x2` is not a number).
+    let mut after_duration = false;
+    while i < bytes.len() {
+        let starts_number =
+            bytes[i].is_ascii_digit() && (i == 0 || after_duration || !bytes[i - 1].is_ascii_alphanumeric());
+        after_duration = false;
+        if !starts_number {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let num_end = i + text[i..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len() - i);
+        let unit_end = num_end
+            + text[num_end..]
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(text.len() - num_end);
+        if UNITS.contains(&&text[num_end..unit_end]) && text[i..num_end].parse::<f64>().is_ok() {
+            out.push((i, num_end, unit_end));
+            after_duration = true;
+            i = unit_end;
+        } else {
+            i = num_end;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,12 @@
 //! Disruption episodes: the stretches of a replication that are simulated at request level.
 
-use super::config::ClientModel;
 use super::metrics::ClientOutcome;
+use super::model::ClientModel;
 use super::traffic::simulate_episode;
 use crate::engine::SimTime;
+use crate::model::Scenario;
 use crate::model::{ServiceStatus, StatusChange, zone_mask};
 use crate::random::SimRng;
-use crate::scenario::Scenario;
 
 /// A stretch of time simulated at request level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

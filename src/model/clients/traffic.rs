@@ -21,14 +21,14 @@
 //!   service's `backfill` delay; they leave again when the zone returns.
 
 use super::budget::BudgetState;
-use super::config::ClientModel;
 use super::episodes::Episode;
 use super::metrics::{ClientOutcome, FinalStatus};
+use super::model::ClientModel;
 use super::retry::{AttemptResult, Decision};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
+use crate::model::Scenario;
 use crate::model::{ServiceStatus, StatusChange, zone_mask};
 use crate::random::SimRng;
-use crate::scenario::Scenario;
 use rand::RngExt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

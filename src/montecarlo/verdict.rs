@@ -1,9 +1,8 @@
 //! Judging expectations against a finished run, on 95 % intervals.
 
-use super::Expectation;
-use super::metrics::{Estimate, Spread};
-use crate::montecarlo::RunStats;
-use crate::report::Summary;
+use super::estimate::{Estimate, Spread, estimate};
+use super::{RunStats, Summary};
+use crate::model::metric::Expectation;
 
 /// The verdict on one expectation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +78,7 @@ pub fn evaluate(expectations: &[Expectation], stats: &RunStats, summary: &Summar
     expectations
         .iter()
         .map(|e| {
-            let estimate = e.metric.estimate(stats, summary);
+            let estimate = estimate(&e.metric, stats, summary);
             Outcome {
                 expectation: e.clone(),
                 verdict: Verdict::judge(e, estimate.as_ref()),
@@ -96,9 +95,8 @@ pub fn all_hold(outcomes: &[Outcome], allow_inconclusive: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::metrics::Metric;
-    use super::super::{Op, Threshold};
     use super::*;
+    use crate::model::metric::{Metric, Op, Threshold};
 
     fn expectation(op: Op, t: f64) -> Expectation {
         Expectation {

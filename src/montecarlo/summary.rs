@@ -3,10 +3,11 @@
 //! Every number derives from exactly merged integer state, and serde_json prints floats with the
 //! shortest round-trip representation, so equal statistics give byte-identical files.
 
-use crate::clients::{ClientModel, ClientStats, FinalStatus};
+use crate::engine::duration::format_duration;
+use crate::model::Plane;
+use crate::model::Scenario;
+use crate::model::clients::{ClientModel, ClientStats, FinalStatus};
 use crate::montecarlo::{DisasterStats, RunStats};
-use crate::scenario::duration::format_duration;
-use crate::scenario::{Plane, Scenario};
 use crate::stats::{AvailabilitySummary, DurationSummary, Proportion, ProportionSummary};
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +48,7 @@ pub struct Summary {
     /// Weighted estimates, when the scenario has importance sampling (every other section then
     /// describes the tilted distribution).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub importance_sampling: Option<super::importance::ImportanceSamplingSummary>,
+    pub importance_sampling: Option<super::importance_summary::ImportanceSamplingSummary>,
 }
 
 /// Why a run to precision stopped, and after how many replications.
@@ -318,7 +319,7 @@ impl Summary {
             importance_sampling: stats
                 .importance_sampling
                 .as_ref()
-                .and_then(|i| super::importance::importance_summary(s, i)),
+                .and_then(|i| super::importance_summary::importance_summary(s, i)),
         }
     }
 

@@ -12,8 +12,8 @@
 //! Parameters are validated once, when the scenario is loaded (the rand_distr convention):
 //! sampling cannot fail.
 
-use super::duration::{format_duration, parse_duration};
 use crate::engine::SimDuration;
+use crate::engine::duration::{format_duration, parse_duration};
 use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal, Uniform, Weibull};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -260,7 +260,7 @@ impl Serialize for Dist {
 
 impl<'de> Deserialize<'de> for Dist {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        super::duration::deserialize_parsed(d, &format!("a distribution string: {FORMS}"), Dist::parse)
+        crate::engine::duration::deserialize_parsed(d, &format!("a distribution string: {FORMS}"), Dist::parse)
     }
 }
 

@@ -1,0 +1,90 @@
+//! The domain's vocabulary: SKUs, planes, placements, kinds of service and of failure. The
+//! scenario file spells them in kebab-case (`zone-redundant`, `region-disaster`).
+
+use serde::{Deserialize, Serialize};
+
+/// SKU of the instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sku {
+    /// Lower user scale.
+    Standard,
+    /// High user scale.
+    Premium,
+}
+
+/// How the data plane is placed in the primary region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataPlaneMode {
+    /// Pinned to one zone.
+    Zonal,
+    /// Spread over every zone.
+    ZoneRedundant,
+}
+
+/// The plane a service or feature belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Plane {
+    /// Management operations (create, scale, admin).
+    Control,
+    /// Learner-facing operations.
+    Data,
+}
+
+impl Plane {
+    /// Both planes, in reporting order.
+    pub const ALL: [Plane; 2] = [Plane::Control, Plane::Data];
+
+    /// `control_plane` / `data_plane`, as used in outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Plane::Control => "control_plane",
+            Plane::Data => "data_plane",
+        }
+    }
+
+    /// Index into per-plane arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What a service is; sets documented defaults for its failover window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    /// Azure App Service (web/API).
+    AppService,
+    /// Azure SQL Database.
+    Sql,
+    /// Azure Storage (blobs, media).
+    Storage,
+    /// Anything else.
+    Other,
+}
+
+/// Placement of a service's instances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// All instances in one zone.
+    Zonal,
+    /// Instances in several zones; up while `min_healthy_zones` of them are healthy.
+    ZoneRedundant,
+}
+
+/// What fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// Every service in a zone is down (power, cooling).
+    ZoneOutage,
+    /// One service is down in one zone.
+    ServiceOutage,
+    /// The zone and its local data are lost.
+    ZoneDestruction,
+    /// Every zone of a region is down (parsed and validated; simulated from the DR issue on).
+    RegionDisaster,
+}
