@@ -4,7 +4,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use outage_sim::model;
 use outage_sim::montecarlo::{self, RunOptions};
-use outage_sim::scenario::default_scenario;
+use outage_sim::scenario::{Override, Plan, default_scenario};
 use std::hint::black_box;
 
 fn replications(c: &mut Criterion) {
@@ -21,8 +21,7 @@ fn replications(c: &mut Criterion) {
     });
     // Four waves of 16 384: long enough that the per-wave merge of the worker threads'
     // accumulators is amortised as in real runs.
-    let mut run = s.clone();
-    run.replications = 65_536;
+    let run = s.with(&[Override::replications(65_536)]).expect("valid override");
     g.throughput(Throughput::Elements(run.replications));
     g.sample_size(10);
     for threads in [1, 2] {
@@ -44,7 +43,14 @@ fn replications(c: &mut Criterion) {
 /// the scenario's factor of 100 (tilted paths: more disasters to recover from).
 fn importance_sampling(c: &mut Criterion) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/region-disaster-lifetime.toml");
-    let lifetime = outage_sim::scenario::load(std::path::Path::new(path)).expect("shipped scenario");
+    let text = std::fs::read_to_string(path).expect("shipped scenario");
+    // Plain sampling: the same scenario without its `[importance_sampling]` table.
+    let plain_text = text.replace("[importance_sampling]\nregion_disaster_rate_factor = 100\n", "");
+    assert_ne!(
+        plain_text, text,
+        "the lifetime scenario's [importance_sampling] table moved"
+    );
+    let plain = Plan::from_source(&plain_text, std::path::Path::new(path)).expect("shipped scenario");
     let mut g = c.benchmark_group("importance_sampling");
     g.sample_size(20);
     let options = RunOptions {
@@ -54,11 +60,9 @@ fn importance_sampling(c: &mut Criterion) {
         ..RunOptions::default()
     };
     for (name, factor) in [("plain", None), ("factor=1", Some(1.0)), ("factor=100", Some(100.0))] {
-        let mut s = lifetime.clone();
-        s.replications = 512;
-        s.importance_sampling = factor.map(|f| outage_sim::model::ImportanceSampling {
-            region_disaster_rate_factor: f,
-        });
+        let mut overrides = vec![Override::replications(512)];
+        overrides.extend(factor.map(Override::importance_sampling));
+        let s = plain.with(&overrides).expect("valid overrides");
         g.throughput(Throughput::Elements(s.replications));
         g.bench_function(format!("lifetime_512/{name}"), |b| {
             b.iter(|| black_box(montecarlo::run(&s, &options, |_| Ok::<(), ()>(())).unwrap()))

@@ -1,7 +1,6 @@
 //! Command-line definitions (clap) and their translation into validated plans.
 
-use crate::model::Scenario;
-use crate::scenario::{self, ScenarioError};
+use crate::scenario::{self, Override, Plan, ScenarioError};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -234,17 +233,21 @@ pub struct StudyArgs {
 
 impl StudyArgs {
     /// The options of every run, validated.
-    pub fn options(&self) -> Result<crate::study::StudyOptions, String> {
+    pub fn options(&self) -> Result<crate::study::StudyOptions, crate::study::StudyError> {
+        use crate::study::StudyError;
         if let Some(n) = self.replications
             && !(2..=scenario::limits::MAX_REPLICATIONS).contains(&n)
         {
-            return Err(format!(
-                "--replications must be between 2 and {} (intervals need at least 2)",
-                scenario::limits::MAX_REPLICATIONS
+            return Err(StudyError::option(
+                format!("--replications {n}"),
+                format!(
+                    "must be between 2 and {} (intervals need at least 2)",
+                    scenario::limits::MAX_REPLICATIONS
+                ),
             ));
         }
         if self.threads == Some(0) {
-            return Err("--threads must be at least 1".into());
+            return Err(StudyError::option("--threads 0", "must be at least 1"));
         }
         Ok(crate::study::StudyOptions {
             replications: self.replications,
@@ -340,17 +343,39 @@ pub struct TraceArgs {
 }
 
 /// Loads the given scenario, or the embedded default.
-pub fn load_scenario(file: Option<&PathBuf>) -> Result<Scenario, ScenarioError> {
-    match file {
-        Some(path) => scenario::load(path),
-        None => Ok(scenario::default_scenario()),
+pub fn load_scenario(file: Option<&PathBuf>) -> Result<Plan, ScenarioError> {
+    Plan::load_or_default(file.map(PathBuf::as_path))
+}
+
+/// Why a command line cannot become a plan: the scenario is bad input, or an option is.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The scenario, or the scenario with an override, is invalid.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// An option is invalid on its own or with the others.
+    #[error("{option}: {message}")]
+    Option {
+        /// The option as written, e.g. `--threads 0`.
+        option: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+}
+
+impl PlanError {
+    fn option(option: impl Into<String>, message: impl Into<String>) -> PlanError {
+        PlanError::Option {
+            option: option.into(),
+            message: message.into(),
+        }
     }
 }
 
 /// A validated `run`: the scenario with overrides applied, and the options.
 pub struct RunPlan {
     /// The scenario.
-    pub scenario: Scenario,
+    pub scenario: Plan,
     /// Results root.
     pub out: PathBuf,
     /// Worker threads.
@@ -371,36 +396,28 @@ pub struct RunPlan {
 
 impl RunArgs {
     /// Validates the arguments into a plan (bad input is reported before any work starts).
-    pub fn plan(&self) -> Result<RunPlan, ScenarioError> {
+    pub fn plan(&self) -> Result<RunPlan, PlanError> {
         self.options.plan(self.file.as_ref())
     }
 }
 
 impl CheckArgs {
     /// Validates the arguments into a plan; a scenario without expectations is bad input.
-    pub fn plan(&self) -> Result<RunPlan, ScenarioError> {
+    pub fn plan(&self) -> Result<RunPlan, PlanError> {
         let plan = self.options.plan(Some(&self.file))?;
-        if plan.shard.is_some() {
-            return Err(ScenarioError::Invalid {
-                file: self.file.clone(),
-                line: 0,
-                column: 0,
-                path: None,
-                message: "`check` judges a whole run; run the shards with `run --shard`, merge them, \
-                          and check the whole scenario"
-                    .into(),
-            });
+        if let Some(shard) = plan.shard {
+            return Err(PlanError::option(
+                format!("--shard {}/{}", shard.index + 1, shard.count),
+                "`check` judges a whole run; run the shards with `run --shard`, merge them, \
+                 and check the whole scenario",
+            ));
         }
         if plan.scenario.expectations.is_empty() {
-            return Err(ScenarioError::Invalid {
-                file: self.file.clone(),
-                line: 0,
-                column: 0,
-                path: None,
-                message: "the scenario has no [expect] block, so `check` has nothing to judge; add one \
-                          (see \"[expect]\" in the README) or use `run`"
-                    .into(),
-            });
+            return Err(PlanError::option(
+                self.file.display().to_string(),
+                "the scenario has no [expect] block, so `check` has nothing to judge; add one \
+                 (see docs/GUIDE.md, \"Gates\") or use `run`",
+            ));
         }
         Ok(plan)
     }
@@ -408,47 +425,33 @@ impl CheckArgs {
 
 impl RunOptionArgs {
     /// Loads `file` (or the embedded default) and applies the options: the plan of a run.
-    pub fn plan(&self, file: Option<&PathBuf>) -> Result<RunPlan, ScenarioError> {
-        let mut s = load_scenario(file)?;
-        let origin = file.cloned().unwrap_or_else(|| PathBuf::from(scenario::DEFAULT_ORIGIN));
-        if let Some(factor) = self.importance_sampling {
-            s = scenario::with_importance_sampling(s, factor, &origin)?;
-        }
-        let arg_error = |message: String| ScenarioError::Invalid {
-            file: origin.clone(),
-            line: 0,
-            column: 0,
-            path: None,
-            message,
-        };
-        if let Some(n) = self.replications {
-            if n == 0 || n > scenario::limits::MAX_REPLICATIONS {
-                return Err(arg_error(format!(
-                    "--replications must be between 1 and {}",
-                    scenario::limits::MAX_REPLICATIONS
-                )));
-            }
-        }
-        s.override_run(self.replications, self.seed);
-        if self.no_replication_rows || self.summary_only {
-            s.replication_rows = false;
-            s.file.simulation.replication_rows = false;
-        }
+    pub fn plan(&self, file: Option<&PathBuf>) -> Result<RunPlan, PlanError> {
         if self.threads == Some(0) {
-            return Err(arg_error("--threads must be at least 1".into()));
+            return Err(PlanError::option("--threads 0", "must be at least 1"));
         }
+        let mut overrides = Vec::new();
+        overrides.extend(self.importance_sampling.map(Override::importance_sampling));
+        overrides.extend(self.replications.map(Override::replications));
+        overrides.extend(self.seed.map(Override::seed));
+        if self.no_replication_rows || self.summary_only {
+            overrides.push(Override::no_replication_rows());
+        }
+        let s = load_scenario(file)?.with(&overrides)?;
         let precision = match &self.precision {
             None => None,
             Some(text) => {
+                let option = format!("--precision {text}");
                 if self.shard.is_some() {
-                    return Err(arg_error(
-                        "--precision decides when a whole run stops; it cannot be used with --shard".into(),
+                    return Err(PlanError::option(
+                        option,
+                        "decides when a whole run stops; it cannot be used with --shard",
                     ));
                 }
                 let Some((metric, half)) = text.rsplit_once('=') else {
-                    return Err(arg_error(format!(
-                        "--precision \"{text}\": write METRIC=HALF_WIDTH, e.g. data_plane.rto.mean=30s"
-                    )));
+                    return Err(PlanError::option(
+                        option,
+                        "write METRIC=HALF_WIDTH, e.g. data_plane.rto.mean=30s",
+                    ));
                 };
                 // The metric and the half-width are checked exactly like an expectation.
                 let table =
@@ -456,7 +459,7 @@ impl RunOptionArgs {
                 let features: Vec<(String, crate::model::Plane)> =
                     s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
                 let mut parsed = crate::scenario::validate_expectations(&table, &features, s.clients.is_some())
-                    .map_err(|e| arg_error(format!("--precision: {}", e.message)))?;
+                    .map_err(|e| PlanError::option(option, e.message))?;
                 Some(Precision {
                     expectation: parsed.remove(0),
                     min_replications: self.min_replications,

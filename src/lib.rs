@@ -13,8 +13,7 @@
 //!
 //! ```
 //! use outage_sim::{montecarlo, scenario};
-//! let mut s = scenario::default_scenario();
-//! s.replications = 50;
+//! let s = scenario::default_scenario().with(&[scenario::Override::replications(50)]).unwrap();
 //! let stats = montecarlo::run(&s, &montecarlo::RunOptions::default(), |_| Ok::<(), std::io::Error>(())).unwrap();
 //! assert_eq!(stats.replications, 50);
 //! ```

@@ -8,6 +8,7 @@
 use crate::model::{Process, ReplicationOutcome, Scenario};
 use crate::montecarlo::{CHECKPOINT, Checkpoint, Partial, RunStats, Summary};
 use crate::report as rows;
+use crate::scenario::Plan;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -90,7 +91,7 @@ impl ResultsWriter {
     }
 
     /// Writes the summary and the scenario, then publishes the directory. Returns its path.
-    pub fn finish(self, s: &Scenario, summary: &Summary) -> io::Result<PathBuf> {
+    pub fn finish(self, s: &Plan, summary: &Summary) -> io::Result<PathBuf> {
         self.finish_with(s, "summary.json", &summary.to_json())
     }
 
@@ -120,7 +121,7 @@ impl ResultsWriter {
 
     /// Writes `file_name` (the summary, or a shard's partial) and the scenario, then publishes the
     /// directory. Returns its path.
-    pub fn finish_with(self, s: &Scenario, file_name: &str, contents: &[u8]) -> io::Result<PathBuf> {
+    pub fn finish_with(self, s: &Plan, file_name: &str, contents: &[u8]) -> io::Result<PathBuf> {
         if let Some(mut w) = self.replications {
             w.flush()?;
         }

@@ -221,7 +221,7 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
 
 /// Whether a run to precision can stop: enough replications and a 95 % interval of the metric at
 /// most ± the wanted half-width. Returns that and the half-width reached.
-fn precise_enough(p: &Precision, s: &model::Scenario, stats: &RunStats) -> (bool, Option<f64>) {
+fn precise_enough(p: &Precision, s: &crate::scenario::Plan, stats: &RunStats) -> (bool, Option<f64>) {
     let summary = Summary::new(s, stats);
     let half = match montecarlo::estimate(&p.expectation.metric, stats, &summary).map(|e| e.spread) {
         Some(Spread::Interval(lo, hi)) if hi.is_finite() => Some((hi - lo) / 2.0),

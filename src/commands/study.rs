@@ -2,7 +2,7 @@
 
 use super::{bad_input, failed};
 use crate::cli::{CompareArgs, OutputFormat, SensitivityArgs, SweepArgs};
-use crate::study::overrides::{Source, parse_set, show};
+use crate::scenario::{Plan, parse_set, show};
 use crate::study::{compare as paired, sensitivity as sens, sweep as grid};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -54,10 +54,10 @@ pub(crate) fn publish_dir(out: &Path, name: &str, files: &[(String, Vec<u8>)]) -
     result
 }
 
-/// The options of a study's runs and its scenario text, or the bad-input exit.
-fn setup(study: &crate::cli::StudyArgs, file: Option<&Path>) -> Result<(crate::study::StudyOptions, Source), ExitCode> {
+/// The options of a study's runs and its scenario, or the bad-input exit.
+fn setup(study: &crate::cli::StudyArgs, file: Option<&Path>) -> Result<(crate::study::StudyOptions, Plan), ExitCode> {
     let options = study.options().map_err(bad_input)?;
-    let source = Source::load(file).map_err(bad_input)?;
+    let source = Plan::load_or_default(file).map_err(bad_input)?;
     Ok((options, source))
 }
 
@@ -137,11 +137,8 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
     };
     let metric = match &args.metric {
         Some(m) => m.clone(),
-        None => match source.scenario() {
-            Ok(s) if s.has_region_disasters() => "region_disaster.data_plane.rto.mean".into(),
-            Ok(_) => "availability.data_plane".into(),
-            Err(e) => return bad_input(e),
-        },
+        None if source.has_region_disasters() => "region_disaster.data_plane.rto.mean".into(),
+        None => "availability.data_plane".into(),
     };
     let plan = match sens::Plan::new(&source, &metric, &args.parameters, args.vary, &options) {
         Ok(p) => p,
@@ -187,17 +184,15 @@ pub fn compare(args: &CompareArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return bad_input(e),
     };
-    let load = |p: &PathBuf| {
-        crate::scenario::load(p).map(|mut s| {
-            options.apply(&mut s);
-            s
-        })
-    };
+    let load = |p: &PathBuf| Plan::load(p).and_then(|s| s.with(&options.overrides()));
     let (a, b) = match (load(&args.a), load(&args.b)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return bad_input(e),
     };
-    let result = paired::compare(&a, &b, options.threads);
+    let result = match paired::compare(&a, &b, options.threads) {
+        Ok(r) => r,
+        Err(e) => return bad_input(e),
+    };
     let json = serde_json::to_vec_pretty(&result).expect("comparison serializes");
     let files = vec![
         ("compare.csv".to_string(), result.csv()),

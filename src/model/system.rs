@@ -1,17 +1,15 @@
-//! The validated scenario: every name resolved to an index, every number checked. Built only by
-//! [`validate`](super::validate), so the simulation never sees bad input.
+//! The validated scenario: every name resolved to an index, every number checked, so the
+//! simulation never sees bad input.
 
 use super::distribution::Dist;
 use super::regions::Region;
 use super::vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, ServiceKind, Sku};
 use crate::engine::{SimDuration, SimTime};
-use crate::scenario::ScenarioFile;
 
-/// A validated scenario, ready to simulate.
-#[derive(Clone, Debug)]
+/// A validated scenario, ready to simulate. Built only by the scenario layer's validation; it
+/// is read-only from then on (a changed scenario is validated again from its source).
+#[derive(Debug)]
 pub struct Scenario {
-    /// The file as parsed (kept for hashing, round-trips and reports).
-    pub file: ScenarioFile,
     /// Short name (results directory).
     pub name: String,
     /// Length of one replication.
@@ -180,4 +178,19 @@ pub struct Fault {
     pub restore: Option<Dist>,
     /// Region disasters: the region's data is destroyed.
     pub destroys_data: bool,
+}
+
+impl Scenario {
+    /// Whether a regional disaster of the primary can happen (a random process or a drill).
+    pub fn has_region_disasters(&self) -> bool {
+        self.failures
+            .iter()
+            .any(|f| f.kind == FailureKind::RegionDisaster && f.hits_primary)
+            || self.faults.iter().any(|f| f.kind == FailureKind::RegionDisaster)
+    }
+
+    /// Where results of this scenario go below a results root.
+    pub fn results_dir(&self, root: &std::path::Path) -> std::path::PathBuf {
+        root.join(&self.name)
+    }
 }

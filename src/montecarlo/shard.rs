@@ -72,7 +72,7 @@ pub struct Partial {
 
 impl Partial {
     /// The partial result of `shard` of a run of `s` with these statistics.
-    pub fn new(s: &crate::model::Scenario, shard: Shard, stats: RunStats) -> Partial {
+    pub fn new(s: &crate::scenario::Plan, shard: Shard, stats: RunStats) -> Partial {
         Partial {
             format: PARTIAL_FORMAT.into(),
             tool_version: env!("CARGO_PKG_VERSION").into(),

@@ -8,6 +8,7 @@ use crate::model::Plane;
 use crate::model::Scenario;
 use crate::model::clients::{ClientModel, ClientStats, FinalStatus};
 use crate::montecarlo::{DisasterStats, RunStats};
+use crate::scenario::Plan;
 use crate::stats::{AvailabilitySummary, DurationSummary, Proportion, ProportionSummary};
 use serde::{Deserialize, Serialize};
 
@@ -246,7 +247,7 @@ pub struct PlaneIncidents {
 
 impl Summary {
     /// Builds the summary of a finished run.
-    pub fn new(s: &Scenario, stats: &RunStats) -> Summary {
+    pub fn new(s: &Plan, stats: &RunStats) -> Summary {
         let planes = Plane::ALL;
         Summary {
             tool: ToolInfo {

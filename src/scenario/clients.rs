@@ -1,6 +1,7 @@
 //! The `[clients]` section of a scenario: who sends requests, how often, to which features, how
 //! the services absorb them and how clients retry.
 
+use super::defaults;
 use super::validate::Invalid;
 use crate::engine::SimDuration;
 use crate::engine::duration::HumanDuration;
@@ -12,35 +13,35 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientsSection {
-    /// Active clients of the real deployment; default by SKU (see [`default_population`]).
+    /// Active clients of the real deployment; default by SKU (see [`defaults::population`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<u64>,
     /// Clients simulated; each stands for `population / sample` real ones. Default 200.
-    #[serde(default = "default_sample")]
+    #[serde(default = "defaults::client_sample")]
     pub sample: u32,
     /// Logical requests per client per hour (Poisson). Default 60.
-    #[serde(default = "default_rate")]
+    #[serde(default = "defaults::requests_per_hour")]
     pub requests_per_hour: f64,
     /// Optional daily profile of the request rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diurnal: Option<Diurnal>,
     /// Requests are simulated from this long before a disruption starts. Default `1m`.
-    #[serde(default = "default_before")]
+    #[serde(default = "defaults::clients_before")]
     pub before: HumanDuration,
     /// ... until this long after it ends. Default `30m`.
-    #[serde(default = "default_after")]
+    #[serde(default = "defaults::clients_after")]
     pub after: HumanDuration,
     /// Time an idle service takes to answer one attempt. Default `lognormal(median=50ms, sigma=0.5)`.
-    #[serde(default = "default_latency")]
+    #[serde(default = "defaults::latency")]
     pub latency: Dist,
     /// Queueing delay beyond which a service rejects new attempts (throttles). Default `10s`.
-    #[serde(default = "default_max_queue_delay")]
+    #[serde(default = "defaults::max_queue_delay")]
     pub max_queue_delay: HumanDuration,
     /// Queueing delay above which a service counts as overloaded. Default `1s`.
-    #[serde(default = "default_overload_delay")]
+    #[serde(default = "defaults::overload_delay")]
     pub overload_delay: HumanDuration,
     /// Status of a throttled attempt: 429 or 503. Default 503.
-    #[serde(default = "default_throttle_status")]
+    #[serde(default = "defaults::throttle_status")]
     pub throttle_status: u16,
     /// Retry-After sent with throttled attempts; default none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,47 +74,15 @@ pub struct MixEntry {
     pub weight: f64,
 }
 
-fn default_sample() -> u32 {
-    200
-}
-fn default_rate() -> f64 {
-    60.0
-}
-fn hd(s: &str) -> HumanDuration {
-    HumanDuration::parse(s).expect("built-in duration")
-}
-fn default_before() -> HumanDuration {
-    hd("1m")
-}
-fn default_after() -> HumanDuration {
-    hd("30m")
-}
-fn default_latency() -> Dist {
-    Dist::parse("lognormal(median=50ms, sigma=0.5)").expect("built-in distribution")
-}
-fn default_max_queue_delay() -> HumanDuration {
-    hd("10s")
-}
-fn default_overload_delay() -> HumanDuration {
-    hd("1s")
-}
-fn default_throttle_status() -> u16 {
-    503
-}
-
-/// Active clients by SKU. ASSUMPTION: the reference only says Standard is for a "lower scale of
-/// users" and Premium for a "high scale"; we take 2 000 and 20 000 concurrently active learners.
-pub fn default_population(sku: Sku) -> u64 {
-    match sku {
-        Sku::Standard => 2_000,
-        Sku::Premium => 20_000,
-    }
-}
-
-/// Validates `[clients]` against the scenario's SKU and features (`features`: name and plane).
-pub fn validate_clients(c: &ClientsSection, sku: Sku, features: &[(String, Plane)]) -> Result<ClientModel, Invalid> {
+/// Validates `[clients]` against the scenario's SKU and features (`features`: name and plane);
+/// writes the defaults it applies (population, mix, every retry setting) into `c`.
+pub fn validate_clients(
+    c: &mut ClientsSection,
+    sku: Sku,
+    features: &[(String, Plane)],
+) -> Result<ClientModel, Invalid> {
     let bad = |path: &str, message: String| Err(Invalid::at(format!("clients.{path}"), message));
-    let population = c.population.unwrap_or_else(|| default_population(sku));
+    let population = *c.population.get_or_insert_with(|| defaults::population(sku));
     if population == 0 {
         return bad("population", "must be at least 1".into());
     }
@@ -193,6 +162,17 @@ pub fn validate_clients(c: &ClientsSection, sku: Sku, features: &[(String, Plane
         }
         entries.push((f, m.weight));
     }
+    if c.mix.is_empty() {
+        c.mix = entries
+            .iter()
+            .map(|&(f, weight)| MixEntry {
+                feature: features[f].0.clone(),
+                weight,
+            })
+            .collect();
+    }
+    // The canonical form names every setting of the resolved policy, not just the preset's name.
+    c.retry = RetrySpec::explicit(&c.retry.preset, &policy);
     let total: f64 = entries.iter().map(|e| e.1).sum();
     let mut acc = 0.0;
     let mix = entries
@@ -234,20 +214,20 @@ mod tests {
             ("browse".to_string(), Plane::Data),
             ("admin".to_string(), Plane::Control),
         ];
-        let m = validate_clients(&section(""), Sku::Premium, &features).unwrap();
+        let m = validate_clients(&mut section(""), Sku::Premium, &features).unwrap();
         assert_eq!(m.population, 20_000);
         assert_eq!(m.sample, 200);
         assert_eq!(m.scale, 100.0);
         assert_eq!(m.mix, vec![(0, 1.0)], "control-plane features get no default traffic");
-        let m = validate_clients(&section(""), Sku::Standard, &features).unwrap();
+        let m = validate_clients(&mut section(""), Sku::Standard, &features).unwrap();
         assert_eq!(m.population, 2_000);
     }
 
     #[test]
     fn diurnal_profile_peaks_at_its_hour() {
         let features = [("browse".to_string(), Plane::Data)];
-        let c = section("diurnal = { amplitude = 0.5, peak = \"14h\" }");
-        let m = validate_clients(&c, Sku::Premium, &features).unwrap();
+        let mut c = section("diurnal = { amplitude = 0.5, peak = \"14h\" }");
+        let m = validate_clients(&mut c, Sku::Premium, &features).unwrap();
         assert!((m.diurnal_factor(14.0 * 3600.0) - 1.5).abs() < 1e-12);
         assert!((m.diurnal_factor(2.0 * 3600.0) - 0.5).abs() < 1e-12);
         assert!((m.diurnal_factor(38.0 * 3600.0) - 1.5).abs() < 1e-12, "repeats daily");
@@ -256,12 +236,12 @@ mod tests {
     #[test]
     fn mix_weights_become_cumulative_probabilities() {
         let features = [("a".to_string(), Plane::Data), ("b".to_string(), Plane::Data)];
-        let c = section("mix = [{ feature = \"b\", weight = 3 }, { feature = \"a\", weight = 1 }]");
-        let m = validate_clients(&c, Sku::Premium, &features).unwrap();
+        let mut c = section("mix = [{ feature = \"b\", weight = 3 }, { feature = \"a\", weight = 1 }]");
+        let m = validate_clients(&mut c, Sku::Premium, &features).unwrap();
         assert_eq!(m.mix, vec![(1, 0.75), (0, 1.0)]);
-        let c = section("sample = 0");
+        let mut c = section("sample = 0");
         assert!(
-            validate_clients(&c, Sku::Premium, &features)
+            validate_clients(&mut c, Sku::Premium, &features)
                 .unwrap_err()
                 .message
                 .contains("between 1")

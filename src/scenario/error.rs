@@ -57,6 +57,13 @@ impl FieldPath {
     }
 }
 
+impl FieldPath {
+    /// Whether `self` is `other` or one of its ancestors.
+    pub fn is_prefix_of(&self, other: &FieldPath) -> bool {
+        other.0.starts_with(&self.0)
+    }
+}
+
 /// A key as it appears in a field path: bare when it is a TOML bare key (letters, digits, `-`,
 /// `_`), otherwise quoted (`"data_plane.rto.p95"`).
 pub fn quote_key(key: &str) -> String {
@@ -112,6 +119,25 @@ pub enum ScenarioError {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// An override (`--set`, `--replications`, a study point, ...) made the scenario invalid.
+    #[error("{}: {option}: {}", file.display(), located_path(path.as_ref(), message))]
+    Override {
+        /// The scenario file the override applies to.
+        file: PathBuf,
+        /// The override as the user wrote it, e.g. `--replications 0`.
+        option: String,
+        /// The faulty field, when known.
+        path: Option<FieldPath>,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+}
+
+fn located_path(path: Option<&FieldPath>, message: &str) -> String {
+    match path.filter(|p| !p.0.is_empty()) {
+        Some(p) => format!("{p}: {message}"),
+        None => message.to_string(),
+    }
 }
 
 fn located(file: &std::path::Path, line: usize, column: usize, path: Option<&FieldPath>, message: &str) -> String {

@@ -1,6 +1,7 @@
-//! `[recovery]`: the regional disaster-recovery plan (MODEL.md section 5) — how an outage of the
+//! `[recovery]`: the regional disaster-recovery plan (`docs/MODEL.md`, section 5) — how an outage of the
 //! primary region is detected, consented to, and recovered from backups into the paired region.
 
+use super::defaults;
 use super::validate::Invalid;
 use crate::engine::SimDuration;
 use crate::engine::duration::HumanDuration;
@@ -18,13 +19,13 @@ pub struct RecoverySection {
     #[serde(default)]
     pub consent: ConsentEntry,
     /// Manual failover of the control plane to the pair (then read-only). Default `uniform(1h, 4h)`.
-    #[serde(default = "default_cp_failover")]
+    #[serde(default = "defaults::control_plane_failover")]
     pub control_plane_failover: Dist,
     /// Failback once the primary is back.
     #[serde(default)]
     pub failback: FailbackEntry,
     /// Creating the data plane's resources in the pair. Default `uniform(1h, 3h)`.
-    #[serde(default = "default_create")]
+    #[serde(default = "defaults::create_resources")]
     pub create_resources: Dist,
     /// Database geo-restore.
     #[serde(default)]
@@ -33,10 +34,10 @@ pub struct RecoverySection {
     #[serde(default)]
     pub storage: StorageEntry,
     /// Validating the restored deployment. Default `uniform(30m, 2h)`.
-    #[serde(default = "default_validation")]
+    #[serde(default = "defaults::validation")]
     pub validation: Dist,
     /// Switching traffic to the pair. Default `uniform(5m, 15m)`.
-    #[serde(default = "default_switch")]
+    #[serde(default = "defaults::traffic_switch")]
     pub traffic_switch: Dist,
     /// Contention in the pair: every tenant of the lost region fails over at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,19 +59,15 @@ pub struct CapacityEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spare_instances: Option<u64>,
     /// Instances each tenant needs in the pair. Default 1.
-    #[serde(default = "one_instance")]
+    #[serde(default = "defaults::instances_per_tenant")]
     pub instances_per_tenant: u64,
-}
-
-fn one_instance() -> u64 {
-    1
 }
 
 /// Detection by health checks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetectionEntry {
-    /// Time between checks (MODEL.md: 1–5 min). Default `1m`.
+    /// Time between checks (checks run every 1–5 min). Default `1m`.
     pub period: HumanDuration,
     /// Consecutive failed checks that declare an outage. Default 3.
     pub consecutive_failures: u32,
@@ -128,22 +125,6 @@ pub struct StorageEntry {
     pub window_mib: f64,
 }
 
-fn d(s: &str) -> Dist {
-    Dist::parse(s).expect("built-in default")
-}
-fn default_cp_failover() -> Dist {
-    d("uniform(1h, 4h)")
-}
-fn default_create() -> Dist {
-    d("uniform(1h, 3h)")
-}
-fn default_validation() -> Dist {
-    d("uniform(30m, 2h)")
-}
-fn default_switch() -> Dist {
-    d("uniform(5m, 15m)")
-}
-
 impl StorageEntry {
     /// The copy this entry describes, in the model's units.
     pub fn link(&self) -> StorageLink {
@@ -159,46 +140,51 @@ impl StorageEntry {
 
 impl Default for DetectionEntry {
     fn default() -> Self {
+        let (period, consecutive_failures) = defaults::detection();
         DetectionEntry {
-            period: HumanDuration::parse("1m").expect("built-in"),
-            consecutive_failures: 3,
+            period,
+            consecutive_failures,
         }
     }
 }
+
 impl Default for ConsentEntry {
     fn default() -> Self {
         ConsentEntry {
-            response: d("lognormal(median=1h, sigma=1)"),
+            response: defaults::consent_response(),
             business_hours: false,
             no_consent_probability: 0.0,
         }
     }
 }
+
 impl Default for FailbackEntry {
     fn default() -> Self {
-        FailbackEntry {
-            delay: d("uniform(1h, 4h)"),
-            disruption: d("uniform(5m, 30m)"),
-        }
+        let (delay, disruption) = defaults::failback();
+        FailbackEntry { delay, disruption }
     }
 }
+
 impl Default for DatabaseEntry {
     fn default() -> Self {
+        let (size_gb, standard_gb_per_hour, premium_gb_per_hour) = defaults::DATABASE;
         DatabaseEntry {
-            size_gb: 100.0,
-            standard_gb_per_hour: 25.0,
-            premium_gb_per_hour: 100.0,
+            size_gb,
+            standard_gb_per_hour,
+            premium_gb_per_hour,
         }
     }
 }
+
 impl Default for StorageEntry {
     fn default() -> Self {
+        let (size_gb, bandwidth_mbps, latency, streams, window_mib) = defaults::storage();
         StorageEntry {
-            size_gb: 500.0,
-            bandwidth_mbps: 1000.0,
-            latency: HumanDuration::parse("70ms").expect("built-in"),
-            streams: 16,
-            window_mib: 4.0,
+            size_gb,
+            bandwidth_mbps,
+            latency,
+            streams,
+            window_mib,
         }
     }
 }
@@ -288,13 +274,13 @@ impl Default for RecoverySection {
         RecoverySection {
             detection: DetectionEntry::default(),
             consent: ConsentEntry::default(),
-            control_plane_failover: default_cp_failover(),
+            control_plane_failover: defaults::control_plane_failover(),
             failback: FailbackEntry::default(),
-            create_resources: default_create(),
+            create_resources: defaults::create_resources(),
             database: DatabaseEntry::default(),
             storage: StorageEntry::default(),
-            validation: default_validation(),
-            traffic_switch: default_switch(),
+            validation: defaults::validation(),
+            traffic_switch: defaults::traffic_switch(),
             capacity: None,
         }
     }

@@ -2,8 +2,10 @@
 //! checks (names resolve, zones exist, ...) live in `validate.rs`.
 //!
 //! All durations are human strings (`"30s"`, `"6h"`), all random durations distribution strings
-//! (see [`Dist`]). The README documents every field with its unit and default.
+//! (see [`Dist`]). Defaults come from [`defaults`](super::defaults); `docs/scenario-reference.md`
+//! documents every field.
 
+use super::defaults;
 use crate::engine::duration::HumanDuration;
 use crate::model::{DataPlaneMode, Dist, FailureKind, Placement, Plane, ServiceKind, Sku};
 use serde::{Deserialize, Serialize};
@@ -65,15 +67,59 @@ pub struct SimulationSection {
     pub warmup: HumanDuration,
     /// Number of Monte Carlo replications.
     pub replications: u64,
-    /// Master seed.
+    /// Master seed: any 64-bit unsigned number. TOML integers stop at 2^63 − 1, so a larger
+    /// seed is written as a string of digits (`seed = "11400714819309884701"`).
+    #[serde(with = "seed")]
     pub seed: u64,
     /// Write `replications.csv` (default true).
-    #[serde(default = "yes")]
+    #[serde(default = "defaults::replication_rows")]
     pub replication_rows: bool,
 }
 
-fn yes() -> bool {
-    true
+/// A seed as a TOML integer when it fits, else as a string of digits.
+mod seed {
+    use serde::de::{Error, Unexpected, Visitor};
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
+
+    pub(super) fn serialize<S: Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+        match i64::try_from(*seed) {
+            Ok(n) => s.serialize_i64(n),
+            Err(_) => s.serialize_str(&seed.to_string()),
+        }
+    }
+
+    struct SeedVisitor;
+
+    impl Visitor<'_> for SeedVisitor {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "a whole number from 0 to {} (beyond 2^63 − 1, as a string of digits)",
+                u64::MAX
+            )
+        }
+
+        fn visit_u64<E: Error>(self, n: u64) -> Result<u64, E> {
+            Ok(n)
+        }
+
+        fn visit_i64<E: Error>(self, n: i64) -> Result<u64, E> {
+            u64::try_from(n).map_err(|_| E::invalid_value(Unexpected::Signed(n), &self))
+        }
+
+        fn visit_str<E: Error>(self, text: &str) -> Result<u64, E> {
+            text.trim()
+                .parse()
+                .map_err(|_| E::invalid_value(Unexpected::Str(text), &self))
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        d.deserialize_any(SeedVisitor)
+    }
 }
 
 /// `[importance_sampling]`: simulate region disasters more often and weight each replication by
@@ -124,22 +170,14 @@ pub struct TargetsSection {
     pub data_plane: PlaneTargets,
 }
 
-fn hd(s: &str) -> HumanDuration {
-    HumanDuration::parse(s).expect("built-in duration")
-}
-
 fn control_targets() -> PlaneTargets {
-    PlaneTargets {
-        rpo: hd("10m"),
-        rto: hd("24h"),
-    }
+    let (rpo, rto) = defaults::control_plane_targets();
+    PlaneTargets { rpo, rto }
 }
 
 fn data_targets() -> PlaneTargets {
-    PlaneTargets {
-        rpo: hd("12h"),
-        rto: hd("48h"),
-    }
+    let (rpo, rto) = defaults::data_plane_targets();
+    PlaneTargets { rpo, rto }
 }
 
 impl Default for TargetsSection {
@@ -188,10 +226,10 @@ pub struct ServiceEntry {
     /// Unique name.
     pub name: String,
     /// Kind (default `other`).
-    #[serde(default = "other_kind")]
+    #[serde(default = "defaults::service_kind")]
     pub kind: ServiceKind,
     /// Plane (default `data`).
-    #[serde(default = "data_plane")]
+    #[serde(default = "defaults::plane")]
     pub plane: Plane,
     /// Placement; default: the deployment's data-plane mode (control plane: zone-redundant).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,10 +238,10 @@ pub struct ServiceEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<u32>>,
     /// Instances in each zone (default 1).
-    #[serde(default = "one")]
+    #[serde(default = "defaults::one")]
     pub instances_per_zone: u32,
     /// k of k-of-n: healthy zones needed (default 1).
-    #[serde(default = "one")]
+    #[serde(default = "defaults::one")]
     pub min_healthy_zones: u32,
     /// Failover window when a zone is lost (zone-redundant only); default by kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,18 +257,6 @@ pub struct ServiceEntry {
     pub backfill: Option<Dist>,
 }
 
-fn other_kind() -> ServiceKind {
-    ServiceKind::Other
-}
-
-fn data_plane() -> Plane {
-    Plane::Data
-}
-
-fn one() -> u32 {
-    1
-}
-
 /// `[[features]]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -238,12 +264,12 @@ pub struct FeatureEntry {
     /// Unique name.
     pub name: String,
     /// Plane (default `data`).
-    #[serde(default = "data_plane")]
+    #[serde(default = "defaults::plane")]
     pub plane: Plane,
     /// Services the feature needs; it is up when all are up.
     pub services: Vec<String>,
     /// Audio/video: unavailable while the plane is served from the paired region. Default false.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub media: bool,
 }
 
@@ -293,7 +319,7 @@ pub struct FailureEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultEntry {
-    /// What fails (`zone-outage`, `service-outage`, `zone-destruction`).
+    /// What fails (`zone-outage`, `service-outage`, `zone-destruction`, `region-disaster`).
     pub kind: FailureKind,
     /// Zone hit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -309,6 +335,6 @@ pub struct FaultEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore: Option<Dist>,
     /// `region-disaster` only: the region's data is destroyed. Default false.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub destroys_data: bool,
 }

@@ -1,13 +1,13 @@
 //! Charts of studies: a sweep's metrics against its first swept field, a sensitivity study's
 //! tornado.
 
-use super::overrides::show;
 use super::{sensitivity::Sensitivity, sweep::Sweep};
 use crate::engine::duration::{duration_tokens, parse_duration};
 use crate::report::charts::{
     AxisUnit, ChartSpec, Scale, SweepChart, SweepPoint, SweepSeries, TornadoBar, TornadoChart,
 };
 use crate::report::figures::{Figure, axis_unit, files, slug, triple};
+use crate::scenario::show;
 
 /// A swept value on a numeric axis: a number, or a duration (in seconds), or — for a
 /// distribution — its first duration (e.g. the mean of `exp(mean=10y)`).

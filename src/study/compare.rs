@@ -13,6 +13,7 @@ use crate::model::Scenario;
 use crate::model::prepare;
 use crate::model::replicate;
 use crate::montecarlo::WAVE;
+use crate::scenario::{Override, Plan, ScenarioError};
 use crate::stats::Z95;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -249,15 +250,12 @@ pub struct Comparison {
 
 /// Compares B with A on the same seed and replications (A's, unless B's were overridden the same
 /// way), and B again on an independent seed.
-pub fn compare(a: &Scenario, b: &Scenario, threads: Option<usize>) -> Comparison {
+pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison, ScenarioError> {
     let qs = quantities(a, b);
-    let mut b = b.clone();
-    b.seed = a.seed;
-    b.replications = a.replications;
+    let b = b.with(&[Override::seed(a.seed), Override::replications(a.replications)])?;
     let paired = paired_moments(a, &b, &qs, threads);
-    let mut b_indep = b.clone();
     // A different master seed gives streams unrelated to A's (SplitMix64 key schedule).
-    b_indep.seed = a.seed ^ 0x9E37_79B9_7F4A_7C15;
+    let b_indep = b.with(&[Override::seed(a.seed ^ 0x9E37_79B9_7F4A_7C15)])?;
     let indep = paired_moments(a, &b_indep, &qs, threads);
     let n = a.replications as f64;
     let differences = qs
@@ -280,14 +278,14 @@ pub fn compare(a: &Scenario, b: &Scenario, threads: Option<usize>) -> Comparison
             }
         })
         .collect();
-    Comparison {
+    Ok(Comparison {
         a: a.name.clone(),
         b: b.name.clone(),
         seed: a.seed,
         independent_seed: b_indep.seed,
         replications: a.replications,
         differences,
-    }
+    })
 }
 
 impl Comparison {

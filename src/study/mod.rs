@@ -10,7 +10,6 @@ mod charts;
 
 pub(crate) use charts::{sweep_charts, tornado_charts};
 pub mod compare;
-pub mod overrides;
 pub mod sensitivity;
 pub mod sweep;
 
@@ -20,7 +19,7 @@ use crate::model::metric::Metric;
 use crate::montecarlo::Estimate;
 use crate::montecarlo::Summary;
 use crate::montecarlo::{self, RunOptions, RunStats};
-use crate::scenario::resolve_metric;
+use crate::scenario::{Override, ScenarioError, resolve_metric};
 
 /// How every run of a study is made.
 #[derive(Clone, Debug, Default)]
@@ -34,14 +33,43 @@ pub struct StudyOptions {
 }
 
 impl StudyOptions {
-    /// Applies the overrides to a scenario of the study.
-    pub fn apply(&self, s: &mut Scenario) {
-        s.override_run(self.replications, self.seed);
+    /// The overrides every run of the study gets.
+    pub fn overrides(&self) -> Vec<Override> {
+        let mut out = Vec::new();
+        out.extend(self.replications.map(Override::replications));
+        out.extend(self.seed.map(Override::seed));
+        out
+    }
+}
+
+/// Why a study cannot run: a scenario (or one of its points) is invalid, or an option is.
+#[derive(Debug, thiserror::Error)]
+pub enum StudyError {
+    /// The scenario, or the scenario at a point of the study, is invalid.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A command-line option of the study is invalid.
+    #[error("{option}: {message}")]
+    Option {
+        /// The option as written, e.g. `--metric data_plane.rto.p99`.
+        option: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+}
+
+impl StudyError {
+    /// An error about `option`.
+    pub fn option(option: impl Into<String>, message: impl Into<String>) -> StudyError {
+        StudyError::Option {
+            option: option.into(),
+            message: message.into(),
+        }
     }
 }
 
 /// Runs a scenario for its statistics only (no rows, nothing written).
-pub fn run_statistics(s: &Scenario, threads: Option<usize>) -> (RunStats, Summary) {
+pub fn run_statistics(s: &crate::scenario::Plan, threads: Option<usize>) -> (RunStats, Summary) {
     let options = RunOptions {
         threads,
         ..RunOptions::default()
@@ -61,12 +89,13 @@ pub struct StudyMetric {
 }
 
 impl StudyMetric {
-    /// Resolves a path against a scenario.
-    pub fn resolve(path: &str, s: &Scenario) -> Result<StudyMetric, String> {
+    /// Resolves a path against a scenario; an error names the `--metric` option.
+    pub fn resolve(path: &str, s: &Scenario) -> Result<StudyMetric, StudyError> {
         let features: Vec<(String, Plane)> = s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
         Ok(StudyMetric {
             path: path.to_string(),
-            metric: resolve_metric(path, &features, s.clients.is_some())?,
+            metric: resolve_metric(path, &features, s.clients.is_some())
+                .map_err(|e| StudyError::option(format!("--metric {path}"), e))?,
         })
     }
 

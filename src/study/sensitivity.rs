@@ -6,10 +6,9 @@
 //! such as `sigma` stay). What defines the run rather than the system — `[simulation]`,
 //! `[targets]`, `[expect]` — is left alone.
 
-use super::overrides::{Source, show};
-use super::{StudyMetric, StudyOptions, estimate_cells, run_statistics};
-use crate::model::Scenario;
+use super::{StudyError, StudyMetric, StudyOptions, estimate_cells, run_statistics};
 use crate::montecarlo::Estimate;
+use crate::scenario::{self, Override, show};
 
 /// Sections that are not parameters of the modelled system.
 const NOT_PARAMETERS: [&str; 4] = ["simulation", "targets", "expect", "importance_sampling"];
@@ -155,49 +154,58 @@ fn number(x: f64) -> String {
 
 /// A planned study: every low and high scenario validated before anything runs.
 pub struct Plan {
-    base: Scenario,
+    base: scenario::Plan,
     metric: StudyMetric,
     fraction: f64,
-    runs: Vec<(Parameter, Scenario, Scenario)>,
+    runs: Vec<(Parameter, scenario::Plan, scenario::Plan)>,
 }
 
 impl Plan {
     /// `only`: parameter paths to vary (all when empty); every one must be a parameter.
     pub fn new(
-        source: &Source,
+        source: &scenario::Plan,
         metric: &str,
         only: &[String],
         fraction: f64,
         options: &StudyOptions,
-    ) -> Result<Plan, String> {
+    ) -> Result<Plan, StudyError> {
         if !(fraction > 0.0 && fraction < 1.0) {
-            return Err(format!(
-                "--vary {fraction}: the relative change must be in (0, 1), e.g. 0.2 for ±20 %"
+            return Err(StudyError::option(
+                format!("--vary {fraction}"),
+                "the relative change must be in (0, 1), e.g. 0.2 for ±20 %",
             ));
         }
-        let mut base = source.scenario().map_err(|e| e.to_string())?;
-        options.apply(&mut base);
-        let metric = StudyMetric::resolve(metric, &base).map_err(|e| format!("--metric {metric}: {e}"))?;
-        let all = parameters(&source.table().map_err(|e| e.to_string())?, fraction);
+        let base = source.with(&options.overrides())?;
+        let metric = StudyMetric::resolve(metric, &base)?;
+        // The parameters are the values the file gives (a default is not a parameter of it).
+        let all = parameters(source.source(), fraction);
         for p in only {
             if !all.iter().any(|a| &a.path == p) {
                 let known: Vec<&str> = all.iter().map(|a| a.path.as_str()).collect();
-                return Err(format!(
-                    "--parameter {p}: not a numeric parameter of the scenario; its parameters are: {}",
-                    known.join(", ")
+                return Err(StudyError::option(
+                    format!("--parameter {p}"),
+                    format!(
+                        "not a numeric parameter of the scenario; its parameters are: {}",
+                        known.join(", ")
+                    ),
                 ));
             }
         }
         let mut runs = Vec::new();
         for p in all.into_iter().filter(|p| only.is_empty() || only.contains(&p.path)) {
-            let mut low = source.with(&[(p.path.clone(), p.low.clone())])?;
-            let mut high = source.with(&[(p.path.clone(), p.high.clone())])?;
-            options.apply(&mut low);
-            options.apply(&mut high);
+            let at = |v: &toml::Value| {
+                let mut o = vec![Override::set(p.path.clone(), v.clone())];
+                o.extend(options.overrides());
+                source.with(&o)
+            };
+            let (low, high) = (at(&p.low)?, at(&p.high)?);
             runs.push((p, low, high));
         }
         if runs.is_empty() {
-            return Err("the scenario has no numeric parameter to vary".into());
+            return Err(StudyError::option(
+                "--parameter",
+                "the scenario has no numeric parameter to vary",
+            ));
         }
         Ok(Plan {
             base,
@@ -291,8 +299,8 @@ mod tests {
 
     #[test]
     fn the_default_scenario_has_failure_and_recovery_parameters_but_no_run_settings() {
-        let t = Source::load(None).unwrap().table().unwrap();
-        let ps = parameters(&t, 0.2);
+        let src = scenario::Plan::embedded_default();
+        let ps = parameters(src.source(), 0.2);
         let paths: Vec<&str> = ps.iter().map(|p| p.path.as_str()).collect();
         assert!(paths.contains(&"failures[0].time_to_failure"), "{paths:?}");
         assert!(paths.contains(&"recovery.database.size_gb"), "{paths:?}");
@@ -305,10 +313,9 @@ mod tests {
         assert_eq!(p.low.as_str(), Some("exp(mean=8y)"));
         assert_eq!(p.high.as_str(), Some("exp(mean=12y)"));
         // Every low and high value is a valid scenario.
-        let src = Source::load(None).unwrap();
         for p in &ps {
-            src.with(&[(p.path.clone(), p.low.clone())]).unwrap();
-            src.with(&[(p.path.clone(), p.high.clone())]).unwrap();
+            src.with(&[Override::set(p.path.clone(), p.low.clone())]).unwrap();
+            src.with(&[Override::set(p.path.clone(), p.high.clone())]).unwrap();
         }
     }
 }

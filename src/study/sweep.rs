@@ -1,9 +1,8 @@
 //! `sweep`: the scenario run at every point of a grid of field values.
 
-use super::overrides::{Source, show};
-use super::{StudyMetric, StudyOptions, estimate_cells, run_statistics};
-use crate::model::Scenario;
+use super::{StudyError, StudyMetric, StudyOptions, estimate_cells, run_statistics};
 use crate::montecarlo::Estimate;
+use crate::scenario::{self, Override, show};
 
 /// One swept field and its values.
 #[derive(Clone, Debug)]
@@ -32,7 +31,7 @@ pub struct Plan {
     /// The metrics.
     pub metrics: Vec<StudyMetric>,
     /// Grid points (axis value indices) with their scenarios, the last axis varying fastest.
-    pub points: Vec<(Vec<usize>, Scenario)>,
+    pub points: Vec<(Vec<usize>, scenario::Plan)>,
 }
 
 /// A finished sweep.
@@ -49,9 +48,14 @@ pub struct Sweep {
 
 impl Plan {
     /// Builds and validates every point. `metrics` empty means the defaults.
-    pub fn new(source: &Source, axes: Vec<Axis>, metrics: &[String], options: &StudyOptions) -> Result<Plan, String> {
+    pub fn new(
+        source: &scenario::Plan,
+        axes: Vec<Axis>,
+        metrics: &[String],
+        options: &StudyOptions,
+    ) -> Result<Plan, StudyError> {
         if axes.is_empty() {
-            return Err("give at least one --set path=v1,v2,...".into());
+            return Err(StudyError::option("--set", "give at least one --set path=v1,v2,..."));
         }
         let mut grid: Vec<Vec<usize>> = vec![Vec::new()];
         for axis in &axes {
@@ -68,21 +72,20 @@ impl Plan {
         }
         const MAX_POINTS: usize = 10_000;
         if grid.len() > MAX_POINTS {
-            return Err(format!(
-                "the grid has {} points; at most {MAX_POINTS} are allowed",
-                grid.len()
+            return Err(StudyError::option(
+                "--set",
+                format!("the grid has {} points; at most {MAX_POINTS} are allowed", grid.len()),
             ));
         }
         let mut points = Vec::with_capacity(grid.len());
         for at in grid {
-            let assignments: Vec<(String, toml::Value)> = axes
+            let mut overrides: Vec<Override> = axes
                 .iter()
                 .zip(&at)
-                .map(|(a, &i)| (a.path.clone(), a.values[i].clone()))
+                .map(|(a, &i)| Override::set(a.path.clone(), a.values[i].clone()))
                 .collect();
-            let mut s = source.with(&assignments)?;
-            options.apply(&mut s);
-            points.push((at, s));
+            overrides.extend(options.overrides());
+            points.push((at, source.with(&overrides)?));
         }
         let first = &points[0].1;
         let names = if metrics.is_empty() {
@@ -92,7 +95,7 @@ impl Plan {
         };
         let metrics = names
             .iter()
-            .map(|m| StudyMetric::resolve(m, first).map_err(|e| format!("--metric {m}: {e}")))
+            .map(|m| StudyMetric::resolve(m, first))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Plan { axes, metrics, points })
     }

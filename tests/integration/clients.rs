@@ -1,12 +1,12 @@
 //! Clients and retries end to end: the retry storm and its budgeted twin, sample-size
 //! invariance, determinism with clients, and the cost of not retrying 409.
 
-use super::common::{load, run_with, summary_json};
-use outage_sim::model::Scenario;
+use super::common::{load, run_with, summary_json, with, with_reps};
 use outage_sim::montecarlo::Summary;
 use outage_sim::montecarlo::{self, RunOptions};
+use outage_sim::scenario::{Override, Plan};
 
-fn summary(s: &Scenario) -> Summary {
+fn summary(s: &Plan) -> Summary {
     Summary::new(s, &run_with(s, None))
 }
 
@@ -51,7 +51,10 @@ fn presets_that_do_not_retry_409_show_it_to_users() {
 type Metric = fn(&outage_sim::model::clients::ClientOutcome) -> f64;
 
 /// Mean and standard error over replications of a per-replication ratio.
-fn per_replication(s: &Scenario, f: impl Fn(&outage_sim::model::clients::ClientOutcome) -> f64) -> (f64, f64) {
+fn per_replication(
+    s: &outage_sim::model::Scenario,
+    f: impl Fn(&outage_sim::model::clients::ClientOutcome) -> f64,
+) -> (f64, f64) {
     let mut xs = Vec::new();
     let options = RunOptions {
         threads: None,
@@ -81,12 +84,19 @@ fn doubling_the_client_sample_moves_metrics_only_within_their_error() {
 }
 
 fn doubling(file: &str, reps: u64) {
-    let mut small = load(file);
-    small.replications = reps;
-    let mut large = small.clone();
-    let c = large.clients.as_mut().unwrap();
-    c.sample *= 2;
-    c.scale /= 2.0;
+    let small = with_reps(&load(file), reps);
+    let sample = small.clients.as_ref().unwrap().sample;
+    let large = with(
+        &small,
+        &[Override::set(
+            "clients.sample",
+            toml::Value::Integer(2 * i64::from(sample)),
+        )],
+    );
+    assert_eq!(
+        large.clients.as_ref().unwrap().scale,
+        small.clients.as_ref().unwrap().scale / 2.0
+    );
     let metrics: [(&str, Metric); 4] = [
         ("failure fraction", |c| c.failed() as f64 / c.logical as f64),
         ("amplification", |c| c.attempts as f64 / c.logical as f64),
@@ -106,8 +116,7 @@ fn doubling(file: &str, reps: u64) {
 
 #[test]
 fn summaries_with_clients_are_identical_across_thread_counts() {
-    let mut s = load("scenarios/retry-storm.toml");
-    s.replications = 12;
+    let s = with_reps(&load("scenarios/retry-storm.toml"), 12);
     let one = summary_json(&s, Some(1));
     assert_eq!(one, summary_json(&s, Some(2)));
     assert!(String::from_utf8(one).unwrap().contains("\"clients\""));

@@ -3,7 +3,7 @@
 use outage_sim::model::Scenario;
 use outage_sim::montecarlo::Summary;
 use outage_sim::montecarlo::{self, RunOptions, RunStats};
-use outage_sim::scenario;
+use outage_sim::scenario::{self, Override, Plan};
 use std::path::{Path, PathBuf};
 
 /// Path of a file in the repository.
@@ -12,8 +12,23 @@ pub fn repo(rel: &str) -> PathBuf {
 }
 
 /// Loads a shipped scenario.
-pub fn load(rel: &str) -> Scenario {
+pub fn load(rel: &str) -> Plan {
     scenario::load(&repo(rel)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `plan` with `overrides` (which must be valid).
+pub fn with(plan: &Plan, overrides: &[Override]) -> Plan {
+    plan.with(overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `plan` with another replication count.
+pub fn with_reps(plan: &Plan, n: u64) -> Plan {
+    with(plan, &[Override::replications(n)])
+}
+
+/// `plan` with another seed and replication count.
+pub fn with_seed(plan: &Plan, seed: u64, n: u64) -> Plan {
+    with(plan, &[Override::seed(seed), Override::replications(n)])
 }
 
 /// Runs a scenario in-process on `threads` threads.
@@ -28,7 +43,7 @@ pub fn run_with(s: &Scenario, threads: Option<usize>) -> RunStats {
 }
 
 /// Runs a scenario and returns its `summary.json` bytes.
-pub fn summary_json(s: &Scenario, threads: Option<usize>) -> Vec<u8> {
+pub fn summary_json(s: &Plan, threads: Option<usize>) -> Vec<u8> {
     Summary::new(s, &run_with(s, threads)).to_json()
 }
 

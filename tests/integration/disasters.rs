@@ -1,21 +1,19 @@
 //! Regional disasters through the whole model: the shipped drills show what they claim.
 
-use super::common::{bin, load, repo, run_with};
+use super::common::{bin, load, repo, run_with, with};
 use outage_sim::model::Plane;
-use outage_sim::model::Scenario;
 use outage_sim::montecarlo::RegionDisasterSummary;
 use outage_sim::montecarlo::Summary;
+use outage_sim::scenario::{Override, Plan};
 
-fn disasters(s: &Scenario) -> RegionDisasterSummary {
+fn disasters(s: &Plan) -> RegionDisasterSummary {
     Summary::new(s, &run_with(s, None))
         .region_disasters
         .expect("the scenario has region disasters")
 }
 
-fn with_reps(file: &str, n: u64) -> Scenario {
-    let mut s = load(file);
-    s.replications = n;
-    s
+fn with_reps(file: &str, n: u64) -> Plan {
+    super::common::with_reps(&load(file), n)
 }
 
 #[test]
@@ -134,8 +132,13 @@ fn the_drills_recovery_plan_passes_its_gate_and_the_crunch_fails_the_same_gate()
 fn data_plane_rto_grows_with_the_number_of_competing_tenants() {
     let mut last: Option<(f64, f64)> = None;
     for tenants in [1, 40, 120] {
-        let mut s = with_reps("scenarios/capacity-crunch.toml", 2000);
-        s.recovery.capacity.as_mut().unwrap().tenants = tenants;
+        let s = with(
+            &with_reps("scenarios/capacity-crunch.toml", 2000),
+            &[Override::set(
+                "recovery.capacity.tenants",
+                toml::Value::Integer(tenants),
+            )],
+        );
         let rto = disasters(&s).planes[Plane::Data.index()].rto.unwrap();
         let (mean, se) = (rto.mean, rto.std_error.unwrap());
         eprintln!(

@@ -2,19 +2,18 @@
 //! the variance reduction against its closed form, plain sampling as the factor-1 case, and the
 //! usual determinism (threads, shards) and bad-input promises.
 
-use super::common::{bin, load, repo, run_with};
+use super::common::{bin, load, repo, run_with, with_reps};
 use outage_sim::model::Dist;
-use outage_sim::model::ImportanceSampling;
 use outage_sim::model::Plane;
-use outage_sim::model::Scenario;
 use outage_sim::montecarlo::Summary;
 use outage_sim::montecarlo::{self, RunOptions, RunStats, Shard};
+use outage_sim::scenario::{Override, Plan};
 use outage_sim::stats::WeightedMean;
 
 const RARE: &str = "scenarios/validation/rare-region-disaster.toml";
 
 /// The validation scenario: λ (per second), the factor F and the horizon H (seconds).
-fn rare() -> (Scenario, f64, f64, f64) {
+fn rare() -> (Plan, f64, f64, f64) {
     let s = load(RARE);
     let f = &s.failures[0];
     let lambda = f.time_to_failure.exponential_rate().unwrap();
@@ -24,7 +23,8 @@ fn rare() -> (Scenario, f64, f64, f64) {
         f.time_to_repair.mean_secs() > s.horizon.as_secs_f64(),
         "at most one disaster"
     );
-    (s.clone(), lambda, factor, s.horizon.as_secs_f64())
+    let horizon = s.horizon.as_secs_f64();
+    (s, lambda, factor, horizon)
 }
 
 /// `E_tilted[y^k]` for `y = w·1{T ≤ H}`, `T` the first disaster: `∫_0^H p(t)^k / q(t)^(k-1) dt`
@@ -112,9 +112,12 @@ fn rare_disaster_probability_and_variance_reduction_match_the_closed_form() {
 fn exposure_excludes_the_outage_when_the_region_comes_back_within_the_horizon() {
     // Outage H/2: a second disaster can follow the first. Were the outage counted as exposure,
     // weights of paths with a disaster would be inflated by up to e^{(F−1)λH/2} ≈ 1.28.
-    let (mut s, lambda, _, h) = rare();
+    let (s, lambda, _, h) = rare();
     let r = h / 2.0;
-    s.failures[0].time_to_repair = Dist::parse(&format!("{r}s")).unwrap();
+    let s = s
+        .with(&[Override::set("failures[0].time_to_repair", format!("{r}s").into())])
+        .unwrap();
+    assert_eq!(s.failures[0].time_to_repair, Dist::parse(&format!("{r}s")).unwrap());
     let stats = run_with(&s, None);
     let is = weighted(&stats);
     let p = -(-lambda * h).exp_m1();
@@ -128,13 +131,17 @@ fn exposure_excludes_the_outage_when_the_region_comes_back_within_the_horizon() 
 
 #[test]
 fn factor_one_reproduces_plain_sampling_exactly() {
-    let (mut s, ..) = rare();
-    s.replications = 5000;
-    s.importance_sampling = None;
+    let text = std::fs::read_to_string(repo(RARE)).unwrap();
+    let plain_text = text.replace("[importance_sampling]\nregion_disaster_rate_factor = 100\n", "");
+    assert_ne!(
+        plain_text, text,
+        "the validation scenario's [importance_sampling] table moved"
+    );
+    let plain_plan = Plan::from_source(&plain_text, &repo(RARE)).unwrap();
+    assert!(plain_plan.importance_sampling.is_none());
+    let s = with_reps(&plain_plan, 5000);
     let plain = run_with(&s, None);
-    s.importance_sampling = Some(ImportanceSampling {
-        region_disaster_rate_factor: 1.0,
-    });
+    let s = s.with(&[Override::importance_sampling(1.0)]).unwrap();
     let mut one = run_with(&s, None);
     let is = one.importance_sampling.take().unwrap();
     assert_eq!(one, plain, "same paths, same statistics");
@@ -153,8 +160,8 @@ fn factor_one_reproduces_plain_sampling_exactly() {
 
 #[test]
 fn weighted_results_do_not_depend_on_threads_or_shards() {
-    let (mut s, ..) = rare();
-    s.replications = 3000;
+    let (s, ..) = rare();
+    let s = with_reps(&s, 3000);
     let one = run_with(&s, Some(1));
     let two = run_with(&s, Some(2));
     assert_eq!(Summary::new(&s, &one).to_json(), Summary::new(&s, &two).to_json());

@@ -176,14 +176,14 @@ fn availability_intervals_are_calibrated_over_200_seeds() {
     // 200 independent runs of the exponential single-component oracle: the 95 % interval must
     // cover the exact value in 95 % ± 3 % of them (here 95 % ± 3 points: 184 to 196 of 200 —
     // the binomial SE is 1.5 points, so this is a 2-SE band on a fixed set of seeds).
-    let mut s = load("scenarios/validation/single-exponential.toml");
-    s.replications = 400;
+    let base = load("scenarios/validation/single-exponential.toml");
+    let s = super::common::with_reps(&base, 400);
     let (l, m) = rates(&s, 0);
     let h = s.horizon.as_secs_f64();
     let exact = m / (l + m) + l / ((l + m).powi(2) * h) * (1.0 - (-(l + m) * h).exp());
     let mut covered = 0;
     for seed in 0..200 {
-        s.seed = 1_000 + seed;
+        let s = super::common::with_seed(&base, 1_000 + seed, 400);
         let a = run_with(&s, None).features[0].summary().unwrap();
         let [lo, hi] = a.ci95.unwrap();
         covered += u32::from(lo <= exact && exact <= hi);

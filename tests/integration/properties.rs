@@ -1,7 +1,7 @@
 //! Properties of whole runs: identical summaries whatever the thread count, and merging partial
 //! statistics in any grouping and order gives the single run's statistics exactly.
 
-use super::common::{load, summary_json};
+use super::common::{load, summary_json, with_seed};
 use outage_sim::montecarlo::{self, RunOptions, RunStats, Shard};
 use proptest::prelude::*;
 
@@ -10,9 +10,7 @@ proptest! {
 
     #[test]
     fn summaries_do_not_depend_on_the_thread_count(seed in any::<u64>(), replications in 1u64..400, threads in 2usize..5) {
-        let mut s = load("scenarios/community-training-standard-zonal.toml");
-        s.seed = seed;
-        s.replications = replications;
+        let s = with_seed(&load("scenarios/community-training-standard-zonal.toml"), seed, replications);
         prop_assert_eq!(summary_json(&s, Some(1)), summary_json(&s, Some(threads)));
     }
 
@@ -28,9 +26,7 @@ proptest! {
             v
         }),
     ) {
-        let mut s = load("scenarios/region-disaster-drill.toml");
-        s.seed = seed;
-        s.replications = 300;
+        let s = with_seed(&load("scenarios/region-disaster-drill.toml"), seed, 300);
         let whole = montecarlo::run(&s, &RunOptions::default(), |_| Ok::<(), ()>(())).unwrap();
         let parts: Vec<RunStats> = (0..count)
             .map(|index| {

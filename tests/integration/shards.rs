@@ -1,11 +1,11 @@
 //! Deterministic shards and exact merge: `summary.json` is byte-identical to one process's,
 //! for any shard count and merge order; partials of different runs are refused.
 
-use super::common::{bin, load, repo, summary_json};
+use super::common::{bin, load, repo, summary_json, with_reps};
 use outage_sim::montecarlo::Summary;
 use outage_sim::montecarlo::{self, Partial, RunOptions, Shard, merge_partials};
 
-fn partials(s: &outage_sim::model::Scenario, count: u64) -> Vec<Partial> {
+fn partials(s: &outage_sim::scenario::Plan, count: u64) -> Vec<Partial> {
     (0..count)
         .map(|index| {
             let shard = Shard { index, count };
@@ -23,8 +23,7 @@ fn partials(s: &outage_sim::model::Scenario, count: u64) -> Vec<Partial> {
 #[test]
 fn merged_shards_give_the_single_process_summary_for_1_2_3_and_7_shards_in_any_order() {
     // A scenario with zone incidents, region disasters and every accumulator in use.
-    let mut s = load("scenarios/community-training-standard-zonal.toml");
-    s.replications = 3_001;
+    let s = with_reps(&load("scenarios/community-training-standard-zonal.toml"), 3_001);
     let single = summary_json(&s, None);
     for count in [1, 2, 3, 7] {
         let mut parts = partials(&s, count);
@@ -51,8 +50,7 @@ fn merged_shards_give_the_single_process_summary_for_1_2_3_and_7_shards_in_any_o
 
 #[test]
 fn partials_of_different_runs_or_incomplete_sets_are_refused() {
-    let mut s = load("scenarios/zone-outage-drill.toml");
-    s.replications = 100;
+    let s = with_reps(&load("scenarios/zone-outage-drill.toml"), 100);
     let parts = partials(&s, 3);
     let mut other_seed = parts.clone();
     other_seed[1].seed += 1;

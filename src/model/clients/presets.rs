@@ -274,6 +274,31 @@ impl RetrySpec {
         }
     }
 
+    /// The spec that names every setting of `policy` (resolved from `preset`), so that it reads
+    /// the same whatever the preset's defaults become.
+    pub fn explicit(preset: &str, p: &RetryPolicy) -> RetrySpec {
+        let or_none = |d: Option<SimDuration>| Some(d.map_or(OrNone::None, |d| OrNone::Value(HumanDuration(d))));
+        RetrySpec {
+            preset: preset.to_string(),
+            backoff: Some(p.backoff),
+            base: Some(HumanDuration(p.base)),
+            cap: Some(HumanDuration(p.cap)),
+            multiplier_jitter: Some(
+                p.multiplier_jitter
+                    .map_or(OrNone::None, |(lo, hi)| OrNone::Value([lo, hi])),
+            ),
+            max_attempts: Some(p.max_attempts),
+            attempt_timeout: or_none(p.attempt_timeout),
+            deadline: or_none(p.deadline),
+            honor_retry_after: Some(p.honor_retry_after),
+            retry_statuses: Some(p.retry_statuses.clone()),
+            retry_after_only_statuses: Some(p.retry_after_only_statuses.clone()),
+            retry_timeouts: Some(p.retry_timeouts),
+            retry_terminated: Some(p.retry_terminated),
+            budget: Some(p.budget.clone().map_or(OrNone::None, OrNone::Value)),
+        }
+    }
+
     /// Starts from the preset, applies the overrides and validates. Errors name the field
     /// (`preset`, `max_attempts`, `budget.ratio`, ...) and what is allowed.
     pub fn resolve(&self) -> Result<RetryPolicy, String> {

@@ -2,8 +2,9 @@ use super::*;
 use crate::{montecarlo, scenario};
 
 fn small_summary() -> (Summary, String) {
-    let mut s = scenario::default_scenario();
-    s.replications = 300;
+    let s = scenario::default_scenario()
+        .with(&[scenario::Override::replications(300)])
+        .unwrap();
     let stats = montecarlo::run(&s, &montecarlo::RunOptions::default(), |_| Ok::<(), ()>(())).unwrap();
     (Summary::new(&s, &stats), s.to_toml())
 }

@@ -1,76 +1,74 @@
-//! `--set path.to.field=v1,v2,...`: values written into the scenario's TOML before it is
-//! validated, so an override is checked exactly like the file itself.
+//! Overrides: `--set path.to.field=v1,v2,...`, `--replications`, `--seed`, study points. Each is
+//! written into the scenario's TOML before it is validated again, so an override is checked
+//! exactly like the file itself (see [`Plan::with`](super::Plan::with)).
 
-use crate::model::Scenario;
-use crate::scenario::{self, FieldPath, PathStep, ScenarioError};
-use std::path::{Path, PathBuf};
+use super::error::{FieldPath, PathStep};
 
-/// A scenario's text and where it came from.
-#[derive(Clone, Debug)]
-pub struct Source {
-    /// The TOML text.
-    pub text: String,
-    /// File name for messages.
-    pub origin: PathBuf,
+/// One change to a scenario's source, and how the user asked for it (named in errors).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    /// Field path in the scenario file, e.g. `recovery.database.size_gb`.
+    pub path: String,
+    /// The value written there.
+    pub value: toml::Value,
+    /// How it was asked for, e.g. `--replications 0` or `--set a.b=1`.
+    pub option: String,
 }
 
-impl Source {
-    /// Reads a scenario file, or the embedded default.
-    pub fn load(file: Option<&Path>) -> Result<Source, ScenarioError> {
-        match file {
-            Some(path) => Ok(Source {
-                text: std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
-                    file: path.to_path_buf(),
-                    reason: e.to_string(),
-                })?,
-                origin: path.to_path_buf(),
-            }),
-            None => Ok(Source {
-                text: scenario::DEFAULT_SCENARIO.to_string(),
-                origin: PathBuf::from(scenario::DEFAULT_ORIGIN),
-            }),
+impl Override {
+    /// `path = value`, as given by `--set` (or a study point).
+    pub fn set(path: impl Into<String>, value: toml::Value) -> Override {
+        let path = path.into();
+        let option = format!("--set {path}={}", show(&value));
+        Override { path, value, option }
+    }
+
+    /// A value with the command-line option that asked for it.
+    fn option(path: &str, value: toml::Value, option: String) -> Override {
+        Override {
+            path: path.into(),
+            value,
+            option,
         }
     }
 
-    /// The scenario as written (validated).
-    pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
-        scenario::from_source(&self.text, &self.origin)
+    /// `--replications N`.
+    pub fn replications(n: u64) -> Override {
+        Self::option("simulation.replications", integer(n), format!("--replications {n}"))
     }
 
-    /// The parsed TOML document.
-    pub fn table(&self) -> Result<toml::Table, ScenarioError> {
-        self.text.parse::<toml::Table>().map_err(|e| {
-            let (line, column) = e.span().map_or((0, 0), |s| scenario::line_col(&self.text, s.start));
-            ScenarioError::Invalid {
-                file: self.origin.clone(),
-                line,
-                column,
-                path: None,
-                message: e.message().trim().to_string(),
-            }
-        })
+    /// `--seed N`.
+    pub fn seed(seed: u64) -> Override {
+        // Seeds beyond TOML's integers are written as strings (see the schema).
+        let value = i64::try_from(seed).map_or_else(|_| toml::Value::String(seed.to_string()), toml::Value::Integer);
+        Self::option("simulation.seed", value, format!("--seed {seed}"))
     }
 
-    /// The scenario with `assignments` applied, validated; an error names the assignments.
-    pub fn with(&self, assignments: &[(String, toml::Value)]) -> Result<Scenario, String> {
-        let mut table = self.table().map_err(|e| e.to_string())?;
-        for (path, value) in assignments {
-            set(&mut table, path, value.clone()).map_err(|e| format!("--set {path}={}: {e}", show(value)))?;
-        }
-        let text = toml::to_string(&table).map_err(|e| e.to_string())?;
-        scenario::from_source(&text, &self.origin).map_err(|e| {
-            let what: Vec<String> = assignments.iter().map(|(p, v)| format!("{p}={}", show(v))).collect();
-            match e {
-                ScenarioError::Invalid { path, message, .. } => format!(
-                    "{} with {}: {}{message}",
-                    self.origin.display(),
-                    what.join(", "),
-                    path.map_or(String::new(), |p| format!("{p}: "))
-                ),
-                other => other.to_string(),
-            }
-        })
+    /// `--no-replication-rows` / `--summary-only`: no `replications.csv`.
+    pub fn no_replication_rows() -> Override {
+        Self::option(
+            "simulation.replication_rows",
+            toml::Value::Boolean(false),
+            "--no-replication-rows".into(),
+        )
     }
+
+    /// `--importance-sampling F`.
+    pub fn importance_sampling(factor: f64) -> Override {
+        // The whole (one-field) table, so that it exists even when the file has none.
+        let mut table = toml::Table::new();
+        table.insert("region_disaster_rate_factor".into(), toml::Value::Float(factor));
+        Self::option(
+            "importance_sampling",
+            toml::Value::Table(table),
+            format!("--importance-sampling {factor}"),
+        )
+    }
+}
+
+/// A count as a TOML value; counts beyond `i64` (which validation rejects anyway) saturate.
+fn integer(n: u64) -> toml::Value {
+    toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// A value as the user would write it after `=`.
@@ -134,7 +132,7 @@ fn split_top_level(text: &str) -> Vec<&str> {
 
 /// Writes `value` at `path` (`a.b[2].c`); the tables on the way must exist, except the last key,
 /// which may be new (an optional field).
-pub fn set(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
+pub(super) fn set(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
     let steps = FieldPath::parse(path).0;
     let mut root = toml::Value::Table(std::mem::take(table));
     let result = set_in(&mut root, &steps, value, "");
@@ -201,8 +199,7 @@ mod tests {
 
     #[test]
     fn set_walks_tables_and_arrays_and_names_what_is_missing() {
-        let src = Source::load(None).unwrap();
-        let mut t = src.table().unwrap();
+        let mut t: toml::Table = super::super::DEFAULT_SCENARIO.parse().unwrap();
         set(
             &mut t,
             "failures[1].time_to_failure",
@@ -214,21 +211,5 @@ mod tests {
         assert!(e.contains("index out of range"), "{e}");
         let e = set(&mut t, "nosuch.field", toml::Value::Integer(1)).unwrap_err();
         assert!(e.contains("no nosuch"), "{e}");
-    }
-
-    #[test]
-    fn an_invalid_override_is_reported_with_its_field() {
-        let src = Source::load(None).unwrap();
-        let e = src
-            .with(&[("simulation.replications".into(), toml::Value::Integer(0))])
-            .unwrap_err();
-        assert!(
-            e.contains("simulation.replications=0") && e.contains("replications"),
-            "{e}"
-        );
-        let ok = src
-            .with(&[("simulation.replications".into(), toml::Value::Integer(7))])
-            .unwrap();
-        assert_eq!(ok.replications, 7);
     }
 }

@@ -1,0 +1,282 @@
+//! A loaded scenario: where it came from, its source, its canonical form and the validated model.
+//! It cannot be edited in place: every change (`--set`, `--replications`, `--seed`, a study
+//! point, `--importance-sampling`) goes through [`Plan::with`], which edits the source and
+//! validates it again, so an override is checked exactly like the file itself.
+
+use super::error::{FieldPath, PathStep, ScenarioError, line_col};
+use super::overrides::{Override, set};
+use super::schema::ScenarioFile;
+use super::validate::{Invalid, validate};
+use crate::model::Scenario;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The embedded default scenario: Community Training, Premium, zone-redundant, East US.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/community-training-premium-zr.toml");
+/// How the embedded default is named in messages.
+pub const DEFAULT_ORIGIN: &str = "<embedded default: scenarios/community-training-premium-zr.toml>";
+
+/// A validated scenario and the source it came from.
+///
+/// Dereferences to the validated [`Scenario`] (read-only).
+#[derive(Debug)]
+pub struct Plan {
+    origin: PathBuf,
+    /// The text as read, for locating errors.
+    text: String,
+    /// The source with the overrides applied so far.
+    source: toml::Table,
+    /// The overrides applied so far, for messages.
+    applied: Vec<Override>,
+    /// The canonical form: the file with every default written out.
+    canonical: ScenarioFile,
+    scenario: Scenario,
+}
+
+impl std::ops::Deref for Plan {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.scenario
+    }
+}
+
+impl Plan {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Plan, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+            file: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Plan::from_source(&text, path)
+    }
+
+    /// The given file, or the embedded default when `None`.
+    pub fn load_or_default(path: Option<&Path>) -> Result<Plan, ScenarioError> {
+        match path {
+            Some(p) => Plan::load(p),
+            None => Ok(Plan::embedded_default()),
+        }
+    }
+
+    /// The embedded default scenario (always valid: a test pins it).
+    pub fn embedded_default() -> Plan {
+        Plan::from_source(DEFAULT_SCENARIO, Path::new(DEFAULT_ORIGIN)).expect("the embedded default scenario is valid")
+    }
+
+    /// Parses and validates scenario text; `origin` names it in errors.
+    pub fn from_source(text: &str, origin: &Path) -> Result<Plan, ScenarioError> {
+        let syntax = |e: toml::de::Error| {
+            let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+            ScenarioError::Invalid {
+                file: origin.to_path_buf(),
+                line,
+                column,
+                path: None,
+                message: e.message().trim().to_string(),
+            }
+        };
+        let source: toml::Table = text.parse().map_err(syntax)?;
+        // Deserializing the text itself (not the table) keeps the spans of type errors.
+        let file: ScenarioFile = toml::from_str(text).map_err(syntax)?;
+        let (scenario, canonical) = validate(file).map_err(|inv| locate(text, origin, inv))?;
+        Ok(Plan {
+            origin: origin.to_path_buf(),
+            text: text.to_string(),
+            source,
+            applied: Vec::new(),
+            canonical,
+            scenario,
+        })
+    }
+
+    /// This plan with `overrides` written into its source, validated again. An error names the
+    /// override that caused it, or points into the file when the file's own value is at fault.
+    pub fn with(&self, overrides: &[Override]) -> Result<Plan, ScenarioError> {
+        let mut source = self.source.clone();
+        let mut applied = self.applied.clone();
+        let mut file = None;
+        for o in overrides {
+            let rejected = |message: String| ScenarioError::Override {
+                file: self.origin.clone(),
+                option: o.option.clone(),
+                path: Some(FieldPath::parse(&o.path)),
+                message,
+            };
+            set(&mut source, &o.path, o.value.clone()).map_err(rejected)?;
+            // A value of the wrong type is found here, one override at a time, so that the
+            // error names the override (the file itself deserialized).
+            file = Some(
+                toml::Value::Table(source.clone())
+                    .try_into::<ScenarioFile>()
+                    .map_err(|e| rejected(e.message().trim().to_string()))?,
+            );
+            applied.push(o.clone());
+        }
+        let blame = |path: Option<FieldPath>, message: String| {
+            // The most recent override at or above the faulty field, else the file's own value.
+            let culprit = path
+                .as_ref()
+                .and_then(|p| applied.iter().rev().find(|o| FieldPath::parse(&o.path).is_prefix_of(p)));
+            match culprit {
+                Some(o) => ScenarioError::Override {
+                    file: self.origin.clone(),
+                    option: o.option.clone(),
+                    path,
+                    message,
+                },
+                None => ScenarioError::Invalid {
+                    file: self.origin.clone(),
+                    line: 0,
+                    column: 0,
+                    path,
+                    message,
+                },
+            }
+        };
+        let file = match file {
+            Some(f) => f,
+            None => toml::Value::Table(source.clone())
+                .try_into()
+                .map_err(|e: toml::de::Error| blame(None, e.message().trim().to_string()))?,
+        };
+        let (scenario, canonical) =
+            validate(file).map_err(
+                |inv| match blame(Some(FieldPath::parse(&inv.path)), inv.message.clone()) {
+                    ScenarioError::Invalid { .. } => locate(&self.text, &self.origin, inv),
+                    other => other,
+                },
+            )?;
+        Ok(Plan {
+            origin: self.origin.clone(),
+            text: self.text.clone(),
+            source,
+            applied,
+            canonical,
+            scenario,
+        })
+    }
+
+    /// The validated model.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Where the scenario came from (a path, or [`DEFAULT_ORIGIN`]).
+    pub fn origin(&self) -> &Path {
+        &self.origin
+    }
+
+    /// The source table with the overrides applied (for studies that enumerate its fields).
+    pub fn source(&self) -> &toml::Table {
+        &self.source
+    }
+
+    /// SHA-256 of the canonical form (every default written out, serialized as JSON), so that
+    /// comments and formatting do not change it but any value, given or defaulted, does.
+    ///
+    /// The `[expect]` table is left out: expectations judge a run, they do not change it, so
+    /// adding or editing a regression gate keeps the hash (and committed baselines) unchanged.
+    pub fn hash(&self) -> String {
+        let mut file = self.canonical.clone();
+        file.expect = Default::default();
+        let canonical = serde_json::to_vec(&file).expect("scenario serializes");
+        let digest = Sha256::digest(&canonical);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
+
+    /// The canonical form as TOML, every default written out; it loads back to the same plan.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(&self.canonical).expect("scenario serializes to TOML")
+    }
+}
+
+/// A validation failure, located in `source`.
+fn locate(source: &str, origin: &Path, inv: Invalid) -> ScenarioError {
+    let path = FieldPath::parse(&inv.path);
+    let (line, column) = span_of(source, &path, inv.at_key).map_or((0, 0), |off| line_col(source, off));
+    ScenarioError::Invalid {
+        file: origin.to_path_buf(),
+        line,
+        column,
+        path: Some(path),
+        message: inv.message,
+    }
+}
+
+/// Byte offset of the value at `path` (of its key when `at_key`), or of its nearest existing
+/// ancestor.
+fn span_of(source: &str, path: &FieldPath, at_key: bool) -> Option<usize> {
+    let root = toml::de::DeTable::parse(source).ok()?;
+    let mut steps = path.0.iter();
+    let Some(PathStep::Key(first)) = steps.next() else {
+        return None;
+    };
+    if at_key && path.0.len() == 1 {
+        return Some(root.get_ref().get_key_value(first.as_str())?.0.span().start);
+    }
+    let mut node = root.get_ref().get(first.as_str())?;
+    for (i, step) in steps.enumerate() {
+        // `i` counts steps after the first, so the last step has `i + 2 == len`.
+        if let (true, true, PathStep::Key(k)) = (at_key, i + 2 == path.0.len(), step) {
+            if let Some((key, _)) = node.get_ref().as_table().and_then(|t| t.get_key_value(k.as_str())) {
+                return Some(key.span().start);
+            }
+        }
+        let next = match step {
+            PathStep::Key(k) => node.get_ref().get(k.as_str()),
+            PathStep::Index(i) => node.get_ref().get(*i),
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    Some(node.span().start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_override_is_reported_with_its_option() {
+        let plan = Plan::embedded_default();
+        let e = plan.with(&[Override::replications(0)]).unwrap_err().to_string();
+        assert!(
+            e.contains("--replications 0") && e.contains("simulation.replications: must be between"),
+            "{e}"
+        );
+        let e = plan
+            .with(&[Override::set("simulation.horizon", toml::Value::Integer(3))])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--set simulation.horizon=3"), "{e}");
+        let ok = plan.with(&[Override::replications(7)]).unwrap();
+        assert_eq!(ok.replications, 7);
+        assert_eq!(
+            plan.replications,
+            Plan::embedded_default().replications,
+            "the original is unchanged"
+        );
+    }
+
+    #[test]
+    fn seeds_beyond_toml_integers_round_trip() {
+        let big = Plan::embedded_default().with(&[Override::seed(u64::MAX - 1)]).unwrap();
+        assert_eq!(big.seed, u64::MAX - 1);
+        let again = Plan::from_source(&big.to_toml(), Path::new("again.toml")).unwrap();
+        assert_eq!((again.seed, again.hash()), (big.seed, big.hash()));
+    }
+
+    #[test]
+    fn overrides_accumulate_and_change_the_hash() {
+        let plan = Plan::embedded_default();
+        let a = plan.with(&[Override::seed(1)]).unwrap();
+        let b = a.with(&[Override::replications(9)]).unwrap();
+        assert_eq!((b.seed, b.replications), (1, 9));
+        assert_ne!(a.hash(), plan.hash());
+        let again = Plan::from_source(&b.to_toml(), Path::new("again.toml")).unwrap();
+        assert_eq!(again.hash(), b.hash());
+    }
+}

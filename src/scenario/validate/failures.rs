@@ -1,0 +1,237 @@
+//! `[[crews]]`, `[[failures]]`, `[[faults]]` and `[importance_sampling]`: what breaks, who
+//! repairs it, and how rare regional disasters are sampled.
+
+use super::site::{Regions, Site};
+use super::{Invalid, bad, check_zones, limits, service_index, unique};
+use crate::engine::SimTime;
+use crate::model::{Crew, Dist, FailureKind, FailureProcess, Fault, ImportanceSampling};
+use crate::scenario::defaults;
+use crate::scenario::schema::{CrewEntry, FailureEntry, FaultEntry, ImportanceSamplingSection, ServiceEntry};
+
+pub(super) fn crews(entries: &[CrewEntry]) -> Result<Vec<Crew>, Invalid> {
+    unique("crews", entries.iter().map(|c| c.name.as_str()))?;
+    let mut crews = Vec::new();
+    for (i, c) in entries.iter().enumerate() {
+        if c.size == 0 {
+            return bad(
+                format!("crews[{i}].size"),
+                "must be at least 1 (omit `crew` for unlimited repairs)",
+            );
+        }
+        crews.push(Crew {
+            name: c.name.clone(),
+            size: c.size,
+        });
+    }
+    Ok(crews)
+}
+
+/// `restore` is required for a zone destruction and meaningless for anything else.
+fn restore_field(p: &str, kind: FailureKind, restore: &Option<Dist>) -> Result<Option<Dist>, Invalid> {
+    match (kind, restore) {
+        (FailureKind::ZoneDestruction, Some(r)) => Ok(Some(r.clone())),
+        (FailureKind::ZoneDestruction, None) => bad(
+            format!("{p}.restore"),
+            "a zone-destruction needs `restore`, the time to redeploy its zonal services elsewhere",
+        ),
+        (_, Some(_)) => bad(format!("{p}.restore"), "only a zone-destruction has `restore`"),
+        (_, None) => Ok(None),
+    }
+}
+
+/// Validates the failure processes; writes the defaults it applies (zones, services, region,
+/// probability of data destruction) into `entries`.
+pub(super) fn failures(
+    entries: &mut [FailureEntry],
+    services: &[ServiceEntry],
+    crews: &[Crew],
+    site: &Site,
+    known: &Regions,
+) -> Result<Vec<FailureProcess>, Invalid> {
+    unique("failures", entries.iter().map(|f| f.name.as_str()))?;
+    let mut failures = Vec::new();
+    for (i, f) in entries.iter_mut().enumerate() {
+        let p = format!("failures[{i}]");
+        let all: Vec<u32> = (1..=site.zones).collect();
+        let zlist = check_zones(
+            &format!("{p}.zones"),
+            f.zones.as_deref().unwrap_or(&all),
+            &site.region,
+            site.zones,
+        )?;
+        let svc = match (&f.services, f.kind) {
+            (Some(list), FailureKind::ServiceOutage) => list
+                .iter()
+                .enumerate()
+                .map(|(j, n)| service_index(&format!("{p}.services[{j}]"), n, services))
+                .collect::<Result<Vec<_>, _>>()?,
+            (None, FailureKind::ServiceOutage) => (0..services.len()).collect(),
+            (Some(_), _) => return bad(format!("{p}.services"), "only a service-outage names services"),
+            (None, _) => Vec::new(),
+        };
+        if f.region.is_some() && f.kind != FailureKind::RegionDisaster {
+            return bad(format!("{p}.region"), "only a region-disaster names a region");
+        }
+        if let Some(r) = &f.region
+            && known.get(r).is_none()
+        {
+            return Err(known.unknown(format!("{p}.region"), r));
+        }
+        if f.time_to_failure.is_always_zero() {
+            return bad(
+                format!("{p}.time_to_failure"),
+                "must not always be 0s (the process would never be up)",
+            );
+        }
+        let crew = match &f.crew {
+            None => None,
+            Some(name) => Some(crews.iter().position(|c| &c.name == name).ok_or_else(|| {
+                Invalid::at(
+                    format!("{p}.crew"),
+                    format!(
+                        "unknown crew \"{name}\"; declared crews: {}",
+                        crews.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?),
+        };
+        let restore = restore_field(&p, f.kind, &f.restore)?;
+        let destroys_data = match (f.kind, f.destroys_data) {
+            (FailureKind::RegionDisaster, None) => defaults::DESTROYS_DATA,
+            (_, None) => 0.0,
+            (FailureKind::RegionDisaster, Some(q)) if (0.0..=1.0).contains(&q) => q,
+            (FailureKind::RegionDisaster, Some(q)) => {
+                return bad(
+                    format!("{p}.destroys_data"),
+                    format!("must be a probability in [0, 1], got {q}"),
+                );
+            }
+            (_, Some(_)) => {
+                return bad(
+                    format!("{p}.destroys_data"),
+                    "only a region-disaster destroys a region's data",
+                );
+            }
+        };
+        let hits_primary = f.region.as_ref().is_none_or(|r| *r == site.region.name);
+        f.zones = Some(zlist.clone());
+        if f.kind == FailureKind::ServiceOutage {
+            f.services = Some(svc.iter().map(|&k| services[k].name.clone()).collect());
+        }
+        if f.kind == FailureKind::RegionDisaster {
+            f.region.get_or_insert_with(|| site.region.name.clone());
+            f.destroys_data = Some(destroys_data);
+        }
+        failures.push(FailureProcess {
+            name: f.name.clone(),
+            kind: f.kind,
+            zones: zlist,
+            services: svc,
+            time_to_failure: f.time_to_failure.clone(),
+            time_to_repair: f.time_to_repair.clone(),
+            crew,
+            restore,
+            destroys_data,
+            hits_primary,
+        });
+    }
+    Ok(failures)
+}
+
+/// Validates the scripted faults.
+pub(super) fn faults(
+    entries: &[FaultEntry],
+    services: &[ServiceEntry],
+    site: &Site,
+    horizon: crate::engine::SimDuration,
+) -> Result<Vec<Fault>, Invalid> {
+    let mut faults = Vec::new();
+    for (i, f) in entries.iter().enumerate() {
+        let p = format!("faults[{i}]");
+        if f.destroys_data && f.kind != FailureKind::RegionDisaster {
+            return bad(
+                format!("{p}.destroys_data"),
+                "only a region-disaster destroys a region's data",
+            );
+        }
+        let zone = match (f.kind, f.zone) {
+            (FailureKind::RegionDisaster, None) => 1,
+            (FailureKind::RegionDisaster, Some(_)) => {
+                return bad(format!("{p}.zone"), "a region disaster takes every zone; remove `zone`");
+            }
+            (_, Some(z)) => z,
+            (_, None) => return bad(format!("{p}.zone"), "missing field `zone`: the zone the fault hits"),
+        };
+        check_zones(&format!("{p}.zone"), &[zone], &site.region, site.zones).map_err(|e| Invalid {
+            path: format!("{p}.zone"),
+            ..e
+        })?;
+        let service = match (&f.service, f.kind) {
+            (Some(n), FailureKind::ServiceOutage) => Some(service_index(&format!("{p}.service"), n, services)?),
+            (None, FailureKind::ServiceOutage) => {
+                return bad(format!("{p}.service"), "a service-outage names its `service`");
+            }
+            (Some(_), _) => return bad(format!("{p}.service"), "only a service-outage names a service"),
+            (None, _) => None,
+        };
+        if f.at.0 >= horizon {
+            return bad(format!("{p}.at"), "must be within the horizon");
+        }
+        let restore = restore_field(&p, f.kind, &f.restore)?;
+        faults.push(Fault {
+            kind: f.kind,
+            zone,
+            service,
+            at: SimTime(f.at.0.0),
+            duration: f.duration.clone(),
+            restore,
+            destroys_data: f.destroys_data,
+        });
+    }
+    Ok(faults)
+}
+
+/// `[importance_sampling]`. The likelihood ratio of a replication is known in closed form only
+/// for exponential times to failure, and there must be a region disaster to tilt.
+pub(super) fn importance_sampling(
+    section: &ImportanceSamplingSection,
+    failures: &[FailureProcess],
+) -> Result<ImportanceSampling, Invalid> {
+    let factor = section.region_disaster_rate_factor;
+    if !(factor.is_finite() && factor > 0.0 && factor <= limits::MAX_RATE_FACTOR) {
+        return bad(
+            "importance_sampling.region_disaster_rate_factor",
+            format!(
+                "must be a number > 0 and at most {} (1 = plain sampling), got {factor}",
+                limits::MAX_RATE_FACTOR
+            ),
+        );
+    }
+    let mut tilted = 0;
+    for (i, f) in failures.iter().enumerate() {
+        if f.kind != FailureKind::RegionDisaster || !f.hits_primary {
+            continue;
+        }
+        if f.time_to_failure.exponential_rate().is_none() {
+            return bad(
+                format!("failures[{i}].time_to_failure"),
+                format!(
+                    "importance sampling ([importance_sampling] or --importance-sampling) needs an exponential \
+                     time to failure for every region disaster, \"exp(mean=D)\"; got \"{}\"",
+                    f.time_to_failure
+                ),
+            );
+        }
+        tilted += 1;
+    }
+    if tilted == 0 {
+        return bad(
+            "importance_sampling",
+            "importance sampling tilts region disasters, and no [[failures]] entry is a region-disaster \
+             of the primary region; add one or remove the importance sampling",
+        );
+    }
+    Ok(ImportanceSampling {
+        region_disaster_rate_factor: factor,
+    })
+}

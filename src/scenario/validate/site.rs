@@ -1,0 +1,188 @@
+//! `[simulation]`, `[[regions]]`, `[deployment]` and `[targets]`: how long and how often to
+//! simulate, where the deployment lives, and what it must achieve.
+
+use super::{Invalid, bad, check_zones, limits, positive, unique};
+use crate::engine::SimDuration;
+use crate::model::regions::{self, Region};
+use crate::model::{DataPlaneMode, Plane, Targets};
+use crate::scenario::defaults;
+use crate::scenario::schema::{DeploymentSection, RegionEntry, SimulationSection, TargetsSection};
+
+/// Validated `[simulation]`.
+pub(super) struct Simulation {
+    pub horizon: SimDuration,
+    pub warmup: SimDuration,
+    pub replications: u64,
+    pub seed: u64,
+    pub replication_rows: bool,
+}
+
+pub(super) fn simulation(sim: &SimulationSection) -> Result<Simulation, Invalid> {
+    let horizon = positive("simulation.horizon", sim.horizon.0)?;
+    if horizon > SimDuration::from_secs(limits::MAX_HORIZON_YEARS * 31_536_000) {
+        return bad(
+            "simulation.horizon",
+            format!("at most {} years", limits::MAX_HORIZON_YEARS),
+        );
+    }
+    if sim.warmup.0 >= horizon {
+        return bad("simulation.warmup", "must be shorter than the horizon");
+    }
+    if sim.replications == 0 || sim.replications > limits::MAX_REPLICATIONS {
+        return bad(
+            "simulation.replications",
+            format!("must be between 1 and {}", limits::MAX_REPLICATIONS),
+        );
+    }
+    Ok(Simulation {
+        horizon,
+        warmup: sim.warmup.0,
+        replications: sim.replications,
+        seed: sim.seed,
+        replication_rows: sim.replication_rows,
+    })
+}
+
+/// The known regions: the built-in ones, then `[[regions]]` entries add or replace.
+pub(super) struct Regions(Vec<Region>);
+
+impl Regions {
+    pub(super) fn get(&self, name: &str) -> Option<Region> {
+        self.0.iter().find(|r| r.name == name).cloned()
+    }
+
+    pub(super) fn list(&self) -> String {
+        self.0
+            .iter()
+            .map(|r| format!("\"{}\"", r.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub(super) fn unknown(&self, path: String, name: &str) -> Invalid {
+        Invalid::at(
+            path,
+            format!("unknown region \"{name}\"; known regions: {}", self.list()),
+        )
+    }
+}
+
+pub(super) fn regions(entries: &[RegionEntry]) -> Result<Regions, Invalid> {
+    let mut table = regions::built_in();
+    unique("regions", entries.iter().map(|r| r.name.as_str()))?;
+    for (i, r) in entries.iter().enumerate() {
+        if r.name.trim().is_empty() {
+            return bad(format!("regions[{i}].name"), "must not be empty");
+        }
+        if r.zones > limits::MAX_ZONES {
+            return bad(
+                format!("regions[{i}].zones"),
+                format!("at most {} zones", limits::MAX_ZONES),
+            );
+        }
+        let region = Region {
+            name: r.name.clone(),
+            zones: r.zones,
+            pair: r.pair.clone(),
+        };
+        match table.iter_mut().find(|x| x.name == r.name) {
+            Some(existing) => *existing = region,
+            None => table.push(region),
+        }
+    }
+    let known = Regions(table);
+    for (i, r) in entries.iter().enumerate() {
+        if let Some(p) = &r.pair
+            && known.get(p).is_none()
+        {
+            return Err(known.unknown(format!("regions[{i}].pair"), p));
+        }
+    }
+    Ok(known)
+}
+
+/// Where the deployment lives.
+pub(super) struct Site {
+    pub region: Region,
+    pub pair: Region,
+    /// Zones modelled in the primary: its zone count, or 1 (the single datacenter).
+    pub zones: u32,
+    /// The zone of a zonal data plane.
+    pub zone: u32,
+    /// How the data plane is placed.
+    pub data_plane: DataPlaneMode,
+}
+
+/// Validates `[deployment]`; writes the default zone of a zonal data plane into `dep`.
+pub(super) fn deployment(dep: &mut DeploymentSection, known: &Regions) -> Result<Site, Invalid> {
+    let Some(region) = known.get(&dep.region) else {
+        return Err(known.unknown("deployment.region".into(), &dep.region));
+    };
+    let Some(pair_name) = region.pair.clone() else {
+        return bad(
+            "deployment.region",
+            format!(
+                "region \"{}\" has no pair; deployments are supported in paired regions only",
+                region.name
+            ),
+        );
+    };
+    let pair = known.get(&pair_name).expect("pairs checked with the regions");
+    if dep.data_plane == DataPlaneMode::ZoneRedundant && region.zones == 0 {
+        return bad(
+            "deployment.data_plane",
+            format!(
+                "zone-redundant needs availability zones, and region \"{}\" has none; use \"zonal\"",
+                region.name
+            ),
+        );
+    }
+    let zones = region.zones.max(1);
+    if dep.zone.is_some() && dep.data_plane == DataPlaneMode::ZoneRedundant {
+        return bad(
+            "deployment.zone",
+            "only a zonal data plane has a zone; remove it or use data_plane = \"zonal\"",
+        );
+    }
+    let zone = dep.zone.unwrap_or(defaults::DEPLOYMENT_ZONE);
+    check_zones("deployment.zone", &[zone], &region, zones).map_err(|e| Invalid {
+        path: "deployment.zone".into(),
+        ..e
+    })?;
+    if dep.data_plane == DataPlaneMode::Zonal {
+        dep.zone = Some(zone);
+    }
+    Ok(Site {
+        region,
+        pair,
+        zones,
+        zone,
+        data_plane: dep.data_plane,
+    })
+}
+
+/// The primary and its pair as `[[regions]]` entries, so the canonical form carries the zone
+/// counts and pairing the run used (built-in regions included).
+pub(super) fn pin_regions(entries: &mut Vec<RegionEntry>, site: &Site) {
+    for r in [&site.region, &site.pair] {
+        if !entries.iter().any(|e| e.name == r.name) {
+            entries.push(RegionEntry {
+                name: r.name.clone(),
+                zones: r.zones,
+                pair: r.pair.clone(),
+            });
+        }
+    }
+}
+
+pub(super) fn targets(t: &TargetsSection) -> Result<[Targets; 2], Invalid> {
+    let mut out = [Targets {
+        rpo: SimDuration::ZERO,
+        rto: SimDuration::ZERO,
+    }; 2];
+    for (plane, pt) in [(Plane::Control, &t.control_plane), (Plane::Data, &t.data_plane)] {
+        let rto = positive(&format!("targets.{}.rto", plane.key()), pt.rto.0)?;
+        out[plane.index()] = Targets { rpo: pt.rpo.0, rto };
+    }
+    Ok(out)
+}
