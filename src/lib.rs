@@ -1,15 +1,22 @@
 //! outage-sim: a discrete-event Monte Carlo simulator of zone and region outages.
 //!
-//! Layers, with dependencies pointing one way:
-//! - [`engine`]: a generic discrete-event core (integer time, `(time, sequence)` event order);
-//! - [`scenario`]: the TOML scenario schema, validated up front with file:line:column errors;
-//! - [`model`]: zones, services, features, failures and recovery, on top of the engine;
-//! - [`montecarlo`]: replications on rayon, seeded per `(seed, replication, mechanism)`;
-//! - [`stats`]: exactly mergeable accumulators (integer state) and intervals;
-//! - [`report`]: pure serializers (JSON, CSV, terminal table) and one writer of result files;
-//! - [`expect`]: a scenario's `[expect]` table, judged against a finished run (`outage-sim check`);
-//! - [`study`]: sweeps, sensitivity and paired comparisons built from many runs;
-//! - [`cli`] and [`commands`]: the command line and what each subcommand does.
+//! Layers, bottom up; each uses only those below it (`tests/integration/layers.rs` holds the
+//! allow-list and fails on any other edge):
+//! 1. [`engine`] (a generic discrete-event core: integer time, events in `(time, sequence)`
+//!    order, durations as text), [`stats`] (exactly mergeable accumulators and intervals) and
+//!    [`random`] (streams keyed by `(seed, replication, mechanism)`) — nothing of clouds;
+//! 2. [`model`]: the domain — its vocabulary, the validated [`model::Scenario`], distributions,
+//!    the replication of zones, services, failures and disaster recovery, the client runtime,
+//!    and the catalogue of metrics a run measures;
+//! 3. [`scenario`]: the TOML file — schema, defaults, parsers and validation with
+//!    file:line:column errors — turned into an immutable [`scenario::Plan`];
+//! 4. [`montecarlo`]: the runner — replications on rayon, `RunStats`, the summary, estimates and
+//!    verdicts, shards, partials and checkpoints;
+//! 5. [`report`]: pure formatting of results (tables, CSV rows, charts, HTML/Markdown);
+//! 6. [`results`]: writing a run's files;
+//! 7. [`study`] and [`experiment`]: sweeps, sensitivity, paired comparisons, the backoff
+//!    experiment;
+//! 8. [`cli`] and [`commands`]: the command line and what each subcommand does.
 //!
 //! ```
 //! use outage_sim::{montecarlo, scenario};

@@ -10,6 +10,7 @@ mod determinism;
 mod disasters;
 mod expect;
 mod importance;
+mod layers;
 mod oracles;
 mod properties;
 mod report;
