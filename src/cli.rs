@@ -81,7 +81,7 @@ pub enum Command {
 /// Validation experiments.
 #[derive(Debug, Subcommand)]
 pub enum ExperimentCommand {
-    /// Brooker's optimistic-concurrency backoff experiment (MODEL.md section 4): N clients each
+    /// Brooker's optimistic-concurrency backoff experiment (docs/MODEL.md section 4): N clients each
     /// make one conditional write; prints mean write calls and completion time per backoff.
     Backoff(BackoffArgs),
 }

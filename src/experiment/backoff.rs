@@ -1,4 +1,4 @@
-//! Brooker's optimistic-concurrency (OCC) backoff experiment (MODEL.md section 4; Brooker,
+//! Brooker's optimistic-concurrency (OCC) backoff experiment (docs/MODEL.md section 4; Brooker,
 //! "Exponential Backoff And Jitter", AWS Architecture Blog, 2015, and its simulator
 //! `aws-samples/aws-arch-backoff-simulator`), run on [`crate::engine::Simulation`] with the
 //! backoff of [`RetryPolicy::delay`].

@@ -1,4 +1,4 @@
-//! Regional disaster recovery (MODEL.md section 5) as a timeline of random stages.
+//! Regional disaster recovery (docs/MODEL.md section 5) as a timeline of random stages.
 //!
 //! When the primary region goes down at `start` and would come back by itself after `outage`
 //! (natural recovery), the recovery is manual and proceeds in stages: health checks detect the

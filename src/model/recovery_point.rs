@@ -11,7 +11,7 @@ use rand::{Rng, RngExt};
 /// The newest usable backup is restored, except that each backup fails independently with
 /// `failure_probability` and is then skipped (the previous one is used). The RPO is the age of
 /// the restored backup at the failure. With `phase` uniform this gives RPO ~ U(d, T + d) and
-/// E[RPO] = d + T/2 + qT/(1 − q) (MODEL.md section 7).
+/// E[RPO] = d + T/2 + qT/(1 − q) (docs/MODEL.md section 7).
 pub fn achieved_rpo<R: Rng + ?Sized>(
     policy: &BackupPolicy,
     phase: SimDuration,
@@ -62,7 +62,7 @@ mod tests {
     }
 
     /// RPO of a failure at a time independent of the schedule: U(d, T + d) without failures,
-    /// mean d + T/2 + qT/(1 − q) with failures (MODEL.md section 7), within 4 SE.
+    /// mean d + T/2 + qT/(1 − q) with failures (docs/MODEL.md section 7), within 4 SE.
     #[test]
     fn periodic_backup_rpo_matches_its_closed_form() {
         use rand::RngExt;

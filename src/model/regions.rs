@@ -1,7 +1,7 @@
 //! Built-in regions: the zone-enabled regions that host Community Training, and their pairs.
 //!
-//! Source: the reliability reference's region table (zone-enabled regions) and the Azure
-//! paired-regions list (2026) as summarised in MODEL.md section 2. Pairs are directional:
+//! Source: the Community Training reliability article's region table (zone-enabled regions) and the Azure
+//! paired-regions list (2026) as summarised in docs/MODEL.md section 2. Pairs are directional:
 //! West US 3 → East US is one-way (East US itself pairs with West US). Zone counts of the
 //! secondary regions follow the same Azure documentation (0 = no availability zones); they only
 //! matter for deployments placed there, since the DR side is always zonal.
@@ -18,7 +18,7 @@ pub struct Region {
 }
 
 const BUILT_IN: &[(&str, u32, Option<&str>)] = &[
-    // Zone-enabled regions of the reference, with their pairs.
+    // Zone-enabled regions of the reliability article, with their pairs.
     ("West US 2", 3, Some("West Central US")),
     ("South Central US", 3, Some("North Central US")),
     ("East US 2", 3, Some("Central US")),

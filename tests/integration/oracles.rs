@@ -1,4 +1,4 @@
-//! Availability oracles (MODEL.md section 7): each scenario under `scenarios/validation/` is run
+//! Availability oracles (docs/MODEL.md section 7): each scenario under `scenarios/validation/` is run
 //! with its fixed seed and its estimate must lie within 4 standard errors of the exact value.
 //! The SE is the run's own (independent replications). The exact value is computed here from the
 //! scenario's parameters, so editing a scenario keeps the oracle honest.

@@ -1,5 +1,5 @@
 //! Retry budgets: client-side limits on how much retrying a client may do, so that a failing
-//! dependency is not hit by a retry storm (MODEL.md section 4).
+//! dependency is not hit by a retry storm (docs/MODEL.md section 4).
 //!
 //! Two designs, both per client (a [`BudgetState`] per simulated client, created full):
 //!
@@ -81,7 +81,7 @@ pub mod aws {
     }
 }
 
-/// Defaults of the ratio budget: MODEL.md's 10 % retry ratio, Finagle's minimum of 10 retries,
+/// Defaults of the ratio budget: docs/MODEL.md's 10 % retry ratio, Finagle's minimum of 10 retries,
 /// and a cap of 100 tokens (about 10 s of deposits at 100 requests/s, Finagle's TTL).
 pub mod ratio_defaults {
     /// 10 % of requests may be retried.

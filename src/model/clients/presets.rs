@@ -3,7 +3,7 @@
 //!
 //! Every preset but `none` retries timeouts and dropped connections (an I/O error in every
 //! library below). None of them retries **409 Conflict** unconditionally — which is what clients
-//! receive during a zone-redundant failover window (MODEL.md section 4) — so with these presets
+//! receive during a zone-redundant failover window (docs/MODEL.md section 4) — so with these presets
 //! those 409s become user-visible errors; `azure-core-python` retries a 409 only when the response
 //! carries Retry-After.
 //!

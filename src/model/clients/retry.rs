@@ -1,4 +1,4 @@
-//! Client retry policies (MODEL.md section 4): which failures are retried, how long a client
+//! Client retry policies (docs/MODEL.md section 4): which failures are retried, how long a client
 //! waits before each retry (backoff, optionally jittered), and when it gives up (attempts,
 //! deadline, retry budget).
 //!
