@@ -239,34 +239,7 @@ impl<'a> Replication<'a> {
         // Copies of the shared references, so borrowing them does not borrow `self`.
         let (s, procs) = (self.s, self.procs);
         match event {
-            Event::Fail(p) => {
-                self.cause = Cause::Process(p);
-                if let Some(e) = self.exposure.get_mut(p as usize) {
-                    e.fail(self.sim.now());
-                }
-                let proc = &procs[p as usize];
-                self.log(
-                    "failure",
-                    |s| proc.target.describe(s),
-                    || s.failures[proc.failure].name.clone(),
-                );
-                self.apply(proc.target, true);
-                if proc.target == Target::RegionDisaster {
-                    // The region comes back by itself after its outage (no crew); the recovery
-                    // races it.
-                    let f = &s.failures[proc.failure];
-                    let outage = f.time_to_repair.sample(&mut self.proc_rng[p as usize]);
-                    let destroyed = f.destroys_data > 0.0 && self.recovery_rng.random_bool(f.destroys_data);
-                    self.region_disaster(outage, destroyed);
-                    self.sim.schedule_in(outage, Event::Repaired(p));
-                    return;
-                }
-                if let (Target::ZoneDestruction(_), Some(restore)) = (proc.target, &s.failures[proc.failure].restore) {
-                    let d = restore.sample(&mut self.proc_rng[p as usize]);
-                    self.start_restore(proc.target, d);
-                }
-                self.request_repair(p);
-            }
+            Event::Fail(p) => self.on_failure(p),
             Event::Repaired(p) => {
                 self.cause = Cause::Other;
                 let proc = &procs[p as usize];
@@ -283,49 +256,8 @@ impl<'a> Replication<'a> {
                 self.cause = Cause::Other;
                 self.failover_key[svc as usize] = None;
             }
-            Event::Restored(r) => {
-                self.cause = Cause::Other;
-                let services = std::mem::take(&mut self.restores[r as usize]);
-                for svc in services {
-                    self.topo.lost[svc] -= 1;
-                    // Redeploy in the first zone that is not destroyed, preferring one that is up.
-                    let zones = 1..=self.s.zones;
-                    let intact = |z: &u32| self.destroyed[*z as usize - 1] == 0;
-                    let target = zones
-                        .clone()
-                        .find(|z| intact(z) && self.topo.zone_is_up(*z))
-                        .or_else(|| zones.clone().find(intact));
-                    if let Some(z) = target {
-                        self.topo.location[svc] = vec![z];
-                    }
-                    let zone = self.topo.location[svc][0];
-                    self.log(
-                        "restored",
-                        |s| s.services[svc].name.clone(),
-                        || format!("redeployed in zone {zone}"),
-                    );
-                }
-            }
-            Event::FaultStart(i) => {
-                self.cause = Cause::Fault(i);
-                let f = &s.faults[i as usize];
-                let target = Target::of_fault(f);
-                let d = f.duration.sample(&mut self.fault_rng[i as usize]);
-                self.log(
-                    "fault-start",
-                    |s| target.describe(s),
-                    || format!("scripted, lasts {}", crate::engine::duration::format_duration(d)),
-                );
-                self.apply(target, true);
-                if let Some(restore) = &f.restore {
-                    let r = restore.sample(&mut self.fault_rng[i as usize]);
-                    self.start_restore(target, r);
-                }
-                if target == Target::RegionDisaster {
-                    self.region_disaster(d, f.destroys_data);
-                }
-                self.sim.schedule_in(d, Event::FaultEnd(i));
-            }
+            Event::Restored(r) => self.on_restored(r),
+            Event::FaultStart(i) => self.on_fault_start(i),
             Event::PairServes(plane) => {
                 self.cause = Cause::Other;
                 self.in_pair[plane as usize] = true;
@@ -354,6 +286,86 @@ impl<'a> Replication<'a> {
                 self.apply(target, false);
             }
         }
+    }
+
+    /// Process `p` fails: its target goes down, a region disaster starts its recovery race, a
+    /// destroyed zone starts the restore of its zonal services, and the repair is requested.
+    fn on_failure(&mut self, p: u32) {
+        let (s, procs) = (self.s, self.procs);
+        self.cause = Cause::Process(p);
+        if let Some(e) = self.exposure.get_mut(p as usize) {
+            e.fail(self.sim.now());
+        }
+        let proc = &procs[p as usize];
+        self.log(
+            "failure",
+            |s| proc.target.describe(s),
+            || s.failures[proc.failure].name.clone(),
+        );
+        self.apply(proc.target, true);
+        if proc.target == Target::RegionDisaster {
+            // The region comes back by itself after its outage (no crew); the recovery
+            // races it.
+            let f = &s.failures[proc.failure];
+            let outage = f.time_to_repair.sample(&mut self.proc_rng[p as usize]);
+            let destroyed = f.destroys_data > 0.0 && self.recovery_rng.random_bool(f.destroys_data);
+            self.region_disaster(outage, destroyed);
+            self.sim.schedule_in(outage, Event::Repaired(p));
+            return;
+        }
+        if let (Target::ZoneDestruction(_), Some(restore)) = (proc.target, &s.failures[proc.failure].restore) {
+            let d = restore.sample(&mut self.proc_rng[p as usize]);
+            self.start_restore(proc.target, d);
+        }
+        self.request_repair(p);
+    }
+
+    /// The restore of services lost with a destroyed zone finishes: each is redeployed.
+    fn on_restored(&mut self, r: u32) {
+        self.cause = Cause::Other;
+        let services = std::mem::take(&mut self.restores[r as usize]);
+        for svc in services {
+            self.topo.lost[svc] -= 1;
+            // Redeploy in the first zone that is not destroyed, preferring one that is up.
+            let zones = 1..=self.s.zones;
+            let intact = |z: &u32| self.destroyed[*z as usize - 1] == 0;
+            let target = zones
+                .clone()
+                .find(|z| intact(z) && self.topo.zone_is_up(*z))
+                .or_else(|| zones.clone().find(intact));
+            if let Some(z) = target {
+                self.topo.location[svc] = vec![z];
+            }
+            let zone = self.topo.location[svc][0];
+            self.log(
+                "restored",
+                |s| s.services[svc].name.clone(),
+                || format!("redeployed in zone {zone}"),
+            );
+        }
+    }
+
+    /// A scripted fault starts: its target goes down for its sampled duration.
+    fn on_fault_start(&mut self, i: u32) {
+        let s = self.s;
+        self.cause = Cause::Fault(i);
+        let f = &s.faults[i as usize];
+        let target = Target::of_fault(f);
+        let d = f.duration.sample(&mut self.fault_rng[i as usize]);
+        self.log(
+            "fault-start",
+            |s| target.describe(s),
+            || format!("scripted, lasts {}", crate::engine::duration::format_duration(d)),
+        );
+        self.apply(target, true);
+        if let Some(restore) = &f.restore {
+            let r = restore.sample(&mut self.fault_rng[i as usize]);
+            self.start_restore(target, r);
+        }
+        if target == Target::RegionDisaster {
+            self.region_disaster(d, f.destroys_data);
+        }
+        self.sim.schedule_in(d, Event::FaultEnd(i));
     }
 
     /// Process `p` is up from now on: draws its next failure.
@@ -532,8 +544,16 @@ impl<'a> Replication<'a> {
 
     /// Recomputes service, feature and plane status after an event, and accounts for changes.
     fn update(&mut self) {
-        let s = self.s;
         let now = self.sim.now();
+        self.update_services(now);
+        let feature_down_bits = self.update_features(now);
+        self.update_planes(now, feature_down_bits);
+    }
+
+    /// Service status from the zones' health: down, failing over (a window starts when a
+    /// serving service loses a zone) or up; served from the pair after a recovery.
+    fn update_services(&mut self, now: SimTime) {
+        let s = self.s;
         for svc in 0..s.services.len() {
             let healthy = self.topo.healthy_zones(svc);
             let lost_zone = healthy.count_ones() < self.topo.healthy[svc].count_ones();
@@ -589,6 +609,12 @@ impl<'a> Replication<'a> {
                 );
             }
         }
+    }
+
+    /// Feature status from the services' (media stays down while served from the pair); returns
+    /// the set of features down.
+    fn update_features(&mut self, now: SimTime) -> u64 {
+        let s = self.s;
         let mut feature_down_bits = 0u64;
         for f in 0..s.features.len() {
             let feature = &s.features[f];
@@ -611,6 +637,12 @@ impl<'a> Replication<'a> {
                 _ => {}
             }
         }
+        feature_down_bits
+    }
+
+    /// Plane status from the features': opens and closes incidents, accounts for downtime.
+    fn update_planes(&mut self, now: SimTime, feature_down_bits: u64) {
+        let s = self.s;
         for plane in Plane::ALL {
             let i = plane.index();
             let mask = self.m.plane_masks[i];

@@ -74,6 +74,10 @@ pub struct MixEntry {
     pub weight: f64,
 }
 
+fn bad<T>(path: &str, message: String) -> Result<T, Invalid> {
+    Err(Invalid::at(format!("clients.{path}"), message))
+}
+
 /// Validates `[clients]` against the scenario's SKU and features (`features`: name and plane);
 /// writes the defaults it applies (population, mix, every retry setting) into `c`.
 pub fn validate_clients(
@@ -81,7 +85,6 @@ pub fn validate_clients(
     sku: Sku,
     features: &[(String, Plane)],
 ) -> Result<ClientModel, Invalid> {
-    let bad = |path: &str, message: String| Err(Invalid::at(format!("clients.{path}"), message));
     let population = *c.population.get_or_insert_with(|| defaults::population(sku));
     if population == 0 {
         return bad("population", "must be at least 1".into());
@@ -98,18 +101,46 @@ pub fn validate_clients(
             format!("must be in (0, 36000], got {}", c.requests_per_hour),
         );
     }
-    let diurnal = match &c.diurnal {
-        None => None,
-        Some(d) => {
-            if !(0.0..=1.0).contains(&d.amplitude) {
-                return bad("diurnal.amplitude", format!("must be in [0, 1], got {}", d.amplitude));
-            }
-            if d.peak.0 >= SimDuration::from_secs(86_400) {
-                return bad("diurnal.peak", "must be a time of day below 24h".into());
-            }
-            Some((d.amplitude, d.peak.0.as_secs_f64()))
-        }
-    };
+    let diurnal = c.diurnal.as_ref().map(diurnal).transpose()?;
+    check_services(c)?;
+    let policy = c
+        .retry
+        .resolve()
+        .map_err(|message| Invalid::at("clients.retry", message))?;
+    // The canonical form names every setting of the resolved policy, not just the preset's name.
+    c.retry = RetrySpec::explicit(&c.retry.preset, &policy);
+    let mix = mix(&mut c.mix, features)?;
+    Ok(ClientModel {
+        population,
+        sample: c.sample,
+        scale: population as f64 / f64::from(c.sample),
+        rate: c.requests_per_hour / 3600.0,
+        diurnal,
+        before: c.before.0,
+        after: c.after.0,
+        latency: c.latency.clone(),
+        max_queue_delay: c.max_queue_delay.0,
+        overload_delay: c.overload_delay.0,
+        throttle_status: c.throttle_status,
+        throttle_retry_after: c.throttle_retry_after.map(|d| d.0),
+        policy,
+        mix,
+    })
+}
+
+/// The daily profile as (amplitude, peak in seconds of the day).
+fn diurnal(d: &Diurnal) -> Result<(f64, f64), Invalid> {
+    if !(0.0..=1.0).contains(&d.amplitude) {
+        return bad("diurnal.amplitude", format!("must be in [0, 1], got {}", d.amplitude));
+    }
+    if d.peak.0 >= SimDuration::from_secs(86_400) {
+        return bad("diurnal.peak", "must be a time of day below 24h".into());
+    }
+    Ok((d.amplitude, d.peak.0.as_secs_f64()))
+}
+
+/// How the services absorb load: the queueing thresholds and the throttling status.
+fn check_services(c: &ClientsSection) -> Result<(), Invalid> {
     for (name, v) in [
         ("max_queue_delay", c.max_queue_delay),
         ("overload_delay", c.overload_delay),
@@ -124,17 +155,21 @@ pub fn validate_clients(
             format!("must be 429 or 503, got {}", c.throttle_status),
         );
     }
-    let policy = c
-        .retry
-        .resolve()
-        .map_err(|message| Invalid::at("clients.retry", message))?;
-    let mut entries: Vec<(usize, f64)> = Vec::new();
-    if c.mix.is_empty() {
-        for (i, (_, plane)) in features.iter().enumerate() {
-            if *plane == Plane::Data {
-                entries.push((i, 1.0));
-            }
-        }
+    Ok(())
+}
+
+/// The request mix as (feature index, cumulative probability), increasing; an empty mix becomes
+/// every data-plane feature with weight 1 (written back into `entries`).
+fn mix(entries: &mut Vec<MixEntry>, features: &[(String, Plane)]) -> Result<Vec<(usize, f64)>, Invalid> {
+    if entries.is_empty() {
+        *entries = features
+            .iter()
+            .filter(|(_, plane)| *plane == Plane::Data)
+            .map(|(name, _)| MixEntry {
+                feature: name.clone(),
+                weight: 1.0,
+            })
+            .collect();
         if entries.is_empty() {
             return bad(
                 "mix",
@@ -142,7 +177,8 @@ pub fn validate_clients(
             );
         }
     }
-    for (i, m) in c.mix.iter().enumerate() {
+    let mut weighted: Vec<(usize, f64)> = Vec::new();
+    for (i, m) in entries.iter().enumerate() {
         let Some(f) = features.iter().position(|(n, _)| *n == m.feature) else {
             let names: Vec<&str> = features.iter().map(|(n, _)| n.as_str()).collect();
             return bad(
@@ -160,44 +196,17 @@ pub fn validate_clients(
                 format!("must be a number > 0, got {}", m.weight),
             );
         }
-        entries.push((f, m.weight));
+        weighted.push((f, m.weight));
     }
-    if c.mix.is_empty() {
-        c.mix = entries
-            .iter()
-            .map(|&(f, weight)| MixEntry {
-                feature: features[f].0.clone(),
-                weight,
-            })
-            .collect();
-    }
-    // The canonical form names every setting of the resolved policy, not just the preset's name.
-    c.retry = RetrySpec::explicit(&c.retry.preset, &policy);
-    let total: f64 = entries.iter().map(|e| e.1).sum();
+    let total: f64 = weighted.iter().map(|e| e.1).sum();
     let mut acc = 0.0;
-    let mix = entries
+    Ok(weighted
         .into_iter()
         .map(|(f, w)| {
             acc += w / total;
             (f, acc)
         })
-        .collect();
-    Ok(ClientModel {
-        population,
-        sample: c.sample,
-        scale: population as f64 / f64::from(c.sample),
-        rate: c.requests_per_hour / 3600.0,
-        diurnal,
-        before: c.before.0,
-        after: c.after.0,
-        latency: c.latency.clone(),
-        max_queue_delay: c.max_queue_delay.0,
-        overload_delay: c.overload_delay.0,
-        throttle_status: c.throttle_status,
-        throttle_retry_after: c.throttle_retry_after.map(|d| d.0),
-        policy,
-        mix,
-    })
+        .collect())
 }
 
 #[cfg(test)]

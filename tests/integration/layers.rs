@@ -20,17 +20,39 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("scenario", &["model", "engine"]),
     ("montecarlo", &["scenario", "model", "engine", "stats", "random"]),
     ("report", &["montecarlo", "scenario", "model", "engine", "stats"]),
-    ("results", &["report", "montecarlo", "scenario", "model", "engine", "publish"]),
+    (
+        "results",
+        &["report", "montecarlo", "scenario", "model", "engine", "publish"],
+    ),
     ("experiment", &["model", "engine", "random", "stats", "publish"]),
     (
         "study",
-        &["results", "report", "montecarlo", "scenario", "model", "engine", "stats", "random", "publish"],
+        &[
+            "results",
+            "report",
+            "montecarlo",
+            "scenario",
+            "model",
+            "engine",
+            "stats",
+            "random",
+            "publish",
+        ],
     ),
     ("cli", &["study", "experiment", "montecarlo", "scenario", "model"]),
     (
         "commands",
         &[
-            "cli", "study", "experiment", "results", "report", "montecarlo", "scenario", "model", "engine", "stats",
+            "cli",
+            "study",
+            "experiment",
+            "results",
+            "report",
+            "montecarlo",
+            "scenario",
+            "model",
+            "engine",
+            "stats",
             "publish",
         ],
     ),
@@ -66,7 +88,12 @@ fn targets(text: &str, path: &[String]) -> BTreeSet<String> {
                     .map(|item| item.trim().split("::").next().unwrap_or("").trim().to_string()),
             );
         } else {
-            out.insert(rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("").to_string());
+            out.insert(
+                rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            );
         }
     }
     // `super` chains: from a file at depth d (`a/b.rs` is `a::b`, depth 2), k > d steps up reach
@@ -81,7 +108,12 @@ fn targets(text: &str, path: &[String]) -> BTreeSet<String> {
         }
         rest = tail;
         if ups > path.len() {
-            out.insert(tail.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("").to_string());
+            out.insert(
+                tail.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            );
         }
     }
     out.retain(|t| !t.is_empty() && t != "self");
@@ -130,7 +162,9 @@ fn every_edge_between_top_level_modules_is_allowed() {
     );
     let mut bad = Vec::new();
     for ((from, to), files) in &found {
-        let ok = allowed.get(from.as_str()).is_some_and(|list| list.contains(&to.as_str()));
+        let ok = allowed
+            .get(from.as_str())
+            .is_some_and(|list| list.contains(&to.as_str()));
         if !ok {
             bad.push(format!("{from} -> {to} (in {})", files.join(", ")));
         }
@@ -154,8 +188,10 @@ fn every_top_level_module_has_a_layer() {
 #[test]
 fn the_allow_list_has_no_cycle() {
     // Kahn's algorithm: repeatedly remove modules all of whose allowed targets are removed.
-    let mut left: BTreeMap<&str, BTreeSet<&str>> =
-        ALLOWED.iter().map(|(m, to)| (*m, to.iter().copied().collect())).collect();
+    let mut left: BTreeMap<&str, BTreeSet<&str>> = ALLOWED
+        .iter()
+        .map(|(m, to)| (*m, to.iter().copied().collect()))
+        .collect();
     while !left.is_empty() {
         let free: Vec<&str> = left.iter().filter(|(_, to)| to.is_empty()).map(|(m, _)| *m).collect();
         assert!(!free.is_empty(), "the allow-list has a cycle among {:?}", left.keys());
@@ -177,6 +213,9 @@ fn the_scan_sees_groups_doc_links_and_super_chains() {
     );
     assert_eq!(
         found,
-        ["engine", "model", "random", "stats"].iter().map(|s| s.to_string()).collect()
+        ["engine", "model", "random", "stats"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     );
 }

@@ -4,7 +4,7 @@ use super::site::Site;
 use super::{Invalid, bad, check_name, check_zones, limits, positive, service_index, unique};
 use crate::model::{BackupPolicy, DataPlaneMode, Feature, Placement, Plane, Service};
 use crate::scenario::defaults;
-use crate::scenario::schema::{FeatureEntry, ServiceEntry};
+use crate::scenario::schema::{BackupEntry, FeatureEntry, ServiceEntry};
 
 /// Validates the services; writes every default it applies (placement, zones, failover window,
 /// capacity, back-fill, geo copy lag) into `entries`.
@@ -18,30 +18,7 @@ pub(super) fn services(entries: &mut [ServiceEntry], site: &Site) -> Result<Vec<
     for (i, s) in entries.iter_mut().enumerate() {
         let p = format!("services[{i}]");
         check_name(&format!("{p}.name"), &s.name)?;
-        let placement = match (s.placement, s.plane) {
-            (Some(Placement::Zonal), Plane::Control) if region.zones > 0 => {
-                return bad(
-                    format!("{p}.placement"),
-                    "the control plane is always zone-redundant in the primary region",
-                );
-            }
-            (Some(pl), _) => pl,
-            (None, Plane::Control) if region.zones > 0 => Placement::ZoneRedundant,
-            (None, Plane::Control) => Placement::Zonal,
-            (None, Plane::Data) => match site.data_plane {
-                DataPlaneMode::Zonal => Placement::Zonal,
-                DataPlaneMode::ZoneRedundant => Placement::ZoneRedundant,
-            },
-        };
-        if placement == Placement::ZoneRedundant && region.zones == 0 {
-            return bad(
-                format!("{p}.placement"),
-                format!(
-                    "zone-redundant needs availability zones, and region \"{}\" has none",
-                    region.name
-                ),
-            );
-        }
+        let placement = placement(&p, s, site)?;
         let default_zones: Vec<u32> = match placement {
             Placement::Zonal => vec![site.zone],
             Placement::ZoneRedundant => (1..=site.zones).collect(),
@@ -73,26 +50,7 @@ pub(super) fn services(entries: &mut [ServiceEntry], site: &Site) -> Result<Vec<
                 "only a zone-redundant service fails over; remove `failover` or place it zone-redundant",
             );
         }
-        let backup = match &mut s.backup {
-            None => None,
-            Some(b) => {
-                let interval = positive(&format!("{p}.backup.interval"), b.interval.0)?;
-                let q = b.failure_probability;
-                if !(0.0..1.0).contains(&q) {
-                    return bad(
-                        format!("{p}.backup.failure_probability"),
-                        format!("must be a probability in [0, 1) (1 would mean no backup ever succeeds), got {q}"),
-                    );
-                }
-                let pair_copy_lag = *b.pair_copy_lag.get_or_insert(b.copy_lag);
-                Some(BackupPolicy {
-                    interval,
-                    copy_lag: b.copy_lag.0,
-                    failure_probability: q,
-                    pair_copy_lag: pair_copy_lag.0,
-                })
-            }
-        };
+        let backup = s.backup.as_mut().map(|b| backup(&p, b)).transpose()?;
         let capacity_per_instance = *s
             .capacity_per_instance
             .get_or_insert_with(|| defaults::capacity_per_instance(s.kind));
@@ -124,6 +82,56 @@ pub(super) fn services(entries: &mut [ServiceEntry], site: &Site) -> Result<Vec<
         });
     }
     Ok(services)
+}
+
+/// Where a service's instances live: as written, else the data plane's mode (the control plane
+/// is always zone-redundant where the region has zones).
+fn placement(p: &str, s: &ServiceEntry, site: &Site) -> Result<Placement, Invalid> {
+    let region = &site.region;
+    let placement = match (s.placement, s.plane) {
+        (Some(Placement::Zonal), Plane::Control) if region.zones > 0 => {
+            return bad(
+                format!("{p}.placement"),
+                "the control plane is always zone-redundant in the primary region",
+            );
+        }
+        (Some(pl), _) => pl,
+        (None, Plane::Control) if region.zones > 0 => Placement::ZoneRedundant,
+        (None, Plane::Control) => Placement::Zonal,
+        (None, Plane::Data) => match site.data_plane {
+            DataPlaneMode::Zonal => Placement::Zonal,
+            DataPlaneMode::ZoneRedundant => Placement::ZoneRedundant,
+        },
+    };
+    if placement == Placement::ZoneRedundant && region.zones == 0 {
+        return bad(
+            format!("{p}.placement"),
+            format!(
+                "zone-redundant needs availability zones, and region \"{}\" has none",
+                region.name
+            ),
+        );
+    }
+    Ok(placement)
+}
+
+/// A store's backup policy; the geo copy lag defaults to the local one (written back).
+fn backup(p: &str, b: &mut BackupEntry) -> Result<BackupPolicy, Invalid> {
+    let interval = positive(&format!("{p}.backup.interval"), b.interval.0)?;
+    let q = b.failure_probability;
+    if !(0.0..1.0).contains(&q) {
+        return bad(
+            format!("{p}.backup.failure_probability"),
+            format!("must be a probability in [0, 1) (1 would mean no backup ever succeeds), got {q}"),
+        );
+    }
+    let pair_copy_lag = *b.pair_copy_lag.get_or_insert(b.copy_lag);
+    Ok(BackupPolicy {
+        interval,
+        copy_lag: b.copy_lag.0,
+        failure_probability: q,
+        pair_copy_lag: pair_copy_lag.0,
+    })
 }
 
 /// Validates the features against the services.
