@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak RSS of a summary-only run of the default scenario at a small and a large replication count
-# (issue 6: they must differ by less than 20 %). Usage: benches/memory.sh [SMALL] [LARGE]
+# (memory must stay flat: they should differ by less than 20 %). Usage: benches/memory.sh [SMALL] [LARGE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-10000}

@@ -1,5 +1,5 @@
 //! The scenario file as written (TOML, serde). Every table rejects unknown fields; the semantic
-//! checks (names resolve, zones exist, ...) live in `validate.rs`.
+//! checks (names resolve, zones exist, ...) live in `validate/`, one validator per section.
 //!
 //! All durations are human strings (`"30s"`, `"6h"`), all random durations distribution strings
 //! (see [`Dist`]). Defaults come from [`defaults`](super::defaults); `docs/scenario-reference.md`

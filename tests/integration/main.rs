@@ -1,5 +1,6 @@
-//! One integration test binary: oracles, determinism, CLI, bad input, shipped scenarios, baselines,
-//! expectations (`check`).
+//! One integration test binary: oracles, determinism, properties, robustness, bad input, the CLI,
+//! shipped scenarios, baselines and snapshots, expectations (`check`), clients, regional disasters,
+//! importance sampling, shards, studies, the report, and the layers of the crate.
 
 mod bad_input;
 mod baselines;
