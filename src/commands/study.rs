@@ -109,6 +109,7 @@ fn publish_study(
 fn sweep_table(r: &grid::Sweep) -> String {
     use std::fmt::Write;
     let mut out = format!("Sweep of {} ({} points)\n", r.scenario, r.points.len());
+    let w = r.metrics.iter().map(|m| m.path.chars().count()).max().unwrap_or(0);
     for p in &r.points {
         let at: Vec<String> = r
             .axes
@@ -120,7 +121,7 @@ fn sweep_table(r: &grid::Sweep) -> String {
         for (m, e) in r.metrics.iter().zip(&p.estimates) {
             let _ = writeln!(
                 out,
-                "      {:<44} {}",
+                "      {:<w$} {}",
                 m.path,
                 crate::report::figures::estimate_text(&m.metric, e.as_ref())
             );
@@ -138,7 +139,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
     let metric = match &args.metric {
         Some(m) => m.clone(),
         None => match source.scenario() {
-            Ok(s) if s.has_region_disasters() => "region_disaster.data_plane.rto.mean".into(),
+            Ok(s) if s.has_region_disasters() => "region_disasters.data_plane.rto.mean".into(),
             Ok(_) => "availability.data_plane".into(),
             Err(e) => return bad_input(e),
         },

@@ -262,8 +262,8 @@ fn run_to_precision_stops_at_a_reproducible_wave_and_says_why() {
         let text = std::fs::read_to_string(dir.path().join(out).join("region-disaster-drill/summary.json")).unwrap();
         (serde_json::from_str::<serde_json::Value>(&text).unwrap(), text)
     };
-    let (a, text_a) = run("a", "1", "region_disaster.data_plane.rto.p_meet=0.002");
-    let (_, text_b) = run("b", "2", "region_disaster.data_plane.rto.p_meet=0.002");
+    let (a, text_a) = run("a", "1", "region_disasters.data_plane.p_meet_rto=0.002");
+    let (_, text_b) = run("b", "2", "region_disasters.data_plane.p_meet_rto=0.002");
     assert_eq!(text_a, text_b, "reproducible whatever the thread count");
     let stop = &a["stopping"];
     assert_eq!(stop["reason"], "precision reached");
@@ -271,14 +271,24 @@ fn run_to_precision_stops_at_a_reproducible_wave_and_says_why() {
     assert_eq!(n % 16_384, 0, "stops at a wave boundary: {n}");
     assert!(n < 100_000 && stop["achieved_half_width"].as_f64().unwrap() <= 0.002);
     // Too tight for the budget: it stops at the maximum and says so.
-    let (c, _) = run("c", "2", "region_disaster.data_plane.rto.p_meet=0.00001");
+    let (c, _) = run("c", "2", "region_disasters.data_plane.p_meet_rto=0.00001");
     assert_eq!(c["stopping"]["reason"], "maximum replications reached");
     assert_eq!(c["replications"], 100_000);
     bin().args(["run", "--precision", "no.such.metric=1"]).assert().code(2);
     bin()
-        .args(["run", "--precision", "data_plane.rto.mean=5"])
+        .args(["run", "--precision", "zone_incidents.data_plane.rto.mean=5"])
         .assert()
         .code(2);
+    // A path from before summary schema 2 is unknown, with its new name in the message.
+    let old = bin()
+        .args(["run", "--precision", "data_plane.rto.mean=5s"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&old.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("\"data_plane.rto.mean\" is now \"zone_incidents.data_plane.rto.mean\""),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -1,0 +1,504 @@
+//! What a run measures: every metric a gate, a stopping rule or a study may name, the unit its
+//! threshold is written in, and a validated expectation on one of them.
+//!
+//! A metric's path is the key path of its value in `summary.json`, so there is one vocabulary for
+//! the file, `[expect]`, `run --precision`, `sweep --metric`, `sensitivity --metric` and the
+//! outputs of `compare`. The rule that turns a path into a value:
+//!
+//! - the path names a node of `summary.json`, keys joined by `.`; a key with characters outside
+//!   `[A-Za-z0-9_-]` (a feature's name) is quoted as in `--set`: `availability."web.api"`;
+//! - a number there is the value;
+//! - an object there has its value in its `estimate` field (its interval and standard error
+//!   beside it);
+//! - `null`, or no such node, means the run has no data for it (e.g. no incidents).
+//!
+//! [`catalogue`] lists every path of a scenario; `outage-sim metrics` prints it.
+
+mod catalogue;
+
+pub use catalogue::{MetricDef, catalogue, catalogue_of, generic_catalogue};
+
+use super::vocabulary::Plane;
+use crate::engine::SimDuration;
+use std::fmt;
+
+/// How a metric's threshold is written and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A duration string (`"48h"`); compared in seconds.
+    Duration,
+    /// A plain number in [0, 1].
+    Probability,
+    /// A plain non-negative number.
+    Number,
+}
+
+impl Unit {
+    /// How a value of this unit is described in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unit::Duration => "a duration metric: write the value with a unit, e.g. \"<= 48h\"",
+            Unit::Probability => "a probability: write a plain number in [0, 1], e.g. \">= 0.99\"",
+            Unit::Number => "a plain number, e.g. \"<= 1.5\"",
+        }
+    }
+
+    /// Its name in listings (`outage-sim metrics`, docs/metrics.md).
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Duration => "duration",
+            Unit::Probability => "probability",
+            Unit::Number => "number",
+        }
+    }
+}
+
+/// What a scenario must have for a metric to have data. Only `[clients]` is checked when a path
+/// is named: the others can come from the command line (`--importance-sampling`) or from a
+/// `--set` of a study, so without them the metric is judged "no data".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// A `[clients]` section.
+    Clients,
+    /// Regional disasters of the primary (a failure process or a scripted fault).
+    RegionDisasters,
+    /// Importance sampling (`[importance_sampling]` or `--importance-sampling`).
+    ImportanceSampling,
+}
+
+impl Needs {
+    /// How listings name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Needs::Clients => "[clients]",
+            Needs::RegionDisasters => "region disasters",
+            Needs::ImportanceSampling => "importance sampling",
+        }
+    }
+
+    /// Its key in JSON listings.
+    pub fn key(self) -> &'static str {
+        match self {
+            Needs::Clients => "clients",
+            Needs::RegionDisasters => "region_disasters",
+            Needs::ImportanceSampling => "importance_sampling",
+        }
+    }
+}
+
+/// A percentile the summary reports. A closed set: a path can name no other, and an estimate
+/// never stands in for one it does not have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Percentile {
+    /// Median.
+    P50,
+    /// 90th.
+    P90,
+    /// 95th.
+    P95,
+    /// 99th.
+    P99,
+}
+
+impl Percentile {
+    /// In summary order.
+    pub const ALL: [Percentile; 4] = [Percentile::P50, Percentile::P90, Percentile::P95, Percentile::P99];
+
+    /// 50, 90, 95 or 99.
+    pub fn number(self) -> u8 {
+        match self {
+            Percentile::P50 => 50,
+            Percentile::P90 => 90,
+            Percentile::P95 => 95,
+            Percentile::P99 => 99,
+        }
+    }
+
+    /// The quantile, in (0, 1).
+    pub fn fraction(self) -> f64 {
+        f64::from(self.number()) / 100.0
+    }
+}
+
+/// A statistic of a duration distribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stat {
+    /// Mean; interval mean ± 1.96·SE.
+    Mean,
+    /// Exact minimum; a point value.
+    Min,
+    /// Percentile; distribution-free order-statistic interval.
+    Percentile(Percentile),
+    /// Exact maximum; a point value.
+    Max,
+}
+
+impl Stat {
+    /// Every statistic a duration family offers, in summary order.
+    pub const ALL: [Stat; 7] = [
+        Stat::Mean,
+        Stat::Min,
+        Stat::Percentile(Percentile::P50),
+        Stat::Percentile(Percentile::P90),
+        Stat::Percentile(Percentile::P95),
+        Stat::Percentile(Percentile::P99),
+        Stat::Max,
+    ];
+
+    /// Its key under the family in `summary.json`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Stat::Mean => "mean",
+            Stat::Min => "min",
+            Stat::Percentile(Percentile::P50) => "p50",
+            Stat::Percentile(Percentile::P90) => "p90",
+            Stat::Percentile(Percentile::P95) => "p95",
+            Stat::Percentile(Percentile::P99) => "p99",
+            Stat::Max => "max",
+        }
+    }
+
+    /// For people: `mean`, `95th percentile`, ...
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stat::Mean => "mean",
+            Stat::Min => "minimum",
+            Stat::Percentile(Percentile::P50) => "median",
+            Stat::Percentile(Percentile::P90) => "90th percentile",
+            Stat::Percentile(Percentile::P95) => "95th percentile",
+            Stat::Percentile(Percentile::P99) => "99th percentile",
+            Stat::Max => "maximum",
+        }
+    }
+}
+
+/// A duration distribution the run records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Distribution {
+    /// Achieved RTO of a plane's completed zone incidents.
+    Rto(Plane),
+    /// Achieved RPO of a plane's zone incidents.
+    Rpo(Plane),
+    /// Latency of the clients' logical requests.
+    ClientLatency,
+    /// Reconnect time of clients that saw a failure.
+    ClientReconnect,
+    /// Time the entry services stayed overloaded after the trigger, per replication.
+    ClientOverloaded,
+    /// Achieved RTO of a plane through regional disasters.
+    DisasterRto(Plane),
+    /// Achieved RPO of a plane through regional disasters.
+    DisasterRpo(Plane),
+    /// Disaster to read-only control plane in the pair.
+    ControlPlaneReadOnly,
+    /// Disaster to fully operational control plane.
+    ControlPlaneFull,
+    /// Audio/video unavailable per disaster.
+    MediaUnavailable,
+    /// Media uploads at risk per disaster.
+    UploadsAtRisk,
+}
+
+impl Distribution {
+    /// Its key path in `summary.json` (the object holding count, mean, percentiles, ...).
+    pub fn path(self) -> String {
+        match self {
+            Distribution::Rto(p) => format!("zone_incidents.{}.rto", p.key()),
+            Distribution::Rpo(p) => format!("zone_incidents.{}.rpo", p.key()),
+            Distribution::ClientLatency => "clients.latency".into(),
+            Distribution::ClientReconnect => "clients.reconnect".into(),
+            Distribution::ClientOverloaded => "clients.overloaded_after_trigger".into(),
+            Distribution::DisasterRto(p) => format!("region_disasters.{}.rto", p.key()),
+            Distribution::DisasterRpo(p) => format!("region_disasters.{}.rpo", p.key()),
+            Distribution::ControlPlaneReadOnly => "region_disasters.control_plane_read_only".into(),
+            Distribution::ControlPlaneFull => "region_disasters.control_plane_full".into(),
+            Distribution::MediaUnavailable => "region_disasters.media_unavailable".into(),
+            Distribution::UploadsAtRisk => "region_disasters.uploads_at_risk".into(),
+        }
+    }
+
+    /// What is measured, for people (completes "the <stat> of ...").
+    pub fn describe(self) -> String {
+        match self {
+            Distribution::Rto(p) => format!("the achieved RTO of the {}'s completed zone incidents", plane_name(p)),
+            Distribution::Rpo(p) => format!("the achieved RPO of the {}'s zone incidents", plane_name(p)),
+            Distribution::ClientLatency => "the latency of logical requests (first attempt to final answer)".into(),
+            Distribution::ClientReconnect => {
+                "the time from the end of a failover to a failed client's first success".into()
+            }
+            Distribution::ClientOverloaded => {
+                "the time the entry services stayed overloaded after a failover, per replication with one".into()
+            }
+            Distribution::DisasterRto(p) => format!(
+                "the achieved RTO of the {} through regional disasters it recovered from",
+                plane_name(p)
+            ),
+            Distribution::DisasterRpo(p) => format!(
+                "the achieved RPO of the {} through regional disasters that kept or restored its data",
+                plane_name(p)
+            ),
+            Distribution::ControlPlaneReadOnly => {
+                "the time from a regional disaster to a read-only control plane in the pair".into()
+            }
+            Distribution::ControlPlaneFull => {
+                "the time from a regional disaster to a fully operational control plane".into()
+            }
+            Distribution::MediaUnavailable => "the time audio/video stayed unavailable per regional disaster".into(),
+            Distribution::UploadsAtRisk => "the time media uploads were at risk per regional disaster".into(),
+        }
+    }
+
+    fn needs(self) -> Option<Needs> {
+        match self {
+            Distribution::Rto(_) | Distribution::Rpo(_) => None,
+            Distribution::ClientLatency | Distribution::ClientReconnect | Distribution::ClientOverloaded => {
+                Some(Needs::Clients)
+            }
+            Distribution::DisasterRto(_)
+            | Distribution::DisasterRpo(_)
+            | Distribution::ControlPlaneReadOnly
+            | Distribution::ControlPlaneFull
+            | Distribution::MediaUnavailable
+            | Distribution::UploadsAtRisk => Some(Needs::RegionDisasters),
+        }
+    }
+}
+
+/// `control plane` / `data plane`, for sentences.
+fn plane_name(p: Plane) -> &'static str {
+    match p {
+        Plane::Control => "control plane",
+        Plane::Data => "data plane",
+    }
+}
+
+/// What an availability path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A plane.
+    Plane(Plane),
+    /// A feature, by index in the scenario.
+    Feature(usize),
+}
+
+/// Which recovery objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Objective {
+    /// Recovery time.
+    Rto,
+    /// Recovery point.
+    Rpo,
+}
+
+impl Objective {
+    /// Both, in summary order.
+    pub const ALL: [Objective; 2] = [Objective::Rto, Objective::Rpo];
+
+    /// `rto` / `rpo`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Objective::Rto => "rto",
+            Objective::Rpo => "rpo",
+        }
+    }
+
+    /// `RTO` / `RPO`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Rto => "RTO",
+            Objective::Rpo => "RPO",
+        }
+    }
+}
+
+/// An estimate under importance sampling, weighted back to the scenario's own rates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weighted {
+    /// Mean likelihood ratio: 1 in expectation, a check on the weights.
+    MeanLikelihoodRatio,
+    /// P(at least one regional disaster in the observation window).
+    PAnyDisaster,
+    /// Regional disasters per replication.
+    DisastersPerReplication,
+    /// P(at least one regional disaster misses the plane's objective).
+    PMissed(Plane, Objective),
+}
+
+/// A metric a path can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// `availability.<plane or feature>`: time-average availability, interval its ci95.
+    Availability(Subject),
+    /// A statistic of a duration distribution.
+    Duration(Distribution, Stat),
+    /// `zone_incidents.<plane>.p_meet_{rto,rpo}`: P(achieved ≤ target) per zone incident,
+    /// Wilson interval.
+    PMeet(Plane, Objective),
+    /// `zone_incidents.<plane>.incidents_per_replication`: mean ± 1.96·SE.
+    IncidentsPerReplication(Plane),
+    /// `misses_per_replication.<plane>.{rto,rpo}`: zone incidents and regional disasters that
+    /// missed the target, per replication; mean ± 1.96·SE.
+    MissesPerReplication(Plane, Objective),
+    /// `region_disasters.per_replication`: mean ± 1.96·SE.
+    DisastersPerReplication,
+    /// `region_disasters.<plane>.p_meet_{rto,rpo}`: P(achieved ≤ target) per regional disaster,
+    /// Wilson interval.
+    DisasterPMeet(Plane, Objective),
+    /// `importance_sampling.…`: a weighted estimate, normal interval.
+    Weighted(Weighted),
+    /// `clients.retry_amplification`: attempts per logical request, a point value.
+    RetryAmplification,
+    /// `clients.user_visible_failures`: fraction of logical requests failed, Wilson interval.
+    UserVisibleFailures,
+}
+
+impl Metric {
+    /// The unit its threshold is written in.
+    pub fn unit(&self) -> Unit {
+        match self {
+            Metric::Duration(..) => Unit::Duration,
+            Metric::Availability(_)
+            | Metric::PMeet(..)
+            | Metric::DisasterPMeet(..)
+            | Metric::UserVisibleFailures
+            | Metric::Weighted(Weighted::PAnyDisaster | Weighted::PMissed(..)) => Unit::Probability,
+            Metric::IncidentsPerReplication(_)
+            | Metric::MissesPerReplication(..)
+            | Metric::DisastersPerReplication
+            | Metric::RetryAmplification
+            | Metric::Weighted(Weighted::MeanLikelihoodRatio | Weighted::DisastersPerReplication) => Unit::Number,
+        }
+    }
+
+    /// What a scenario needs for it to have data; `None` when every scenario has it.
+    pub fn needs(&self) -> Option<Needs> {
+        match self {
+            Metric::Duration(d, _) => d.needs(),
+            Metric::Availability(_)
+            | Metric::PMeet(..)
+            | Metric::IncidentsPerReplication(_)
+            | Metric::MissesPerReplication(..) => None,
+            Metric::DisastersPerReplication | Metric::DisasterPMeet(..) => Some(Needs::RegionDisasters),
+            Metric::Weighted(_) => Some(Needs::ImportanceSampling),
+            Metric::RetryAmplification | Metric::UserVisibleFailures => Some(Needs::Clients),
+        }
+    }
+
+    /// Whether it exists only in scenarios with `[clients]` (validation rejects it without).
+    pub fn needs_clients(&self) -> bool {
+        self.needs() == Some(Needs::Clients)
+    }
+
+    /// Whether it is the mean over replications of one number per replication — what `compare`
+    /// can pair replication by replication.
+    pub fn is_per_replication(&self) -> bool {
+        matches!(
+            self,
+            Metric::Availability(_)
+                | Metric::IncidentsPerReplication(_)
+                | Metric::MissesPerReplication(..)
+                | Metric::DisastersPerReplication
+        )
+    }
+}
+
+/// A key as written in a path (metric paths and the scenario's field paths): bare when it is a
+/// TOML bare key (letters, digits, `-`, `_`), otherwise quoted (`"web.api"`), so that a key
+/// holding a dot cannot be read as two.
+pub fn quote_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return key.to_string();
+    }
+    let mut out = String::from('"');
+    for c in key.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `<=`
+    Le,
+    /// `<`
+    Lt,
+    /// `>=`
+    Ge,
+    /// `>`
+    Gt,
+}
+
+impl Op {
+    /// Operators, longest first (so `<=` is recognised before `<`).
+    pub const ALL: [Op; 4] = [Op::Le, Op::Ge, Op::Lt, Op::Gt];
+
+    /// How it is written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Ge => ">=",
+            Op::Gt => ">",
+        }
+    }
+
+    /// Whether `x op threshold` holds.
+    pub fn holds(self, x: f64, threshold: f64) -> bool {
+        match self {
+            Op::Le => x <= threshold,
+            Op::Lt => x < threshold,
+            Op::Ge => x >= threshold,
+            Op::Gt => x > threshold,
+        }
+    }
+
+    /// Whether it bounds the metric from above (`<=`, `<`).
+    pub fn is_upper_bound(self) -> bool {
+        matches!(self, Op::Le | Op::Lt)
+    }
+}
+
+/// A threshold, in the metric's unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Threshold {
+    /// For duration metrics.
+    Duration(SimDuration),
+    /// For every other metric.
+    Number(f64),
+}
+
+impl Threshold {
+    /// The value compared with estimates: seconds for durations.
+    pub fn value(self) -> f64 {
+        match self {
+            Threshold::Duration(d) => d.as_secs_f64(),
+            Threshold::Number(x) => x,
+        }
+    }
+}
+
+/// One validated expectation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    /// The metric path as written.
+    pub path: String,
+    /// What it measures.
+    pub metric: Metric,
+    /// Comparison.
+    pub op: Op,
+    /// Threshold.
+    pub threshold: Threshold,
+    /// The threshold as written (for display).
+    pub value_text: String,
+}
+
+impl fmt::Display for Expectation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.op.symbol(), self.value_text)
+    }
+}
