@@ -38,6 +38,9 @@ pub enum Command {
     },
     /// Print the event log of one replication.
     Trace(TraceArgs),
+    /// List every metric path of a scenario (the key paths of summary.json, as `[expect]`,
+    /// --precision, --metric and compare name them) with its unit and meaning.
+    Metrics(MetricsArgs),
     /// Combine the partial results of `run --shard K/N` into the results of one run.
     Merge {
         /// Shard result directories (each with partial.json), in any order.
@@ -337,6 +340,25 @@ pub struct TraceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
+}
+
+/// `metrics` options.
+#[derive(Debug, clap::Args)]
+pub struct MetricsArgs {
+    /// Scenario file; default: the embedded scenario.
+    pub file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Output format of `metrics`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned text, one line per path.
+    Text,
+    /// One JSON document.
+    Json,
 }
 
 /// Loads the given scenario, or the embedded default.

@@ -1,4 +1,4 @@
-//! The command line end to end: run, validate, trace.
+//! The command line end to end: run, validate, trace, metrics.
 
 use super::common::{bin, repo};
 
@@ -347,4 +347,45 @@ fn a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn metrics_lists_the_paths_of_a_scenario_and_marks_what_it_lacks() {
+    // The embedded default: regional disasters, no clients, no importance sampling.
+    let out = bin().arg("metrics").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let line = |p: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{p} ")))
+            .unwrap_or_else(|| panic!("{p} in:\n{text}"))
+            .to_string()
+    };
+    assert!(
+        text.starts_with("Metric paths of community-training-premium-zr\n"),
+        "{text}"
+    );
+    assert!(line("availability.admin-operations").contains("probability"));
+    assert!(line("zone_incidents.data_plane.rto.p95").contains("duration"));
+    assert!(line("misses_per_replication.data_plane.rpo").contains("number"));
+    assert!(line("region_disasters.data_plane.p_meet_rto").contains(" region disasters "));
+    assert!(line("clients.retry_amplification").contains("[clients] (absent)"));
+    assert!(line("importance_sampling.p_any_disaster").contains("importance sampling (absent)"));
+    // JSON: one document; a scenario with clients has them.
+    let out = bin()
+        .args(["metrics", "--format", "json"])
+        .arg(repo("scenarios/retry-storm.toml"))
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(doc["scenario"], "retry-storm");
+    let metrics = doc["metrics"].as_array().unwrap();
+    let latency = metrics.iter().find(|m| m["path"] == "clients.latency.p99").unwrap();
+    assert_eq!(
+        (&latency["needs"], &latency["available"]),
+        (&"clients".into(), &true.into())
+    );
+    // Bad input: exit 2, nothing on stdout.
+    let bad = bin().args(["metrics", "no/such.toml"]).assert().code(2);
+    assert!(bad.get_output().stdout.is_empty());
+    bin().args(["metrics", "--format", "yaml"]).assert().code(2);
 }

@@ -16,6 +16,13 @@
 
 mod catalogue;
 
+/// How a path resolves in `summary.json`, in one paragraph for listings (`outage-sim metrics`,
+/// docs/metrics.md); the module documentation says the same.
+pub const RESOLUTION_RULE: &str = "A metric path names a node of summary.json, keys joined by dots; a key with \
+characters outside [A-Za-z0-9_-] (a feature's name) is quoted as in --set: availability.\"web.api\". A number \
+there is the value; an object there has its value in its `estimate` field, beside its interval; null or no such \
+node means the run has no data for it.";
+
 pub use catalogue::{MetricDef, catalogue, catalogue_of, generic_catalogue};
 
 use super::vocabulary::Plane;
