@@ -108,8 +108,9 @@ pub fn markdown(metrics: &[MetricDef]) -> String {
     let _ = writeln!(
         out,
         "Units: a duration is written with a unit in thresholds (`\"<= 48h\"`) and is in seconds in \
-         `summary.json`; a probability is a number in [0, 1]; a number is a plain number. \
-         `<plane>` below is `control_plane` or `data_plane`.\n"
+         `summary.json`; a probability is a number in [0, 1]; a number is a plain number. A path that \
+         needs `[clients]` is rejected in a scenario without; one that needs region disasters or importance \
+         sampling has no data without them.\n"
     );
     out.push_str("| path | unit | meaning | needs |\n|---|---|---|---|\n");
     for d in metrics {

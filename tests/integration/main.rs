@@ -1,5 +1,5 @@
 //! One integration test binary: oracles, determinism, CLI, bad input, shipped scenarios, baselines,
-//! expectations (`check`).
+//! expectations (`check`), the metric catalogue against summary.json, generated docs.
 
 mod bad_input;
 mod baselines;
@@ -8,6 +8,7 @@ mod clients;
 mod common;
 mod determinism;
 mod disasters;
+mod docs;
 mod expect;
 mod importance;
 mod oracles;
