@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod baselines;
+mod catalogue;
 mod cli;
 mod clients;
 mod common;
