@@ -414,3 +414,36 @@ fn condition_that_is_not_a_string_or_an_unquoted_path() {
         ],
     );
 }
+
+#[test]
+fn a_feature_name_with_a_dot_is_quoted_in_its_path() {
+    // `availability.component.up` would read as three keys; quoted, as in --set, it is one.
+    let dir = tempfile::tempdir().unwrap();
+    let source = without_expect(BASE).replace("name = \"component-up\"", "name = \"component.up\"")
+        + "\n[expect]\n\"availability.\\\"component.up\\\"\" = \">= 0.5\"\n";
+    let file = write(dir.path(), "dotted", &source);
+    let (stdout, _) = check(&file, dir.path(), &["-q", "--replications", "200"], 0);
+    assert!(
+        row(&stdout, "availability.\"component.up\"").ends_with("pass"),
+        "{stdout}"
+    );
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("results/validation-single-exponential/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        summary["availability"]["component.up"]["estimate"].is_number(),
+        "{summary}"
+    );
+    let listed = bin().arg("metrics").arg(&file).assert().success();
+    let text = String::from_utf8_lossy(&listed.get_output().stdout).into_owned();
+    assert!(text.contains("\navailability.\"component.up\" "), "{text}");
+    // Unquoted, it is an unknown metric.
+    let unquoted = source.replace("\"availability.\\\"component.up\\\"\"", "\"availability.component.up\"");
+    let file = write(dir.path(), "unquoted", &unquoted);
+    let (_, stderr) = check(&file, dir.path(), &["-q"], 2);
+    assert!(
+        stderr.contains("unknown metric \"availability.component.up\""),
+        "{stderr}"
+    );
+}
