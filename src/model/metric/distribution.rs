@@ -134,7 +134,7 @@ impl Distribution {
         }
     }
 
-    /// What is measured, for people (completes "the <stat> of ...").
+    /// What is measured, for people (completes "the mean of …", "the 95th percentile of …").
     pub fn describe(self) -> String {
         match self {
             Distribution::Rto(p) => format!("the achieved RTO of the {}'s completed zone incidents", plane_name(p)),

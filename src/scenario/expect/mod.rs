@@ -1,7 +1,7 @@
 //! `[expect]`: a regression gate judged by `outage-sim check`; parsed into typed expectations,
 //! with errors in the scenario's usual form (field path
 //! `expect."zone_incidents.data_plane.rto.p95"`, what is wrong, what is allowed). Metric paths are
-//! those of [`crate::model::metric`]; an unknown one gets a hint ([`hint`]).
+//! those of [`crate::model::metric`]; an unknown one gets a hint: its new name, or the path it is a typo of.
 
 mod hint;
 
