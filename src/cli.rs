@@ -37,6 +37,9 @@ pub enum Command {
     },
     /// Print the event log of one replication.
     Trace(TraceArgs),
+    /// List every metric path of a scenario (the key paths of summary.json, as `[expect]`,
+    /// --precision, --metric and compare name them) with its unit and meaning.
+    Metrics(MetricsArgs),
     /// Combine the partial results of `run --shard K/N` into the results of one run.
     Merge {
         /// Shard result directories (each with partial.json), in any order.
@@ -179,9 +182,9 @@ pub struct RunOptionArgs {
     /// last checkpoint (every 16 384 replications) instead of starting over.
     #[arg(long)]
     pub resume: bool,
-    /// Run in waves of 16 384 replications until the 95 % interval of METRIC (a path as in
-    /// `[expect]`) is at most ±HALF_WIDTH (a duration for duration metrics), e.g.
-    /// `--precision region_disaster.data_plane.rto.p_meet=0.005`; at most the scenario's (or
+    /// Run in waves of 16 384 replications until the 95 % interval of METRIC (a path of
+    /// `outage-sim metrics`, as in `[expect]`) is at most ±HALF_WIDTH (a duration for duration metrics), e.g.
+    /// `--precision region_disasters.data_plane.p_meet_rto=0.005`; at most the scenario's (or
     /// --replications) count.
     #[arg(long, value_name = "METRIC=HALF_WIDTH")]
     pub precision: Option<String>,
@@ -266,7 +269,7 @@ pub struct SweepArgs {
     /// or `--set recovery.database.size_gb=100,200,400`; several make a grid.
     #[arg(long = "set", value_name = "PATH=V1,V2,...", required = true)]
     pub set: Vec<String>,
-    /// A metric to report (as in `[expect]`); repeatable; default: availability and P(meet) per
+    /// A metric to report (a path of `outage-sim metrics`); repeatable; default: availability and P(meet) per
     /// plane, and the regional-disaster and client metrics the scenario has.
     #[arg(long)]
     pub metric: Vec<String>,
@@ -280,8 +283,8 @@ pub struct SweepArgs {
 pub struct SensitivityArgs {
     /// Scenario file; default: the embedded scenario.
     pub file: Option<PathBuf>,
-    /// The metric (as in `[expect]`), e.g. `region_disaster.data_plane.rto.p_meet`; default:
-    /// `region_disaster.data_plane.rto.mean` when the scenario has regional disasters, else
+    /// The metric (a path of `outage-sim metrics`), e.g. `region_disasters.data_plane.p_meet_rto`;
+    /// default: `region_disasters.data_plane.rto.mean` when the scenario has regional disasters, else
     /// `availability.data_plane`.
     #[arg(long)]
     pub metric: Option<String>,
@@ -340,6 +343,25 @@ pub struct TraceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
+}
+
+/// `metrics` options.
+#[derive(Debug, clap::Args)]
+pub struct MetricsArgs {
+    /// Scenario file; default: the embedded scenario.
+    pub file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Output format of `metrics`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned text, one line per path.
+    Text,
+    /// One JSON document.
+    Json,
 }
 
 /// Loads the given scenario, or the embedded default.
@@ -450,7 +472,7 @@ impl RunOptionArgs {
                 let Some((metric, half)) = text.rsplit_once('=') else {
                     return Err(PlanError::option(
                         option,
-                        "write METRIC=HALF_WIDTH, e.g. data_plane.rto.mean=30s",
+                        "write METRIC=HALF_WIDTH, e.g. zone_incidents.data_plane.rto.mean=30s",
                     ));
                 };
                 // The metric and the half-width are checked exactly like an expectation.

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check(&args),
         Command::Validate { files } => commands::validate(&files),
         Command::Trace(args) => commands::trace(&args),
+        Command::Metrics(args) => commands::metrics(&args),
         Command::Merge {
             dirs,
             out,

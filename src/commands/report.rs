@@ -17,7 +17,7 @@ pub fn report(dir: &Path, quiet: bool) -> ExitCode {
 pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
     let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
     let summary: Summary = match read("summary.json").and_then(|b| {
-        serde_json::from_slice(&b).map_err(|e| format!("{}: not a summary: {e}", dir.join("summary.json").display()))
+        Summary::from_json(&b).map_err(|e| format!("{}: not a summary: {e}", dir.join("summary.json").display()))
     }) {
         Ok(s) => s,
         Err(e) => {

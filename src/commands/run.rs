@@ -46,8 +46,17 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let outcomes = montecarlo::evaluate(&plan.scenario.expectations, &stats, &summary);
     match format {
         OutputFormat::Json => {
-            let verdicts = report::verdicts_json(&outcomes, args.allow_inconclusive);
-            let doc = serde_json::json!({ "summary": summary, "expectations": verdicts });
+            // A struct, not `json!`: serde_json's map would sort the summary's keys, and the
+            // summary printed here should read like summary.json (schema_version first).
+            #[derive(serde::Serialize)]
+            struct Document<'a> {
+                summary: &'a Summary,
+                expectations: Vec<serde_json::Value>,
+            }
+            let doc = Document {
+                summary: &summary,
+                expectations: report::verdicts_json(&outcomes, args.allow_inconclusive),
+            };
             println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
         }
         OutputFormat::Table => {

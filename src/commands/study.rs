@@ -109,6 +109,7 @@ fn publish_study(
 fn sweep_table(r: &grid::Sweep) -> String {
     use std::fmt::Write;
     let mut out = format!("Sweep of {} ({} points)\n", r.scenario, r.points.len());
+    let w = r.metrics.iter().map(|m| m.path.chars().count()).max().unwrap_or(0);
     for p in &r.points {
         let at: Vec<String> = r
             .axes
@@ -120,7 +121,7 @@ fn sweep_table(r: &grid::Sweep) -> String {
         for (m, e) in r.metrics.iter().zip(&p.estimates) {
             let _ = writeln!(
                 out,
-                "      {:<44} {}",
+                "      {:<w$} {}",
                 m.path,
                 crate::report::figures::estimate_text(&m.metric, e.as_ref())
             );
@@ -137,7 +138,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
     };
     let metric = match &args.metric {
         Some(m) => m.clone(),
-        None if source.has_region_disasters() => "region_disaster.data_plane.rto.mean".into(),
+        None if source.has_region_disasters() => "region_disasters.data_plane.rto.mean".into(),
         None => "availability.data_plane".into(),
     };
     let plan = match sens::Plan::new(&source, &metric, &args.parameters, args.vary, &options) {

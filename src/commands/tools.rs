@@ -1,7 +1,7 @@
-//! The small subcommands: `validate`, `trace`, `experiment`.
+//! The small subcommands: `validate`, `trace`, `metrics`, `experiment`.
 
 use super::{BAD_INPUT, FAILED, bad_input, failed};
-use crate::cli::{ExperimentCommand, TraceArgs, TraceFormat, load_scenario};
+use crate::cli::{ExperimentCommand, ListFormat, MetricsArgs, TraceArgs, TraceFormat, load_scenario};
 use crate::experiment::backoff;
 use crate::{model, scenario};
 use std::io::Write;
@@ -58,6 +58,30 @@ pub fn trace(args: &TraceArgs) -> ExitCode {
     } else {
         ExitCode::from(FAILED)
     }
+}
+
+/// `outage-sim metrics`: the scenario's metric paths on stdout.
+pub fn metrics(args: &MetricsArgs) -> ExitCode {
+    let s = match load_scenario(args.file.as_ref()) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let defs = model::metric::catalogue_of(&s);
+    let has = |n: model::metric::Needs| match n {
+        model::metric::Needs::Clients => s.clients.is_some(),
+        model::metric::Needs::RegionDisasters => s.has_region_disasters(),
+        model::metric::Needs::ImportanceSampling => s.importance_sampling.is_some(),
+    };
+    let listing = crate::report::metrics::Listing {
+        scenario: &s.name,
+        metrics: &defs,
+        has: &has,
+    };
+    match args.format {
+        ListFormat::Text => print!("{}", listing.text()),
+        ListFormat::Json => println!("{}", listing.json()),
+    }
+    ExitCode::SUCCESS
 }
 
 /// `outage-sim experiment ...`.

@@ -4,6 +4,7 @@ use super::topology::Status as ServiceStatus;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::Plane;
 use crate::model::Scenario;
+use crate::model::metric::Objective;
 
 /// How bad an incident was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,6 +104,39 @@ pub struct ReplicationOutcome {
     /// Under importance sampling, the replication's likelihood ratio (its weight): the density of
     /// its path under the scenario's rates over that under the tilted rates it was sampled from.
     pub likelihood_ratio: Option<f64>,
+}
+
+impl ReplicationOutcome {
+    /// Zone incidents and regional disasters of this replication whose achieved `objective` of
+    /// `plane` missed its target; data lost outright is an RPO miss. An incident still open at
+    /// the horizon counts by its RTO so far (a miss once that is past the target).
+    pub fn misses(&self, s: &Scenario, plane: Plane, objective: Objective) -> u64 {
+        let t = s.targets[plane.index()];
+        let zone = self
+            .incidents
+            .iter()
+            .filter(|i| i.plane == plane)
+            .filter(|i| match objective {
+                Objective::Rto => i.rto() > t.rto,
+                Objective::Rpo => i.rpo > t.rpo,
+            })
+            .count();
+        let regional = self
+            .disasters
+            .iter()
+            .filter(|d| match objective {
+                Objective::Rto => {
+                    let rto = match plane {
+                        Plane::Control => d.recovery.control_plane_rto(),
+                        Plane::Data => d.recovery.data_plane_rto(),
+                    };
+                    rto > t.rto
+                }
+                Objective::Rpo => d.rpo[plane.index()].is_none_or(|x| x > t.rpo),
+            })
+            .count();
+        (zone + regional) as u64
+    }
 }
 
 /// A service's status or set of healthy zones changed.

@@ -45,6 +45,11 @@ impl Plane {
         }
     }
 
+    /// The plane whose [`key`](Plane::key) this is.
+    pub fn from_key(key: &str) -> Option<Plane> {
+        Plane::ALL.into_iter().find(|p| p.key() == key)
+    }
+
     /// Index into per-plane arrays.
     pub fn index(self) -> usize {
         self as usize

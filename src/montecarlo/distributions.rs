@@ -21,13 +21,14 @@ pub struct Distributions {
 /// One empirical distribution of durations.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Family {
-    /// Stable key, e.g. `zone_incidents.data_plane.rto`.
+    /// Stable key: the path of its summary in `summary.json`, e.g. `zone_incidents.data_plane.rto`.
     pub key: String,
     /// For people, e.g. `Data plane RTO, zone incidents`.
     pub title: String,
     /// `rto` or `rpo`.
     pub objective: String,
-    /// The plane.
+    /// The plane, by its key (`data_plane`) as in `summary.json`.
+    #[serde(with = "super::summary::plane_key")]
     pub plane: Plane,
     /// The target, seconds.
     pub target_s: f64,
@@ -68,7 +69,7 @@ impl Distributions {
                 let t = s.targets[plane.index()];
                 let what = "regional disasters";
                 families.push(family(
-                    "region_disaster",
+                    "region_disasters",
                     what,
                     plane,
                     "rto",
@@ -76,7 +77,7 @@ impl Distributions {
                     t.rto.as_secs_f64(),
                 ));
                 families.push(family(
-                    "region_disaster",
+                    "region_disasters",
                     what,
                     plane,
                     "rpo",

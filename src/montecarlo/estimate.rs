@@ -3,8 +3,8 @@
 
 use super::RunStats;
 use super::summary::Summary;
-use crate::model::metric::{Distribution, Metric, Objective, Stat, Subject};
-use crate::stats::{DurationStats, DurationSummary, ProportionSummary, Z95};
+use crate::model::metric::{Distribution, Metric, Objective, Percentile, Stat, Subject, Weighted};
+use crate::stats::{DurationStats, DurationSummary, MeanSummary, ProportionSummary, WeightedSummary, Z95};
 
 /// The spread that goes with an estimate.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,11 +27,13 @@ pub struct Estimate {
     pub spread: Spread,
 }
 
-fn mean_interval(mean: f64, se: Option<f64>) -> Spread {
-    match se {
-        // Every metric here is non-negative, so the interval is clamped at 0.
-        Some(se) => Spread::Interval((mean - Z95 * se).max(0.0), mean + Z95 * se),
-        None => Spread::Unavailable("fewer than 2 samples"),
+fn mean(m: &MeanSummary) -> Estimate {
+    Estimate {
+        value: m.estimate,
+        spread: match m.ci95 {
+            Some([lo, hi]) => Spread::Interval(lo, hi),
+            None => Spread::Unavailable("fewer than 2 replications"),
+        },
     }
 }
 
@@ -39,6 +41,13 @@ fn proportion(p: &ProportionSummary) -> Estimate {
     Estimate {
         value: p.estimate,
         spread: Spread::Interval(p.wilson95[0], p.wilson95[1]),
+    }
+}
+
+fn weighted(w: &WeightedSummary) -> Estimate {
+    Estimate {
+        value: w.estimate,
+        spread: Spread::Interval(w.ci95[0], w.ci95[1]),
     }
 }
 
@@ -62,84 +71,92 @@ fn stats(dist: Distribution, run: &RunStats) -> Option<&DurationStats> {
 }
 
 /// The summary of a distribution.
-fn summary(dist: Distribution, s: &Summary) -> Option<DurationSummary> {
+fn summary(dist: Distribution, s: &Summary) -> Option<&DurationSummary> {
     match dist {
-        Distribution::Rto(p) => s.zone_incidents[p.index()].rto,
-        Distribution::Rpo(p) => s.zone_incidents[p.index()].rpo,
-        Distribution::ClientLatency => s.clients.as_ref()?.latency,
-        Distribution::ClientReconnect => s.clients.as_ref()?.reconnect,
-        Distribution::ClientOverloaded => s.clients.as_ref()?.overloaded_after_trigger,
-        Distribution::DisasterRto(p) => s.region_disasters.as_ref()?.planes[p.index()].rto,
-        Distribution::DisasterRpo(p) => s.region_disasters.as_ref()?.planes[p.index()].rpo,
-        Distribution::ControlPlaneReadOnly => s.region_disasters.as_ref()?.control_plane_read_only,
-        Distribution::ControlPlaneFull => s.region_disasters.as_ref()?.control_plane_full,
-        Distribution::MediaUnavailable => s.region_disasters.as_ref()?.media_unavailable,
-        Distribution::UploadsAtRisk => s.region_disasters.as_ref()?.uploads_at_risk,
+        Distribution::Rto(p) => s.zone_incidents[p].distribution(Objective::Rto),
+        Distribution::Rpo(p) => s.zone_incidents[p].distribution(Objective::Rpo),
+        Distribution::ClientLatency => s.clients.as_ref()?.latency.as_ref(),
+        Distribution::ClientReconnect => s.clients.as_ref()?.reconnect.as_ref(),
+        Distribution::ClientOverloaded => s.clients.as_ref()?.overloaded_after_trigger.as_ref(),
+        Distribution::DisasterRto(p) => s.region_disasters.as_ref()?.planes[p].distribution(Objective::Rto),
+        Distribution::DisasterRpo(p) => s.region_disasters.as_ref()?.planes[p].distribution(Objective::Rpo),
+        Distribution::ControlPlaneReadOnly => s.region_disasters.as_ref()?.control_plane_read_only.as_ref(),
+        Distribution::ControlPlaneFull => s.region_disasters.as_ref()?.control_plane_full.as_ref(),
+        Distribution::MediaUnavailable => s.region_disasters.as_ref()?.media_unavailable.as_ref(),
+        Distribution::UploadsAtRisk => s.region_disasters.as_ref()?.uploads_at_risk.as_ref(),
     }
 }
 
-/// The estimate of a finished run, `None` when the run has no data for it (no incidents,
-/// no logical requests, ...).
+/// A statistic of a duration distribution, with its interval.
+fn duration(dist: Distribution, stat: Stat, run: &RunStats, s: &Summary) -> Option<Estimate> {
+    let d = summary(dist, s)?;
+    Some(match stat {
+        Stat::Mean => Estimate {
+            value: d.mean,
+            spread: match d.std_error {
+                // Durations are never negative, so the interval is clamped at 0.
+                Some(se) => Spread::Interval((d.mean - Z95 * se).max(0.0), d.mean + Z95 * se),
+                None => Spread::Unavailable("fewer than 2 samples"),
+            },
+        },
+        Stat::Min => Estimate {
+            value: d.min,
+            spread: Spread::Point("exact minimum"),
+        },
+        Stat::Max => Estimate {
+            value: d.max,
+            spread: Spread::Point("exact maximum"),
+        },
+        Stat::Percentile(p) => {
+            let value = match p {
+                Percentile::P50 => d.p50,
+                Percentile::P90 => d.p90,
+                Percentile::P95 => d.p95,
+                Percentile::P99 => d.p99,
+            };
+            let ci = stats(dist, run)?.quantile_interval(p.fraction(), Z95)?;
+            let secs = |t: Option<u64>, unbounded: f64| t.map_or(unbounded, |t| t as f64 / TICKS_PER_SECOND);
+            Estimate {
+                value,
+                // Durations are never negative: a lower rank below 1 means 0.
+                spread: Spread::Interval(secs(ci.lower, 0.0), secs(ci.upper, f64::INFINITY)),
+            }
+        }
+    })
+}
+
+/// The estimate of a finished run — the value at the metric's path in `summary.json` — or `None`
+/// when the run has no data for it (no incidents, no logical requests, no such section, ...).
 pub fn estimate(metric: &Metric, run: &RunStats, s: &Summary) -> Option<Estimate> {
     match *metric {
         Metric::Availability(subject) => {
             let a = match subject {
-                Subject::Plane(p) => &s.availability.planes[p.index()],
-                Subject::Feature(i) => &s.availability.features[i],
+                Subject::Plane(p) => &s.availability.planes[p],
+                Subject::Feature(i) => &s.availability.features.0.get(i)?.1.value,
             };
             Some(Estimate {
-                value: a.value.availability,
-                spread: match a.value.ci95 {
+                value: a.estimate,
+                spread: match a.ci95 {
                     Some([lo, hi]) => Spread::Interval(lo, hi),
                     None => Spread::Unavailable("fewer than 2 replications"),
                 },
             })
         }
-        Metric::Duration(dist, stat) => {
-            let d = summary(dist, s)?;
-            Some(match stat {
-                Stat::Mean => Estimate {
-                    value: d.mean,
-                    spread: mean_interval(d.mean, d.std_error),
-                },
-                Stat::Min => Estimate {
-                    value: d.min,
-                    spread: Spread::Point("exact minimum"),
-                },
-                Stat::Max => Estimate {
-                    value: d.max,
-                    spread: Spread::Point("exact maximum"),
-                },
-                Stat::Percentile(p) => {
-                    let value = match p {
-                        50 => d.p50,
-                        90 => d.p90,
-                        95 => d.p95,
-                        _ => d.p99,
-                    };
-                    let ci = stats(dist, run)?.quantile_interval(f64::from(p) / 100.0, Z95)?;
-                    let secs = |t: Option<u64>, unbounded: f64| t.map_or(unbounded, |t| t as f64 / TICKS_PER_SECOND);
-                    Estimate {
-                        value,
-                        // Durations are never negative: a lower rank below 1 means 0.
-                        spread: Spread::Interval(secs(ci.lower, 0.0), secs(ci.upper, f64::INFINITY)),
-                    }
-                }
-            })
-        }
-        Metric::PMeet(p, objective) => {
-            let z = &s.zone_incidents[p.index()];
-            match objective {
-                Objective::Rto => z.p_meet_rto.as_ref().map(proportion),
-                Objective::Rpo => z.p_meet_rpo.as_ref().map(proportion),
-            }
-        }
-        Metric::IncidentsPerReplication(p) => {
-            let z = &s.zone_incidents[p.index()];
-            Some(Estimate {
-                value: z.incidents_per_replication,
-                spread: mean_interval(z.incidents_per_replication, z.incidents_per_replication_se),
-            })
+        Metric::Duration(dist, stat) => duration(dist, stat, run, s),
+        Metric::PMeet(p, o) => s.zone_incidents[p].p_meet(o).map(proportion),
+        Metric::IncidentsPerReplication(p) => Some(mean(&s.zone_incidents[p].incidents_per_replication)),
+        Metric::MissesPerReplication(p, o) => Some(mean(s.misses_per_replication[p].of(o))),
+        Metric::DisastersPerReplication => Some(mean(&s.region_disasters.as_ref()?.per_replication)),
+        Metric::DisasterPMeet(p, o) => s.region_disasters.as_ref()?.planes[p].p_meet(o).map(proportion),
+        Metric::Weighted(w) => {
+            let i = s.importance_sampling.as_ref()?;
+            let summary = match w {
+                Weighted::MeanLikelihoodRatio => i.mean_likelihood_ratio.as_ref(),
+                Weighted::PAnyDisaster => i.p_any_disaster.as_ref(),
+                Weighted::DisastersPerReplication => i.disasters_per_replication.as_ref(),
+                Weighted::PMissed(p, o) => i.planes[p].p_missed(o),
+            };
+            summary.map(weighted)
         }
         Metric::RetryAmplification => {
             let c = s.clients.as_ref().filter(|c| c.logical_requests > 0)?;
@@ -149,12 +166,5 @@ pub fn estimate(metric: &Metric, run: &RunStats, s: &Summary) -> Option<Estimate
             })
         }
         Metric::UserVisibleFailures => s.clients.as_ref()?.user_visible_failures.as_ref().map(proportion),
-        Metric::DisasterPMeet(p, objective) => {
-            let d = &s.region_disasters.as_ref()?.planes[p.index()];
-            match objective {
-                Objective::Rto => d.p_meet_rto.as_ref().map(proportion),
-                Objective::Rpo => d.p_meet_rpo.as_ref().map(proportion),
-            }
-        }
     }
 }

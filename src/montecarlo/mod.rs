@@ -11,7 +11,6 @@ mod distributions;
 mod estimate;
 pub mod exemplar;
 mod importance;
-mod importance_summary;
 mod shard;
 mod stats;
 mod summary;
@@ -20,16 +19,16 @@ mod verdict;
 pub use checkpoint::{CHECKPOINT, Checkpoint};
 pub use distributions::{Distributions, Family};
 pub use estimate::{Estimate, Spread, estimate};
-pub use importance_summary::{ImportancePlane, ImportanceSamplingSummary};
 pub use summary::{
-    AvailabilitySection, ClientsSummary, DisasterPlane, FeatureFailures, NamedAvailability, PlaneIncidents,
-    RegionDisasterSummary, ScenarioInfo, StatusCount, Stopping, Summary, ToolInfo,
+    AvailabilitySection, ClientsSummary, DisasterPlane, FeatureAvailability, FeatureFailures, ImportancePlane,
+    ImportanceSamplingSummary, Keyed, Misses, PerPlane, PlaneIncidents, RegionDisasterSummary, SCHEMA_VERSION,
+    ScenarioInfo, Stopping, Summary, ToolInfo,
 };
 pub use verdict::{Outcome, Verdict, all_hold, evaluate};
 
 pub use importance::{ImportancePlaneStats, ImportanceSamplingStats};
 pub use shard::{PARTIAL_FORMAT, Partial, Shard, merge_partials};
-pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats};
+pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats, per_replication};
 
 use crate::model::{ReplicationOutcome, Scenario, prepare, replicate};
 use rayon::prelude::*;

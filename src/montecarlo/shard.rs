@@ -105,8 +105,10 @@ impl Partial {
     }
 }
 
-/// The format marker of [`Partial`].
-pub const PARTIAL_FORMAT: &str = "outage-sim partial v1";
+/// The format marker of [`Partial`] (and of checkpoints, which hold one). It changes whenever
+/// [`RunStats`] changes shape — v2 added the misses per replication — so that a partial of an
+/// older build is refused by name rather than failing on a missing field.
+pub const PARTIAL_FORMAT: &str = "outage-sim partial v2";
 
 /// Merges the partials of one run. Refuses partials of different scenarios, seeds, replication
 /// counts, shard counts or tool versions, and a set that is not exactly one of each shard.

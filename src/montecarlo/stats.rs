@@ -4,6 +4,7 @@ use super::importance::ImportanceSamplingStats;
 use crate::model::Plane;
 use crate::model::Scenario;
 use crate::model::clients::ClientStats;
+use crate::model::metric::{Metric, Objective, Subject};
 use crate::model::{IncidentKind, ReplicationOutcome};
 use crate::stats::{DurationStats, Moments, TargetMeet, TimeAverage};
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,11 @@ pub struct PlaneStats {
     pub meet_rto: TargetMeet,
     /// Incidents meeting the RPO target.
     pub meet_rpo: TargetMeet,
+    /// Zone incidents and regional disasters per replication that missed the RTO target
+    /// ([`ReplicationOutcome::misses`], the quantity `compare` pairs).
+    pub rto_misses_per_replication: Moments,
+    /// The same for the RPO target (lost data is a miss).
+    pub rpo_misses_per_replication: Moments,
 }
 
 /// Everything a run accumulates; merging is exact, so any split or order gives the same state.
@@ -95,6 +101,20 @@ pub struct DisasterStats {
     pub media_unavailable: DurationStats,
     /// Time media uploads were at risk per disaster (data plane in the pair until failback).
     pub uploads_at_risk: DurationStats,
+}
+
+/// The value of a per-replication metric ([`Metric::is_per_replication`]) in one replication of
+/// `s`; its mean over replications is the metric. `None` for other metrics.
+pub fn per_replication(metric: &Metric, s: &Scenario, o: &ReplicationOutcome) -> Option<f64> {
+    let window = (s.horizon.ticks() - s.warmup.ticks()) as f64;
+    match *metric {
+        Metric::Availability(Subject::Plane(p)) => Some(1.0 - o.plane_downtime[p.index()] as f64 / window),
+        Metric::Availability(Subject::Feature(i)) => Some(1.0 - *o.feature_downtime.get(i)? as f64 / window),
+        Metric::IncidentsPerReplication(p) => Some(o.incidents.iter().filter(|i| i.plane == p).count() as f64),
+        Metric::MissesPerReplication(p, objective) => Some(o.misses(s, p, objective) as f64),
+        Metric::DisastersPerReplication => Some(o.disasters.len() as f64),
+        _ => None,
+    }
 }
 
 /// Records one achieved RTO (ticks). A censored one — still not serving at the horizon, `rto`
@@ -195,6 +215,8 @@ impl RunStats {
                     rpo: DurationStats::new(),
                     meet_rto: TargetMeet::new(),
                     meet_rpo: TargetMeet::new(),
+                    rto_misses_per_replication: Moments::new(),
+                    rpo_misses_per_replication: Moments::new(),
                 })
                 .collect(),
             clients: s.clients.as_ref().map(|_| ClientStats::new(s.features.len())),
@@ -236,6 +258,8 @@ impl RunStats {
                 p.meet_rpo.record(inc.rpo.ticks(), target.rpo.ticks());
             }
             p.incidents_per_replication.record(count);
+            p.rto_misses_per_replication.record(o.misses(s, plane, Objective::Rto));
+            p.rpo_misses_per_replication.record(o.misses(s, plane, Objective::Rpo));
         }
         if let (Some(acc), Some(c)) = (self.clients.as_mut(), o.clients.as_ref()) {
             acc.record(c);
@@ -265,6 +289,8 @@ impl RunStats {
             a.rpo.merge(&b.rpo);
             a.meet_rto.merge(&b.meet_rto);
             a.meet_rpo.merge(&b.meet_rpo);
+            a.rto_misses_per_replication.merge(&b.rto_misses_per_replication);
+            a.rpo_misses_per_replication.merge(&b.rpo_misses_per_replication);
         }
         if let (Some(a), Some(b)) = (self.clients.as_mut(), other.clients.as_ref()) {
             a.merge(b);

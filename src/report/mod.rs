@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod document;
 pub mod figures;
+pub mod metrics;
 mod rows;
 mod table;
 mod verdicts;

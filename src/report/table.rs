@@ -2,8 +2,8 @@
 
 use crate::engine::SimDuration;
 use crate::engine::duration::human;
-use crate::montecarlo::{ImportanceSamplingSummary, NamedAvailability, Summary};
-use crate::stats::{DurationSummary, ProportionSummary, WeightedSummary};
+use crate::montecarlo::{ImportanceSamplingSummary, Summary};
+use crate::stats::{AvailabilitySummary, DurationSummary, ProportionSummary, WeightedSummary};
 use std::fmt::Write;
 
 fn pct(x: f64) -> String {
@@ -14,18 +14,17 @@ fn dur(secs: f64) -> String {
     human(SimDuration::from_secs_f64(secs))
 }
 
-fn availability_line(out: &mut String, a: &NamedAvailability) {
+fn availability_line(out: &mut String, name: &str, a: &AvailabilitySummary) {
     let ci = a
-        .value
         .ci95
         .map_or("n/a".to_string(), |[lo, hi]| format!("[{}, {}]", pct(lo), pct(hi)));
     let _ = writeln!(
         out,
         "  {:<22} {:>13}  95% CI {:<30} mean downtime {}",
-        a.name,
-        pct(a.value.availability),
+        name,
+        pct(a.estimate),
         ci,
-        dur(a.value.mean_downtime_s)
+        dur(a.mean_downtime_s)
     );
 }
 
@@ -98,16 +97,16 @@ fn importance(out: &mut String, i: &ImportanceSamplingSummary) {
     );
     weighted(out, "P(at least one region disaster)", &i.p_any_disaster);
     weighted(out, "region disasters per replication", &i.disasters_per_replication);
-    for p in &i.planes {
+    for (plane, p) in i.planes.iter() {
         let (rto, rpo) = (dur(p.target_rto_s), dur(p.target_rpo_s));
         weighted(
             out,
-            &format!("{}: P(a disaster RTO > {rto})", p.plane.key()),
+            &format!("{}: P(a disaster RTO > {rto})", plane.key()),
             &p.p_rto_missed,
         );
         weighted(
             out,
-            &format!("{}: P(a disaster RPO > {rpo})", p.plane.key()),
+            &format!("{}: P(a disaster RPO > {rpo})", plane.key()),
             &p.p_rpo_missed,
         );
     }
@@ -134,23 +133,24 @@ pub fn render(s: &Summary) -> String {
         s.seed
     );
     let _ = writeln!(out, "\nAvailability (fraction of the horizon fully up)");
-    for a in s.availability.planes.iter().chain(&s.availability.features) {
-        availability_line(&mut out, a);
+    for (name, _, a) in s.availability.rows() {
+        availability_line(&mut out, name, a);
     }
     let _ = writeln!(out, "\nZone incidents (achieved RTO / RPO per incident)");
-    for p in &s.zone_incidents {
+    for (plane, p) in s.zone_incidents.iter() {
         let se = p
-            .incidents_per_replication_se
+            .incidents_per_replication
+            .std_error
             .map_or(String::new(), |se| format!(" ± {se:.4}"));
         let _ = writeln!(
             out,
             "  {}: {} incidents ({} failover, {} outage, {} open at horizon), {:.4}{se} per replication",
-            p.plane.key(),
+            plane.key(),
             p.incidents,
             p.failover_incidents,
             p.outage_incidents,
             p.censored_incidents,
-            p.incidents_per_replication
+            p.incidents_per_replication.estimate
         );
         objectives(
             &mut out,
@@ -162,13 +162,13 @@ pub fn render(s: &Summary) -> String {
         let _ = writeln!(
             out,
             "\nRegional disasters: {} ({:.4} per replication), recovery started in {}, data destroyed in {}",
-            r.disasters, r.per_replication, r.dr_started, r.destroyed
+            r.disasters, r.per_replication.estimate, r.dr_started, r.destroyed
         );
-        for p in &r.planes {
+        for (plane, p) in r.planes.iter() {
             let _ = writeln!(
                 out,
                 "  {}: served from the pair in {}, still down at the horizon {}, data lost {}",
-                p.plane.key(),
+                plane.key(),
                 p.failed_over,
                 p.censored,
                 p.data_lost
@@ -202,8 +202,8 @@ pub fn render(s: &Summary) -> String {
             let by: Vec<String> = c
                 .failures_by_status
                 .iter()
-                .filter(|x| x.failed > 0)
-                .map(|x| format!("{} {}", x.status, x.failed))
+                .filter(|(_, failed)| **failed > 0)
+                .map(|(status, failed)| format!("{status} {failed}"))
                 .collect();
             let _ = writeln!(
                 out,

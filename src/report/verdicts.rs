@@ -134,7 +134,7 @@ pub fn to_json(outcomes: &[Outcome], allow_inconclusive: bool) -> Vec<serde_json
 mod tests {
     use super::*;
     use crate::model::Plane;
-    use crate::model::metric::{Distribution, Expectation, Metric, Op, Stat, Threshold};
+    use crate::model::metric::{Distribution, Expectation, Metric, Op, Percentile, Stat, Threshold};
     use crate::montecarlo::Estimate;
 
     fn outcome(path: &str, metric: Metric, op: Op, t: Threshold, text: &str, est: Option<Estimate>) -> Outcome {
@@ -156,8 +156,8 @@ mod tests {
     fn renders_every_kind_of_row_and_the_result() {
         let rows = vec![
             outcome(
-                "data_plane.rto.p95",
-                Metric::Duration(Distribution::Rto(Plane::Data), Stat::Percentile(95)),
+                "zone_incidents.data_plane.rto.p95",
+                Metric::Duration(Distribution::Rto(Plane::Data), Stat::Percentile(Percentile::P95)),
                 Op::Le,
                 Threshold::Duration(SimDuration::from_secs(120)),
                 "2m",
@@ -167,7 +167,7 @@ mod tests {
                 }),
             ),
             outcome(
-                "data_plane.rpo.max",
+                "zone_incidents.data_plane.rpo.max",
                 Metric::Duration(Distribution::Rpo(Plane::Data), Stat::Max),
                 Op::Le,
                 Threshold::Duration(SimDuration::ZERO),
@@ -178,7 +178,7 @@ mod tests {
                 }),
             ),
             outcome(
-                "control_plane.rto.p_meet",
+                "zone_incidents.control_plane.p_meet_rto",
                 Metric::PMeet(Plane::Control, crate::model::metric::Objective::Rto),
                 Op::Ge,
                 Threshold::Number(0.5),
@@ -189,8 +189,8 @@ mod tests {
                 }),
             ),
             outcome(
-                "control_plane.rto.p99",
-                Metric::Duration(Distribution::Rto(Plane::Control), Stat::Percentile(99)),
+                "zone_incidents.control_plane.rto.p99",
+                Metric::Duration(Distribution::Rto(Plane::Control), Stat::Percentile(Percentile::P99)),
                 Op::Le,
                 Threshold::Duration(SimDuration::from_secs(60)),
                 "1m",
@@ -205,11 +205,20 @@ mod tests {
         );
         for (line, fragments) in [
             (1, &["metric", "expected", "estimate", "95% interval", "verdict"][..]),
-            (2, &["data_plane.rto.p95", "<= 2m", "55.5 s", "[55 s, 56.25 s]", "pass"]),
+            (
+                2,
+                &[
+                    "zone_incidents.data_plane.rto.p95",
+                    "<= 2m",
+                    "55.5 s",
+                    "[55 s, 56.25 s]",
+                    "pass",
+                ],
+            ),
             (
                 3,
                 &[
-                    "data_plane.rpo.max",
+                    "zone_incidents.data_plane.rpo.max",
                     "<= 0s",
                     "0 s",
                     "none: point value (exact maximum)",
@@ -217,7 +226,14 @@ mod tests {
                 ],
             ),
             (4, &[">= 0.5", "0.5", "[0.45, 0.55]", "inconclusive (counts as fail)"]),
-            (5, &["control_plane.rto.p99", "no data", "no data (counts as fail)"]),
+            (
+                5,
+                &[
+                    "zone_incidents.control_plane.rto.p99",
+                    "no data",
+                    "no data (counts as fail)",
+                ],
+            ),
             (
                 6,
                 &["Result: FAIL (2 of 4 expectations: 2 pass, 1 inconclusive, 1 no data)"],

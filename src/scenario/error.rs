@@ -18,7 +18,7 @@ pub struct FieldPath(pub Vec<PathStep>);
 
 impl FieldPath {
     /// Parses `a.b[2].c` into steps (paths are built by our own code, so the syntax is simple).
-    /// A key that is not bare is quoted as TOML writes it: `expect."data_plane.rto.p95"`.
+    /// A key that is not bare is quoted as TOML writes it: `expect."zone_incidents.data_plane.rto.p95"`.
     pub fn parse(text: &str) -> FieldPath {
         let mut steps = Vec::new();
         let mut key = String::new();
@@ -64,22 +64,8 @@ impl FieldPath {
     }
 }
 
-/// A key as it appears in a field path: bare when it is a TOML bare key (letters, digits, `-`,
-/// `_`), otherwise quoted (`"data_plane.rto.p95"`).
-pub fn quote_key(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return key.to_string();
-    }
-    let mut out = String::from('"');
-    for c in key.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
-}
+/// A key as it appears in a field path; metric paths share the syntax, so it lives with them.
+pub use crate::model::metric::quote_key;
 
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -59,7 +59,7 @@ pub use duration::{DurationStats, QuantileInterval};
 pub use histogram::{DurationHistogram, SIGNIFICANT_FIGURES};
 pub use moments::Moments;
 pub use proportion::{Proportion, wilson_interval};
-pub use summary::{AvailabilitySummary, DurationSummary, ProportionSummary, WeightedSummary};
+pub use summary::{AvailabilitySummary, DurationSummary, MeanSummary, ProportionSummary, WeightedSummary};
 pub use target::TargetMeet;
 pub use time_average::{TimeAverage, WindowMismatch};
 pub use weighted::WeightedMean;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::wide::U256;
+use super::{MeanSummary, Z95};
 
 /// Exact first and second moments (plus min and max) of `u64` samples.
 ///
@@ -164,6 +165,17 @@ impl Moments {
     /// Standard error of the mean `sd/√n`, `None` for fewer than two samples.
     pub fn std_error(&self) -> Option<f64> {
         self.std_dev().map(|sd| sd / (self.count as f64).sqrt())
+    }
+
+    /// The mean with its standard error and 95 % interval, `None` when empty.
+    pub fn mean_summary(&self) -> Option<MeanSummary> {
+        let mean = self.mean()?;
+        let se = self.std_error();
+        Some(MeanSummary {
+            estimate: mean,
+            std_error: se,
+            ci95: se.map(|se| [(mean - Z95 * se).max(0.0), mean + Z95 * se]),
+        })
     }
 }
 

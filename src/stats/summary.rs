@@ -52,7 +52,7 @@ pub struct ProportionSummary {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AvailabilitySummary {
     /// `1 − Σdown / (n·W)`.
-    pub availability: f64,
+    pub estimate: f64,
     /// 95 % normal-approximation interval clamped to `[0, 1]`; `None` for
     /// fewer than two replications.
     pub ci95: Option<[f64; 2]>,
@@ -63,6 +63,18 @@ pub struct AvailabilitySummary {
     pub mean_downtime_s: f64,
     /// Number of replications.
     pub replications: u64,
+}
+
+/// Summary of a mean over replications of a per-replication count (incidents, misses, disasters).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeanSummary {
+    /// The mean.
+    pub estimate: f64,
+    /// Its standard error; `None` for fewer than two replications.
+    pub std_error: Option<f64>,
+    /// 95 % normal-approximation interval `mean ± 1.96·SE`, clamped at 0 (counts are never
+    /// negative); `None` for fewer than two replications.
+    pub ci95: Option<[f64; 2]>,
 }
 
 /// Summary of an importance-sampling estimate (see [`WeightedMean`](super::WeightedMean)).

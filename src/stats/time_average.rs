@@ -175,7 +175,7 @@ impl TimeAverage {
     /// Summary, `None` without replications.
     pub fn summary(&self) -> Option<AvailabilitySummary> {
         Some(AvailabilitySummary {
-            availability: self.availability()?,
+            estimate: self.availability()?,
             ci95: self.ci95().map(|(lo, hi)| [lo, hi]),
             std_error: self.std_error(),
             mean_downtime_s: self.mean_downtime_per_replication_secs()?,
@@ -239,7 +239,7 @@ mod tests {
         assert!((lo - 0.723485).abs() < 1e-6 && (hi - 0.976515).abs() < 1e-6);
         assert!(lo < 0.85 && 0.85 < hi, "CI contains the estimate");
         let s = a.summary().unwrap();
-        assert_eq!(s.availability, 0.85);
+        assert_eq!(s.estimate, 0.85);
         assert_eq!(s.ci95, Some([lo, hi]));
         assert_eq!(s.std_error, Some(se));
         assert_eq!(s.mean_downtime_s, 15.0);
@@ -279,7 +279,7 @@ mod tests {
         assert_eq!((s.ci95, s.std_error, s.replications), (None, None, 1));
         assert_eq!(
             serde_json::to_string(&s).unwrap(),
-            r#"{"availability":0.5,"ci95":null,"std_error":null,"mean_downtime_s":5e-6,"replications":1}"#
+            r#"{"estimate":0.5,"ci95":null,"std_error":null,"mean_downtime_s":5e-6,"replications":1}"#
         );
     }
 

@@ -7,12 +7,12 @@
 //! from two independent runs; to show by how much, B is also run on an independent seed and that
 //! interval is reported next to the paired one.
 
-use crate::model::Plane;
 use crate::model::ReplicationOutcome;
 use crate::model::Scenario;
+use crate::model::metric::{Metric, catalogue_of};
 use crate::model::prepare;
 use crate::model::replicate;
-use crate::montecarlo::WAVE;
+use crate::montecarlo::{WAVE, per_replication};
 use crate::scenario::{Override, Plan, ScenarioError};
 use crate::stats::Z95;
 use rayon::prelude::*;
@@ -22,95 +22,44 @@ use serde::Serialize;
 /// does not depend on the thread count.
 const CHUNK: u64 = 256;
 
-/// A per-replication quantity both scenarios have.
+/// A per-replication metric both scenarios have, compared replication by replication.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Quantity {
-    /// Availability of a plane over the observation window.
-    Availability(Plane),
-    /// Availability of a feature present in both (index in A, index in B).
-    FeatureAvailability(String, usize, usize),
-    /// Incidents of a plane per replication (zone incidents; regional disasters separately).
-    Incidents(Plane),
-    /// Zone incidents and regional disasters whose achieved RTO missed the target, per replication.
-    RtoMisses(Plane),
-    /// Zone incidents and regional disasters whose achieved RPO missed the target (or lost the
-    /// data), per replication.
-    RpoMisses(Plane),
-    /// Regional disasters per replication.
-    Disasters,
+pub struct Quantity {
+    /// Its catalogue path, the name in outputs.
+    pub path: String,
+    /// The metric in A.
+    a: Metric,
+    /// The same path in B (a feature's index may differ).
+    b: Metric,
 }
 
 impl Quantity {
-    /// Name in outputs.
-    pub fn name(&self) -> String {
-        match self {
-            Quantity::Availability(p) => format!("availability.{}", p.key()),
-            Quantity::FeatureAvailability(n, _, _) => format!("availability.{n}"),
-            Quantity::Incidents(p) => format!("{}.incidents_per_replication", p.key()),
-            Quantity::RtoMisses(p) => format!("{}.rto_misses_per_replication", p.key()),
-            Quantity::RpoMisses(p) => format!("{}.rpo_misses_per_replication", p.key()),
-            Quantity::Disasters => "region_disaster.disasters_per_replication".into(),
-        }
-    }
-
     /// The value in one replication of scenario `s` (`second`: the scenario is B).
     fn value(&self, s: &Scenario, o: &ReplicationOutcome, second: bool) -> f64 {
-        let window = (s.horizon.ticks() - s.warmup.ticks()) as f64;
-        let misses = |p: Plane, rto: bool| -> f64 {
-            let t = s.targets[p.index()];
-            let zone = o
-                .incidents
-                .iter()
-                .filter(|i| i.plane == p)
-                .filter(|i| if rto { i.rto() > t.rto } else { i.rpo > t.rpo })
-                .count();
-            let regional = o
-                .disasters
-                .iter()
-                .filter(|d| {
-                    if rto {
-                        let r = match p {
-                            Plane::Control => d.recovery.control_plane_rto(),
-                            Plane::Data => d.recovery.data_plane_rto(),
-                        };
-                        r > t.rto
-                    } else {
-                        d.rpo[p.index()].is_none_or(|x| x > t.rpo)
-                    }
-                })
-                .count();
-            (zone + regional) as f64
-        };
-        match self {
-            Quantity::Availability(p) => 1.0 - o.plane_downtime[p.index()] as f64 / window,
-            Quantity::FeatureAvailability(_, a, b) => {
-                1.0 - o.feature_downtime[if second { *b } else { *a }] as f64 / window
-            }
-            Quantity::Incidents(p) => o.incidents.iter().filter(|i| i.plane == *p).count() as f64,
-            Quantity::RtoMisses(p) => misses(*p, true),
-            Quantity::RpoMisses(p) => misses(*p, false),
-            Quantity::Disasters => o.disasters.len() as f64,
-        }
+        let metric = if second { &self.b } else { &self.a };
+        per_replication(metric, s, o).expect("compare pairs only per-replication metrics")
     }
 }
 
-/// The quantities two scenarios can be compared on.
+/// The quantities two scenarios can be compared on: the per-replication metrics of A's catalogue
+/// that B has too — availability of the planes and of the features both have, zone incidents and
+/// misses per replication, and regional disasters per replication when either can have them.
 pub fn quantities(a: &Scenario, b: &Scenario) -> Vec<Quantity> {
-    let mut out: Vec<Quantity> = Plane::ALL.iter().map(|&p| Quantity::Availability(p)).collect();
-    for (i, f) in a.features.iter().enumerate() {
-        if let Some(j) = b.features.iter().position(|g| g.name == f.name) {
-            out.push(Quantity::FeatureAvailability(f.name.clone(), i, j));
-        }
-    }
-    for p in Plane::ALL {
-        out.push(Quantity::Incidents(p));
-        out.push(Quantity::RtoMisses(p));
-        out.push(Quantity::RpoMisses(p));
-    }
-    if a.has_region_disasters() || b.has_region_disasters() {
-        out.push(Quantity::Disasters);
-    }
-    out
+    let in_b = catalogue_of(b);
+    let disasters = a.has_region_disasters() || b.has_region_disasters();
+    catalogue_of(a)
+        .into_iter()
+        .filter(|d| d.metric.is_per_replication())
+        .filter(|d| disasters || d.metric != Metric::DisastersPerReplication)
+        .filter_map(|d| {
+            let b = in_b.iter().find(|e| e.path == d.path)?.metric;
+            Some(Quantity {
+                path: d.path,
+                a: d.metric,
+                b,
+            })
+        })
+        .collect()
 }
 
 /// Running means, variances and the co-moment of a pair (Welford; merged with Chan's formulas).
@@ -212,7 +161,7 @@ fn paired_moments(a: &Scenario, b: &Scenario, qs: &[Quantity], threads: Option<u
 /// One metric's comparison.
 #[derive(Clone, Debug, Serialize)]
 pub struct Difference {
-    /// Metric name.
+    /// Metric path (as in `outage-sim metrics`).
     pub metric: String,
     /// Mean in A.
     pub a: f64,
@@ -267,7 +216,7 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
             let di = i.mean_b - i.mean_a;
             let half_indep = Z95 * ((i.var_a() + i.var_b()) / n).sqrt();
             Difference {
-                metric: q.name(),
+                metric: q.path.clone(),
                 a: p.mean_a,
                 b: p.mean_b,
                 difference: d,
@@ -332,15 +281,23 @@ impl Comparison {
             "Paired comparison, B − A: A = {}, B = {} ({} replications each, seed {}; common random numbers)",
             self.a, self.b, self.replications, self.seed
         );
+        // Paths are long (`zone_incidents.control_plane.incidents_per_replication`): the first
+        // column is as wide as the longest.
+        let w = self
+            .differences
+            .iter()
+            .map(|d| d.metric.chars().count())
+            .max()
+            .unwrap_or(0);
         let _ = writeln!(
             out,
-            "  {:<44} {:>14} {:>14} {:>14}  {:<31} {:>9}",
+            "  {:<w$} {:>14} {:>14} {:>14}  {:<31} {:>9}",
             "metric", "A", "B", "B − A", "95 % interval (paired)", "narrower"
         );
         for d in &self.differences {
             let _ = writeln!(
                 out,
-                "  {:<44} {:>14.8} {:>14.8} {:>14.8}  [{:>13.8}, {:>13.8}] {:>9}",
+                "  {:<w$} {:>14.8} {:>14.8} {:>14.8}  [{:>13.8}, {:>13.8}] {:>9}",
                 d.metric,
                 d.a,
                 d.b,

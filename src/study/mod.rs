@@ -82,7 +82,7 @@ pub fn run_statistics(s: &crate::scenario::Plan, threads: Option<usize>) -> (Run
 /// A metric of a study: its path and what it names.
 #[derive(Clone, Debug)]
 pub struct StudyMetric {
-    /// As in `[expect]`, e.g. `region_disaster.data_plane.rto.p_meet`.
+    /// As in `[expect]`, e.g. `region_disasters.data_plane.p_meet_rto`.
     pub path: String,
     /// The metric.
     pub metric: Metric,
@@ -113,15 +113,15 @@ pub fn default_metrics(s: &Scenario) -> Vec<String> {
         out.push(format!("availability.{}", p.key()));
     }
     for p in Plane::ALL {
-        out.push(format!("{}.rto.p_meet", p.key()));
-        out.push(format!("{}.rpo.p_meet", p.key()));
+        out.push(format!("zone_incidents.{}.p_meet_rto", p.key()));
+        out.push(format!("zone_incidents.{}.p_meet_rpo", p.key()));
     }
     if s.has_region_disasters() {
         for p in Plane::ALL {
-            out.push(format!("region_disaster.{}.rto.p_meet", p.key()));
-            out.push(format!("region_disaster.{}.rpo.p_meet", p.key()));
+            out.push(format!("region_disasters.{}.p_meet_rto", p.key()));
+            out.push(format!("region_disasters.{}.p_meet_rpo", p.key()));
         }
-        out.push("region_disaster.data_plane.rto.p95".into());
+        out.push("region_disasters.data_plane.rto.p95".into());
     }
     if s.clients.is_some() {
         out.push("clients.user_visible_failures".into());

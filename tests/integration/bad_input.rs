@@ -242,3 +242,18 @@ fn recovery_plan_with_a_probability_outside_unit_interval() {
     );
     assert!(e.contains("broken.toml:15:55: "), "points at the value: {e}");
 }
+
+#[test]
+fn feature_named_like_a_plane() {
+    // `availability.data_plane` is the plane's metric path; a feature may not take it.
+    let e = run_broken("name = \"component-up\"", "name = \"data_plane\"");
+    expect(
+        &e,
+        "37:8",
+        &[
+            "features[0].name",
+            "\"data_plane\" is reserved",
+            "availability.data_plane",
+        ],
+    );
+}

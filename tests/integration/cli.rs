@@ -1,4 +1,4 @@
-//! The command line end to end: run, validate, trace.
+//! The command line end to end: run, validate, trace, metrics.
 
 use super::common::{bin, repo};
 
@@ -262,8 +262,8 @@ fn run_to_precision_stops_at_a_reproducible_wave_and_says_why() {
         let text = std::fs::read_to_string(dir.path().join(out).join("region-disaster-drill/summary.json")).unwrap();
         (serde_json::from_str::<serde_json::Value>(&text).unwrap(), text)
     };
-    let (a, text_a) = run("a", "1", "region_disaster.data_plane.rto.p_meet=0.002");
-    let (_, text_b) = run("b", "2", "region_disaster.data_plane.rto.p_meet=0.002");
+    let (a, text_a) = run("a", "1", "region_disasters.data_plane.p_meet_rto=0.002");
+    let (_, text_b) = run("b", "2", "region_disasters.data_plane.p_meet_rto=0.002");
     assert_eq!(text_a, text_b, "reproducible whatever the thread count");
     let stop = &a["stopping"];
     assert_eq!(stop["reason"], "precision reached");
@@ -271,14 +271,24 @@ fn run_to_precision_stops_at_a_reproducible_wave_and_says_why() {
     assert_eq!(n % 16_384, 0, "stops at a wave boundary: {n}");
     assert!(n < 100_000 && stop["achieved_half_width"].as_f64().unwrap() <= 0.002);
     // Too tight for the budget: it stops at the maximum and says so.
-    let (c, _) = run("c", "2", "region_disaster.data_plane.rto.p_meet=0.00001");
+    let (c, _) = run("c", "2", "region_disasters.data_plane.p_meet_rto=0.00001");
     assert_eq!(c["stopping"]["reason"], "maximum replications reached");
     assert_eq!(c["replications"], 100_000);
     bin().args(["run", "--precision", "no.such.metric=1"]).assert().code(2);
     bin()
-        .args(["run", "--precision", "data_plane.rto.mean=5"])
+        .args(["run", "--precision", "zone_incidents.data_plane.rto.mean=5"])
         .assert()
         .code(2);
+    // A path from before summary schema 2 is unknown, with its new name in the message.
+    let old = bin()
+        .args(["run", "--precision", "data_plane.rto.mean=5s"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&old.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("\"data_plane.rto.mean\" is now \"zone_incidents.data_plane.rto.mean\""),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -337,4 +347,45 @@ fn a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn metrics_lists_the_paths_of_a_scenario_and_marks_what_it_lacks() {
+    // The embedded default: regional disasters, no clients, no importance sampling.
+    let out = bin().arg("metrics").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let line = |p: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{p} ")))
+            .unwrap_or_else(|| panic!("{p} in:\n{text}"))
+            .to_string()
+    };
+    assert!(
+        text.starts_with("Metric paths of community-training-premium-zr\n"),
+        "{text}"
+    );
+    assert!(line("availability.admin-operations").contains("probability"));
+    assert!(line("zone_incidents.data_plane.rto.p95").contains("duration"));
+    assert!(line("misses_per_replication.data_plane.rpo").contains("number"));
+    assert!(line("region_disasters.data_plane.p_meet_rto").contains(" region disasters "));
+    assert!(line("clients.retry_amplification").contains("[clients] (absent)"));
+    assert!(line("importance_sampling.p_any_disaster").contains("importance sampling (absent)"));
+    // JSON: one document; a scenario with clients has them.
+    let out = bin()
+        .args(["metrics", "--format", "json"])
+        .arg(repo("scenarios/retry-storm.toml"))
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(doc["scenario"], "retry-storm");
+    let metrics = doc["metrics"].as_array().unwrap();
+    let latency = metrics.iter().find(|m| m["path"] == "clients.latency.p99").unwrap();
+    assert_eq!(
+        (&latency["needs"], &latency["available"]),
+        (&"clients".into(), &true.into())
+    );
+    // Bad input: exit 2, nothing on stdout.
+    let bad = bin().args(["metrics", "no/such.toml"]).assert().code(2);
+    assert!(bad.get_output().stdout.is_empty());
+    bin().args(["metrics", "--format", "yaml"]).assert().code(2);
 }

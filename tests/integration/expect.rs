@@ -80,8 +80,8 @@ fn check_passes_when_every_expectation_holds_and_writes_what_run_writes() {
         let r = row(&stdout, &e.path);
         assert!(r.contains(&e.to_string()) && r.trim_end().ends_with("pass"), "{r}");
     }
-    assert!(row(&stdout, "data_plane.rpo.max").contains("none: point value (exact maximum)"));
-    let p95 = row(&stdout, "data_plane.rto.p95");
+    assert!(row(&stdout, "zone_incidents.data_plane.rpo.max").contains("none: point value (exact maximum)"));
+    let p95 = row(&stdout, "zone_incidents.data_plane.rto.p95");
     assert!(
         p95.contains(" s, ") && p95.contains(" s]"),
         "an interval of durations: {p95}"
@@ -137,20 +137,27 @@ fn the_budgeted_retry_storm_passes_its_gate_and_the_unbudgeted_one_fails_it() {
 fn check_exits_1_with_the_failing_rows_when_an_expectation_clearly_fails() {
     let dir = tempfile::tempdir().unwrap();
     let source = std::fs::read_to_string(repo(DRILL)).unwrap();
-    let entry = "\"data_plane.rto.p95\" = \"<= 2m\"";
+    let entry = "\"zone_incidents.data_plane.rto.p95\" = \"<= 2m\"";
     assert!(source.contains(entry));
     let file = write(
         dir.path(),
         "impossible",
-        &source.replace(entry, "\"data_plane.rto.p95\" = \"<= 1s\""),
+        &source.replace(entry, "\"zone_incidents.data_plane.rto.p95\" = \"<= 1s\""),
     );
     let (stdout, stderr) = check(&file, dir.path(), &["--replications", "500"], 1);
-    let r = row(&stdout, "data_plane.rto.p95");
+    let r = row(&stdout, "zone_incidents.data_plane.rto.p95");
     assert!(r.contains("<= 1s") && r.trim_end().ends_with("FAIL"), "{r}");
-    assert!(row(&stdout, "data_plane.rpo.max").trim_end().ends_with("pass"));
+    assert!(
+        row(&stdout, "zone_incidents.data_plane.rpo.max")
+            .trim_end()
+            .ends_with("pass")
+    );
     assert!(stdout.contains("Result: FAIL") && stdout.contains("1 fail"), "{stdout}");
     assert!(stderr.starts_with("error: 1 of "), "{stderr}");
-    assert!(stderr.contains("data_plane.rto.p95 <= 1s (fail)"), "{stderr}");
+    assert!(
+        stderr.contains("zone_incidents.data_plane.rto.p95 <= 1s (fail)"),
+        "{stderr}"
+    );
     // The results are written all the same: a failed gate is not a failed run.
     assert!(dir.path().join("results/zone-outage-drill/summary.json").exists());
     // `run` does not judge expectations.
@@ -169,8 +176,9 @@ fn an_interval_straddling_the_threshold_is_inconclusive_and_fails_unless_allowed
     // Wilson interval.
     let dir = tempfile::tempdir().unwrap();
     let base = without_expect(DRILL)
-        + "\n[targets]\ndata_plane = { rpo = \"12h\", rto = \"35s\" }\n\n[expect]\n\"data_plane.rpo.max\" = \"<= 0s\"\n";
-    let with = |threshold: &str| base.clone() + &format!("\"data_plane.rto.p_meet\" = \">= {threshold}\"\n");
+        + "\n[targets]\ndata_plane = { rpo = \"12h\", rto = \"35s\" }\n\n[expect]\n\"zone_incidents.data_plane.rpo.max\" = \"<= 0s\"\n";
+    let with =
+        |threshold: &str| base.clone() + &format!("\"zone_incidents.data_plane.p_meet_rto\" = \">= {threshold}\"\n");
     let file = write(dir.path(), "straddle", &with("0.5"));
     let args = ["-q", "--replications", "1000"];
     let _ = bin()
@@ -184,12 +192,14 @@ fn an_interval_straddling_the_threshold_is_inconclusive_and_fails_unless_allowed
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("results/zone-outage-drill/summary.json")).unwrap())
             .unwrap();
-    let estimate = summary["zone_incidents"][1]["p_meet_rto"]["estimate"].as_f64().unwrap();
+    let estimate = summary["zone_incidents"]["data_plane"]["p_meet_rto"]["estimate"]
+        .as_f64()
+        .unwrap();
     assert!(estimate > 0.05 && estimate < 0.95, "{estimate}");
     let file = write(dir.path(), "straddle", &with(&estimate.to_string()));
 
     let (stdout, stderr) = check(&file, dir.path(), &args, 1);
-    let r = row(&stdout, "data_plane.rto.p_meet");
+    let r = row(&stdout, "zone_incidents.data_plane.p_meet_rto");
     assert!(r.ends_with("inconclusive (counts as fail)"), "{stdout}");
     assert!(
         stdout.contains("counts as a failure unless --allow-inconclusive"),
@@ -199,14 +209,14 @@ fn an_interval_straddling_the_threshold_is_inconclusive_and_fails_unless_allowed
         stdout.contains("Result: FAIL (1 of 2 expectations: 1 pass, 1 inconclusive)"),
         "{stdout}"
     );
-    assert!(stderr.contains("data_plane.rto.p_meet >= "), "{stderr}");
+    assert!(stderr.contains("zone_incidents.data_plane.p_meet_rto >= "), "{stderr}");
     assert!(stderr.contains("(inconclusive)"), "{stderr}");
 
     let mut allowed = args.to_vec();
     allowed.push("--allow-inconclusive");
     let (stdout, _) = check(&file, dir.path(), &allowed, 0);
     assert!(
-        row(&stdout, "data_plane.rto.p_meet").ends_with("inconclusive (allowed)"),
+        row(&stdout, "zone_incidents.data_plane.p_meet_rto").ends_with("inconclusive (allowed)"),
         "{stdout}"
     );
     assert!(
@@ -220,12 +230,15 @@ fn a_metric_without_data_is_judged_inconclusive() {
     // The single-component oracle has no control-plane feature, hence no control-plane incident.
     let dir = tempfile::tempdir().unwrap();
     let source = without_expect(BASE)
-        + "\n[expect]\n\"control_plane.rto.p95\" = \"<= 1h\"\n\"availability.component-up\" = \">= 0.8\"\n";
+        + "\n[expect]\n\"zone_incidents.control_plane.rto.p95\" = \"<= 1h\"\n\"availability.component-up\" = \">= 0.8\"\n";
     let file = write(dir.path(), "no-data", &source);
     let (stdout, stderr) = check(&file, dir.path(), &["-q", "--replications", "200"], 1);
-    let r = row(&stdout, "control_plane.rto.p95");
+    let r = row(&stdout, "zone_incidents.control_plane.rto.p95");
     assert!(r.contains("no data") && r.ends_with("no data (counts as fail)"), "{r}");
-    assert!(stderr.contains("control_plane.rto.p95 <= 1h (no data)"), "{stderr}");
+    assert!(
+        stderr.contains("zone_incidents.control_plane.rto.p95 <= 1h (no data)"),
+        "{stderr}"
+    );
     let (stdout, _) = check(
         &file,
         dir.path(),
@@ -233,7 +246,7 @@ fn a_metric_without_data_is_judged_inconclusive() {
         0,
     );
     assert!(
-        row(&stdout, "control_plane.rto.p95").ends_with("no data (allowed)"),
+        row(&stdout, "zone_incidents.control_plane.rto.p95").ends_with("no data (allowed)"),
         "{stdout}"
     );
 }
@@ -247,7 +260,10 @@ fn expectations_are_not_part_of_the_scenario_hash() {
     assert_eq!(with.hash(), without.hash());
     // ... but they are kept in the scenario as run (and survive its round trip).
     assert!(with.to_toml().contains("[expect]"));
-    assert!(with.to_toml().contains("\"data_plane.rto.p95\" = \"<= 2m\""));
+    assert!(
+        with.to_toml()
+            .contains("\"zone_incidents.data_plane.rto.p95\" = \"<= 2m\"")
+    );
     let changed = without.with(&[scenario::Override::seed(without.seed + 1)]).unwrap();
     assert_ne!(changed.hash(), without.hash());
 }
@@ -307,39 +323,46 @@ fn check_without_an_expect_block_is_bad_input() {
 #[test]
 fn unknown_metric_path_lists_the_known_ones() {
     for command in ["check", "run"] {
-        let (e, line) = broken(command, "\"data_plane.rto.p59\" = \"<= 1h\"");
+        let (e, line) = broken(command, "\"zone_incidents.data_plane.rto.p59\" = \"<= 1h\"");
         expect_at(
             &e,
             &format!("{line}:1"),
             &[
-                "expect.\"data_plane.rto.p59\"",
-                "unknown metric \"data_plane.rto.p59\"",
+                "expect.\"zone_incidents.data_plane.rto.p59\"",
+                "unknown metric \"zone_incidents.data_plane.rto.p59\"",
                 "known metrics: availability.{control_plane, data_plane, component-up}",
-                "data_plane.rto.{mean, min, p50, p90, p95, p99, max, p_meet}",
+                "zone_incidents.data_plane.rto.{mean, min, p50, p90, p95, p99, max}",
                 "with a [clients] section also clients.{retry_amplification, user_visible_failures}",
             ],
+        );
+        // A path of schema 1: unknown, with its new name.
+        let (e, line) = broken(command, "\"region_disaster.data_plane.rto.p_meet\" = \">= 0.9\"");
+        expect_at(
+            &e,
+            &format!("{line}:1"),
+            &["\"region_disaster.data_plane.rto.p_meet\" is now \"region_disasters.data_plane.p_meet_rto\""],
         );
     }
 }
 
 #[test]
 fn duration_metric_compared_with_a_number_and_vice_versa() {
-    let (e, line) = broken("check", "\"data_plane.rto.p95\" = \"<= 48\"");
+    let (e, line) = broken("check", "\"zone_incidents.data_plane.rto.p95\" = \"<= 48\"");
     expect_at(
         &e,
-        &format!("{line}:24"),
+        &format!("{line}:39"),
         &[
-            "expect.\"data_plane.rto.p95\"",
+            "expect.\"zone_incidents.data_plane.rto.p95\"",
             "is a duration metric",
             "\"48\" is a plain number",
         ],
     );
-    let (e, line) = broken("check", "\"data_plane.rto.p_meet\" = \">= 48h\"");
+    let (e, line) = broken("check", "\"zone_incidents.data_plane.p_meet_rto\" = \">= 48h\"");
     expect_at(
         &e,
-        &format!("{line}:27"),
+        &format!("{line}:42"),
         &[
-            "expect.\"data_plane.rto.p_meet\"",
+            "expect.\"zone_incidents.data_plane.p_meet_rto\"",
             "is a probability",
             "\"48h\" is a duration",
         ],
@@ -348,17 +371,17 @@ fn duration_metric_compared_with_a_number_and_vice_versa() {
 
 #[test]
 fn bad_operator() {
-    let (e, line) = broken("check", "\"data_plane.rto.p95\" = \"=< 48h\"");
+    let (e, line) = broken("check", "\"zone_incidents.data_plane.rto.p95\" = \"=< 48h\"");
     expect_at(
         &e,
-        &format!("{line}:24"),
+        &format!("{line}:39"),
         &[
-            "expect.\"data_plane.rto.p95\"",
+            "expect.\"zone_incidents.data_plane.rto.p95\"",
             "invalid condition \"=< 48h\"",
             "<=, <, >= or >",
         ],
     );
-    let (e, _) = broken("check", "\"data_plane.rto.p95\" = \"<== 48h\"");
+    let (e, _) = broken("check", "\"zone_incidents.data_plane.rto.p95\" = \"<== 48h\"");
     assert!(e.contains("allowed: <=, <, >=, >"), "{e}");
 }
 
@@ -374,19 +397,52 @@ fn client_metric_without_clients() {
 
 #[test]
 fn condition_that_is_not_a_string_or_an_unquoted_path() {
-    let (e, line) = broken("check", "\"data_plane.rto.p95\" = 48");
+    let (e, line) = broken("check", "\"zone_incidents.data_plane.rto.p95\" = 48");
     expect_at(
         &e,
-        &format!("{line}:24"),
+        &format!("{line}:39"),
         &["invalid type: integer `48`", "\"<op> <value>\""],
     );
-    let (e, line) = broken("check", "data_plane.rto.p95 = \"<= 48h\"");
+    let (e, line) = broken("check", "zone_incidents.data_plane.rto.p95 = \"<= 48h\"");
     expect_at(
         &e,
         &format!("{line}:1"),
         &[
             "invalid type: map",
-            "quote metric paths: \"data_plane.rto.p95\" = \"<= 48h\"",
+            "quote metric paths: \"zone_incidents.data_plane.rto.p95\" = \"<= 48h\"",
         ],
+    );
+}
+
+#[test]
+fn a_feature_name_with_a_dot_is_quoted_in_its_path() {
+    // `availability.component.up` would read as three keys; quoted, as in --set, it is one.
+    let dir = tempfile::tempdir().unwrap();
+    let source = without_expect(BASE).replace("name = \"component-up\"", "name = \"component.up\"")
+        + "\n[expect]\n\"availability.\\\"component.up\\\"\" = \">= 0.5\"\n";
+    let file = write(dir.path(), "dotted", &source);
+    let (stdout, _) = check(&file, dir.path(), &["-q", "--replications", "200"], 0);
+    assert!(
+        row(&stdout, "availability.\"component.up\"").ends_with("pass"),
+        "{stdout}"
+    );
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("results/validation-single-exponential/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        summary["availability"]["component.up"]["estimate"].is_number(),
+        "{summary}"
+    );
+    let listed = bin().arg("metrics").arg(&file).assert().success();
+    let text = String::from_utf8_lossy(&listed.get_output().stdout).into_owned();
+    assert!(text.contains("\navailability.\"component.up\" "), "{text}");
+    // Unquoted, it is an unknown metric.
+    let unquoted = source.replace("\"availability.\\\"component.up\\\"\"", "\"availability.component.up\"");
+    let file = write(dir.path(), "unquoted", &unquoted);
+    let (_, stderr) = check(&file, dir.path(), &["-q"], 2);
+    assert!(
+        stderr.contains("unknown metric \"availability.component.up\""),
+        "{stderr}"
     );
 }

@@ -1,14 +1,17 @@
 //! One integration test binary: oracles, determinism, properties, robustness, bad input, the CLI,
 //! shipped scenarios, baselines and snapshots, expectations (`check`), clients, regional disasters,
-//! importance sampling, shards, studies, the report, and the layers of the crate.
+//! importance sampling, shards, studies, the report, the metric catalogue against summary.json,
+//! generated docs, and the layers of the crate.
 
 mod bad_input;
 mod baselines;
+mod catalogue;
 mod cli;
 mod clients;
 mod common;
 mod determinism;
 mod disasters;
+mod docs;
 mod expect;
 mod importance;
 mod layers;

@@ -105,5 +105,5 @@ fn absurd_inputs_are_refused_or_saturate() {
     let s = scenario::from_source(&huge, Path::new("huge.toml")).unwrap();
     let s = super::common::with_reps(&s, 50);
     let a = super::common::run_with(&s, None).features[0].summary().unwrap();
-    assert!(a.availability > 0.99, "{a:?}");
+    assert!(a.estimate > 0.99, "{a:?}");
 }

@@ -59,7 +59,7 @@ fn zone_redundant_loses_no_data_and_zonal_does_on_zone_destruction() {
     let zonal = common("scenarios/community-training-standard-zonal.toml");
     let zr = Summary::new(&zr, &run_with(&zr, None));
     let zonal = Summary::new(&zonal, &run_with(&zonal, None));
-    let data = Plane::Data.index();
+    let data = Plane::Data;
     assert_eq!(zr.zone_incidents[data].rpo.unwrap().max, 0.0);
     let rpo = zonal.zone_incidents[data].rpo.unwrap();
     assert!(rpo.max > 0.0, "zonal: a destroyed zone loses data");
@@ -72,8 +72,8 @@ fn zone_redundant_loses_no_data_and_zonal_does_on_zone_destruction() {
 fn zone_outage_drill_gives_one_brief_failover_per_plane() {
     let s = load("scenarios/zone-outage-drill.toml");
     let sum = Summary::new(&s, &run_with(&s, None));
-    for p in &sum.zone_incidents {
-        assert_eq!(p.incidents, s.replications, "{:?}", p.plane);
+    for (plane, p) in sum.zone_incidents.iter() {
+        assert_eq!(p.incidents, s.replications, "{plane:?}");
         assert_eq!(p.failover_incidents, p.incidents);
         let rto = p.rto.unwrap();
         // Failover windows of the kinds involved are at most 60 s (App Service).
@@ -82,7 +82,7 @@ fn zone_outage_drill_gives_one_brief_failover_per_plane() {
     }
     // The data plane's window is the longest of web U(10,60), sql U(5,30), storage U(1,5):
     // E[max] computed exactly by integrating P(max > x), compared within 4 SE.
-    let rto = sum.zone_incidents[Plane::Data.index()].rto.unwrap();
+    let rto = sum.zone_incidents[Plane::Data].rto.unwrap();
     let cdf = |x: f64, a: f64, b: f64| ((x - a) / (b - a)).clamp(0.0, 1.0);
     let steps = 600_000;
     let exact: f64 = (0..steps)

@@ -98,7 +98,7 @@ fn study_outputs() {
             "40",
             "-q",
             "--metric",
-            "data_plane.rto.mean",
+            "zone_incidents.data_plane.rto.mean",
             "--set",
         ])
         .arg("faults[0].duration=30m,2h")

@@ -43,6 +43,43 @@ fn compare_is_identical_whatever_the_thread_count_and_pairing_narrows_the_interv
     assert_eq!(control["paired_ci95"], serde_json::json!([0.0, 0.0]));
 }
 
+/// Each quantity `compare` pairs is a catalogue metric, and its mean in A is that metric's value
+/// in the summary of A run alone (the summary's mean is exact, compare's a running one).
+#[test]
+fn compare_quantities_are_the_summary_values_at_their_paths() {
+    use super::common::{load, summary_json};
+    use outage_sim::study::compare::compare;
+    let a = super::common::with_reps(&load("scenarios/community-training-standard-zonal.toml"), 300);
+    let b = load("scenarios/community-training-premium-zr.toml");
+    let result = compare(&a, &b, None).unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&summary_json(&a, None)).unwrap();
+    let paths: Vec<&str> = result.differences.iter().map(|d| d.metric.as_str()).collect();
+    for p in [
+        "zone_incidents.data_plane.incidents_per_replication",
+        "misses_per_replication.control_plane.rpo",
+        "region_disasters.per_replication",
+    ] {
+        assert!(paths.contains(&p), "{p} in {paths:?}");
+    }
+    for d in &result.differences {
+        let node = outage_sim::scenario::FieldPath::parse(&d.metric)
+            .0
+            .iter()
+            .try_fold(&summary, |node, step| match step {
+                outage_sim::scenario::PathStep::Key(k) => node.get(k.as_str()),
+                outage_sim::scenario::PathStep::Index(i) => node.get(i),
+            })
+            .unwrap_or_else(|| panic!("{} not in summary.json", d.metric));
+        let value = node.get("estimate").unwrap_or(node).as_f64().unwrap();
+        assert!(
+            (value - d.a).abs() <= 1e-12 * value.abs().max(1.0),
+            "{}: summary {value}, compare {}",
+            d.metric,
+            d.a
+        );
+    }
+}
+
 #[test]
 fn sweep_writes_one_row_per_grid_point_in_grid_order() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,7 +120,7 @@ fn sensitivity_ranks_the_named_parameters_by_swing() {
             "--replications",
             "2000",
             "--metric",
-            "region_disaster.data_plane.rto.mean",
+            "region_disasters.data_plane.rto.mean",
         ])
         .args(["--parameter", "services[3].backup.interval"])
         .args(["--parameter", "recovery.create_resources"])
@@ -117,7 +154,7 @@ fn bad_study_input_exits_2_and_writes_nothing() {
             "--set",
             "failures[0].time_to_failure=exp(mean=1y)",
             "--metric",
-            "data_plane.rto.p42",
+            "zone_incidents.data_plane.rto.p42",
         ],
         vec!["sensitivity", "--parameter", "deployment.region"],
         vec!["sensitivity", "--vary", "1.5"],

@@ -17,7 +17,7 @@ const MARKDOWN_TEMPLATE: &str = include_str!("../../../templates/report.md.j2");
 /// One chart of the report.
 #[derive(Clone, Debug, Serialize)]
 pub struct ChartRef {
-    /// File stem under `charts/` (`cdf-data-plane-rto`).
+    /// File stem under `charts/` (`cdf-zone-incidents-data-plane-rto`).
     pub name: String,
     /// Caption.
     pub title: String,

@@ -2,9 +2,9 @@
 
 use crate::engine::SimDuration;
 use crate::engine::duration::human;
-use crate::montecarlo::PlaneIncidents;
 use crate::montecarlo::RegionDisasterSummary;
 use crate::montecarlo::Summary;
+use crate::montecarlo::{PerPlane, PlaneIncidents};
 use crate::stats::{DurationSummary, ProportionSummary};
 use serde::Serialize;
 
@@ -85,18 +85,16 @@ pub(super) fn all(s: &Summary) -> Vec<Table> {
 fn availability(s: &Summary) -> Table {
     let rows = s
         .availability
-        .planes
-        .iter()
-        .chain(&s.availability.features)
-        .map(|a| {
+        .rows()
+        .into_iter()
+        .map(|(name, plane, a)| {
             vec![
-                a.name.clone(),
-                a.plane.key().to_string(),
-                pct(a.value.availability),
-                a.value
-                    .ci95
+                name.to_string(),
+                plane.key().to_string(),
+                pct(a.estimate),
+                a.ci95
                     .map_or("-".into(), |[lo, hi]| format!("[{}, {}]", pct(lo), pct(hi))),
-                dur(a.value.mean_downtime_s),
+                dur(a.mean_downtime_s),
             ]
         })
         .collect();
@@ -142,12 +140,12 @@ impl Objectives<'_> {
     }
 }
 
-fn incidents(planes: &[PlaneIncidents]) -> Table {
+fn incidents(planes: &PerPlane<PlaneIncidents>) -> Table {
     let rows = planes
         .iter()
-        .flat_map(|p| {
+        .flat_map(|(plane, p)| {
             Objectives {
-                plane: p.plane,
+                plane,
                 count: p.incidents,
                 rto: (p.target_rto_s, &p.rto, &p.p_meet_rto),
                 rpo: (p.target_rpo_s, &p.rpo, &p.p_meet_rpo),
@@ -183,9 +181,9 @@ fn disasters(d: &RegionDisasterSummary) -> Table {
     let rows = d
         .planes
         .iter()
-        .flat_map(|p| {
+        .flat_map(|(plane, p)| {
             Objectives {
-                plane: p.plane,
+                plane,
                 count: d.disasters,
                 rto: (p.target_rto_s, &p.rto, &p.p_meet_rto),
                 rpo: (p.target_rpo_s, &p.rpo, &p.p_meet_rpo),
@@ -196,7 +194,7 @@ fn disasters(d: &RegionDisasterSummary) -> Table {
     Table {
         heading: format!(
             "Regional disasters ({} in all, {:.4} per replication; recovery started {} times, data destroyed {} times)",
-            d.disasters, d.per_replication, d.dr_started, d.destroyed
+            d.disasters, d.per_replication.estimate, d.dr_started, d.destroyed
         ),
         columns: incident_columns("disasters"),
         rows,

@@ -93,8 +93,8 @@ mod tests {
     #[test]
     fn slugs_are_file_name_safe() {
         assert_eq!(
-            slug("region_disaster.data_plane.rto.p_meet"),
-            "region-disaster-data-plane-rto-p-meet"
+            slug("region_disasters.data_plane.p_meet_rto"),
+            "region-disasters-data-plane-p-meet-rto"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! Charts of a run's statistics: CDFs and histograms of achieved RTO/RPO, availability.
 
 use super::{Figure, slug};
+use crate::model::metric::Objective;
 use crate::montecarlo::Distributions;
 use crate::montecarlo::Family;
 use crate::montecarlo::Summary;
@@ -9,22 +10,18 @@ use crate::report::charts::{
 };
 use crate::stats::ProportionSummary;
 
-/// P(meet) of a family, from the summary.
+/// P(meet) of a family, from the summary (a family's key is the path of its summary).
 fn p_meet(summary: &Summary, f: &Family) -> Option<PMeet> {
-    let plane = f.plane.index();
-    let p: &Option<ProportionSummary> = match (f.key.starts_with("region_disaster"), f.objective.as_str()) {
-        (false, "rto") => &summary.zone_incidents[plane].p_meet_rto,
-        (false, _) => &summary.zone_incidents[plane].p_meet_rpo,
-        (true, objective) => {
-            let d = summary.region_disasters.as_ref()?.planes.get(plane)?;
-            if objective == "rto" {
-                &d.p_meet_rto
-            } else {
-                &d.p_meet_rpo
-            }
-        }
+    let objective = match f.objective.as_str() {
+        "rto" => Objective::Rto,
+        _ => Objective::Rpo,
     };
-    p.as_ref().map(|p| PMeet {
+    let p: &ProportionSummary = if f.key.starts_with("region_disasters.") {
+        summary.region_disasters.as_ref()?.planes[f.plane].p_meet(objective)?
+    } else {
+        summary.zone_incidents[f.plane].p_meet(objective)?
+    };
+    Some(PMeet {
         estimate: p.estimate,
         lo: p.wilson95[0],
         hi: p.wilson95[1],
@@ -104,14 +101,13 @@ fn histogram(f: &Family) -> Vec<HistogramBin> {
 pub(crate) fn availability(summary: &Summary) -> Figure {
     let items = summary
         .availability
-        .planes
-        .iter()
-        .chain(&summary.availability.features)
-        .map(|a| {
-            let [lo, hi] = a.value.ci95.unwrap_or([a.value.availability; 2]);
+        .rows()
+        .into_iter()
+        .map(|(name, _, a)| {
+            let [lo, hi] = a.ci95.unwrap_or([a.estimate; 2]);
             AvailabilityItem {
-                label: a.name.clone(),
-                estimate: a.value.availability,
+                label: name.to_string(),
+                estimate: a.estimate,
                 lo,
                 hi,
             }

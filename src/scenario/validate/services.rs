@@ -147,6 +147,17 @@ pub(super) fn features(entries: &[FeatureEntry], services: &[ServiceEntry]) -> R
     for (i, f) in entries.iter().enumerate() {
         let p = format!("features[{i}]");
         check_name(&format!("{p}.name"), &f.name)?;
+        // A feature's availability sits beside the planes' in summary.json
+        // (`availability.<name>`), so a plane's key would give two metrics one path.
+        if Plane::from_key(&f.name).is_some() {
+            return bad(
+                format!("{p}.name"),
+                format!(
+                    "\"{}\" is reserved: `availability.{}` is the plane's availability; name the feature otherwise",
+                    f.name, f.name
+                ),
+            );
+        }
         if f.services.is_empty() {
             return bad(format!("{p}.services"), "a feature depends on at least one service");
         }

@@ -1,11 +1,16 @@
-//! `[expect]`: a regression gate judged by `outage-sim check`; parsed into typed expectations, with errors in the scenario's usual form (field path
-//! `expect."data_plane.rto.p95"`, what is wrong, what is allowed).
+//! `[expect]`: a regression gate judged by `outage-sim check`; parsed into typed expectations,
+//! with errors in the scenario's usual form (field path
+//! `expect."zone_incidents.data_plane.rto.p95"`, what is wrong, what is allowed). Metric paths are
+//! those of [`crate::model::metric`]; an unknown one gets a hint: its new name, or the path it is a typo of.
+
+mod hint;
 
 use super::error::quote_key;
 use super::validate::Invalid;
 use crate::engine::duration::parse_duration;
 use crate::model::Plane;
 use crate::model::metric::{Expectation, Metric, MetricDef, Op, Threshold, Unit, catalogue};
+use hint::{list_known, suggestion};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -43,7 +48,7 @@ impl<'de> Deserialize<'de> for Condition {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(
                     "a condition string \"<op> <value>\" (op <=, <, >= or >), e.g. \"<= 48h\" or \">= 0.99\"; \
-                     quote metric paths: \"data_plane.rto.p95\" = \"<= 48h\"",
+                     quote metric paths: \"zone_incidents.data_plane.rto.p95\" = \"<= 48h\"",
                 )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Condition, E> {
@@ -98,9 +103,9 @@ pub fn resolve_metric(key: &str, features: &[(String, Plane)], has_clients: bool
 
 fn lookup(key: &str, known: &[MetricDef], has_clients: bool) -> Result<Metric, String> {
     let Some(def) = known.iter().find(|d| d.path == key) else {
-        let hint = closest(key, known).map_or(String::new(), |p| format!(" (did you mean \"{p}\"?)"));
+        let hint = suggestion(key, known).map_or(String::new(), |h| format!(" ({h})"));
         return Err(format!(
-            "unknown metric \"{key}\"{hint}; known metrics: {}",
+            "unknown metric \"{key}\"{hint}; known metrics: {} (`outage-sim metrics` lists them with their meaning)",
             list_known(known, has_clients)
         ));
     };
@@ -201,69 +206,11 @@ fn example(unit: Unit) -> &'static str {
     }
 }
 
-/// The known paths, grouped by their prefix: `data_plane.rto.{mean, min, ...}`.
-fn list_known(known: &[MetricDef], has_clients: bool) -> String {
-    let group = |defs: Vec<&MetricDef>| -> String {
-        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-        for d in defs {
-            // Availability paths split after `availability.` (feature names may contain dots).
-            let (prefix, last) = match d.path.strip_prefix("availability.") {
-                Some(rest) => ("availability", rest),
-                None => d.path.rsplit_once('.').expect("metric paths have a dot"),
-            };
-            match groups.iter_mut().find(|(p, _)| *p == prefix) {
-                Some((_, lasts)) => lasts.push(last),
-                None => groups.push((prefix, vec![last])),
-            }
-        }
-        groups
-            .iter()
-            .map(|(prefix, lasts)| match lasts.as_slice() {
-                [one] => format!("{prefix}.{one}"),
-                many => format!("{prefix}.{{{}}}", many.join(", ")),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let (clients, others): (Vec<&MetricDef>, Vec<&MetricDef>) = known.iter().partition(|d| d.metric.needs_clients());
-    if has_clients {
-        group(known.iter().collect())
-    } else {
-        format!("{}; with a [clients] section also {}", group(others), group(clients))
-    }
-}
-
-/// The known path closest to `key` by edit distance, when it is close (a typo).
-fn closest<'a>(key: &str, known: &'a [MetricDef]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|d| (edit_distance(key, &d.path), d.path.as_str()))
-        .min_by_key(|(dist, _)| *dist)
-        .filter(|(dist, _)| *dist <= 3)
-        .map(|(_, p)| p)
-}
-
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::SimDuration;
-    use crate::model::metric::{Distribution, Metric, Stat};
+    use crate::model::metric::{Distribution, Metric, Percentile, Stat};
 
     fn features() -> Vec<(String, Plane)> {
         vec![
@@ -285,20 +232,20 @@ mod tests {
     fn parses_operators_units_and_keeps_file_order() {
         let e = parse(
             &[
-                ("data_plane.rto.p95", "<= 48h"),
-                ("control_plane.rpo.p_meet", ">=0.99"),
+                ("zone_incidents.data_plane.rto.p95", "<= 48h"),
+                ("zone_incidents.control_plane.p_meet_rpo", ">=0.99"),
                 ("availability.browse-learn", "  > 0.999 "),
-                ("data_plane.incidents_per_replication", "< 3"),
+                ("zone_incidents.data_plane.incidents_per_replication", "< 3"),
                 ("clients.overloaded_after_trigger.max", "<= 1m30s"),
             ],
             true,
         )
         .unwrap();
         assert_eq!(e.len(), 5);
-        assert_eq!(e[0].path, "data_plane.rto.p95");
+        assert_eq!(e[0].path, "zone_incidents.data_plane.rto.p95");
         assert_eq!(
             e[0].metric,
-            Metric::Duration(Distribution::Rto(Plane::Data), Stat::Percentile(95))
+            Metric::Duration(Distribution::Rto(Plane::Data), Stat::Percentile(Percentile::P95))
         );
         assert_eq!(
             (e[0].op, e[0].threshold),
@@ -314,23 +261,35 @@ mod tests {
 
     #[test]
     fn unknown_metric_lists_the_known_ones_and_suggests_a_near_miss() {
-        let e = error("data_plane.rpo.mx", "<= 1h", false);
-        assert_eq!(e.path, "expect.\"data_plane.rpo.mx\"");
+        let e = error("zone_incidents.data_plane.rpo.mx", "<= 1h", false);
+        assert_eq!(e.path, "expect.\"zone_incidents.data_plane.rpo.mx\"");
         assert!(e.at_key);
         for fragment in [
-            "unknown metric \"data_plane.rpo.mx\"",
-            "did you mean \"data_plane.rpo.max\"?",
+            "unknown metric \"zone_incidents.data_plane.rpo.mx\"",
+            "did you mean \"zone_incidents.data_plane.rpo.max\"?",
             "availability.{control_plane, data_plane, browse-learn, admin-operations}",
-            "data_plane.rto.{mean, min, p50, p90, p95, p99, max, p_meet}",
-            "control_plane.incidents_per_replication",
+            "zone_incidents.data_plane.rto.{mean, min, p50, p90, p95, p99, max}",
+            "zone_incidents.control_plane.{incidents_per_replication, p_meet_rto, p_meet_rpo}",
+            "misses_per_replication.data_plane.{rto, rpo}",
+            "region_disasters.per_replication",
+            "importance_sampling.data_plane.{p_rto_missed, p_rpo_missed}",
             "with a [clients] section also clients.{retry_amplification, user_visible_failures}",
             "clients.latency.{mean",
+            "`outage-sim metrics` lists them",
         ] {
             assert!(e.message.contains(fragment), "{fragment:?} in {}", e.message);
         }
         let e = error("throughput", ">= 1", true);
         assert!(!e.message.contains("did you mean"), "{}", e.message);
         assert!(!e.message.contains("with a [clients] section"), "{}", e.message);
+        // A path from before summary schema 2 gets its new name.
+        let e = error("data_plane.rto.p95", "<= 48h", false);
+        assert!(
+            e.message
+                .contains("\"data_plane.rto.p95\" is now \"zone_incidents.data_plane.rto.p95\""),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -343,45 +302,36 @@ mod tests {
 
     #[test]
     fn durations_and_numbers_do_not_mix() {
-        let e = error("data_plane.rto.p95", "<= 48", false);
+        let e = error("zone_incidents.data_plane.rto.p95", "<= 48", false);
         assert!(!e.at_key);
         assert!(e.message.contains("is a duration metric"), "{}", e.message);
         assert!(e.message.contains("\"48\" is a plain number"), "{}", e.message);
-        let e = error("control_plane.rto.p_meet", ">= 2h", false);
+        let e = error("zone_incidents.control_plane.p_meet_rto", ">= 2h", false);
         assert!(e.message.contains("is a probability"), "{}", e.message);
         assert!(e.message.contains("\"2h\" is a duration"), "{}", e.message);
-        let e = error("data_plane.incidents_per_replication", "<= lots", false);
+        let e = error("zone_incidents.data_plane.incidents_per_replication", "<= lots", false);
         assert!(e.message.contains("\"lots\" is not a number"), "{}", e.message);
-        let e = error("data_plane.rto.mean", "<= 3 parsecs", false);
+        let e = error("zone_incidents.data_plane.rto.mean", "<= 3 parsecs", false);
         assert!(e.message.contains("unknown unit"), "{}", e.message);
     }
 
     #[test]
     fn bad_operators_and_values() {
         for bad in ["=< 48h", "== 48h", "48h", "≤ 48h", "<<= 48h", ">== 48h"] {
-            let e = error("data_plane.rto.p95", bad, false);
+            let e = error("zone_incidents.data_plane.rto.p95", bad, false);
             assert!(
                 e.message.contains("<=, <, >= or >") || e.message.contains("allowed: <=, <, >=, >"),
                 "{bad}: {}",
                 e.message
             );
         }
-        let e = error("data_plane.rto.p95", "<=", false);
+        let e = error("zone_incidents.data_plane.rto.p95", "<=", false);
         assert!(e.message.contains("has no value"), "{}", e.message);
         let e = error("availability.data_plane", ">= 1.5", false);
         assert!(e.message.contains("must be in [0, 1]"), "{}", e.message);
-        let e = error("data_plane.incidents_per_replication", ">= -1", false);
+        let e = error("zone_incidents.data_plane.incidents_per_replication", ">= -1", false);
         assert!(e.message.contains("must be >= 0"), "{}", e.message);
-        let e = error("data_plane.incidents_per_replication", "<= inf", false);
+        let e = error("zone_incidents.data_plane.incidents_per_replication", "<= inf", false);
         assert!(e.message.contains("not a number"), "{}", e.message);
-    }
-
-    #[test]
-    fn edit_distance_counts_single_char_edits() {
-        assert_eq!(edit_distance("p95", "p95"), 0);
-        assert_eq!(edit_distance("p59", "p95"), 2);
-        assert_eq!(edit_distance("rto", "rpo"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -1,8 +1,9 @@
 //! The `importance_sampling` section of the summary: weighted estimates under the scenario's own
 //! region-disaster rates, with their variance reduction against plain sampling.
 
-use crate::model::Plane;
+use super::keyed::PerPlane;
 use crate::model::Scenario;
+use crate::model::metric::Objective;
 use crate::montecarlo::ImportanceSamplingStats;
 use crate::stats::WeightedSummary;
 use serde::{Deserialize, Serialize};
@@ -25,15 +26,14 @@ pub struct ImportanceSamplingSummary {
     pub p_any_disaster: Option<WeightedSummary>,
     /// Expected regional disasters per replication.
     pub disasters_per_replication: Option<WeightedSummary>,
-    /// Per plane.
-    pub planes: Vec<ImportancePlane>,
+    /// Per plane, under `control_plane` and `data_plane` beside the other keys.
+    #[serde(flatten)]
+    pub planes: PerPlane<ImportancePlane>,
 }
 
 /// One plane: the probability that some disaster misses its targets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportancePlane {
-    /// The plane.
-    pub plane: Plane,
     /// RTO target, seconds.
     pub target_rto_s: f64,
     /// RPO target, seconds.
@@ -44,8 +44,18 @@ pub struct ImportancePlane {
     pub p_rpo_missed: Option<WeightedSummary>,
 }
 
+impl ImportancePlane {
+    /// P(some disaster misses the objective).
+    pub fn p_missed(&self, o: Objective) -> Option<&WeightedSummary> {
+        match o {
+            Objective::Rto => self.p_rto_missed.as_ref(),
+            Objective::Rpo => self.p_rpo_missed.as_ref(),
+        }
+    }
+}
+
 /// The section, when the scenario has importance sampling.
-pub(super) fn importance_summary(s: &Scenario, stats: &ImportanceSamplingStats) -> Option<ImportanceSamplingSummary> {
+pub(super) fn summary(s: &Scenario, stats: &ImportanceSamplingStats) -> Option<ImportanceSamplingSummary> {
     let factor = s.importance_sampling?.region_disaster_rate_factor;
     Some(ImportanceSamplingSummary {
         note: NOTE.into(),
@@ -53,19 +63,15 @@ pub(super) fn importance_summary(s: &Scenario, stats: &ImportanceSamplingStats) 
         mean_likelihood_ratio: stats.likelihood_ratio.summary(),
         p_any_disaster: stats.any_disaster.summary(),
         disasters_per_replication: stats.disasters.summary(),
-        planes: Plane::ALL
-            .iter()
-            .zip(&stats.planes)
-            .map(|(&plane, p)| {
-                let t = s.targets[plane.index()];
-                ImportancePlane {
-                    plane,
-                    target_rto_s: t.rto.as_secs_f64(),
-                    target_rpo_s: t.rpo.as_secs_f64(),
-                    p_rto_missed: p.rto_missed.summary(),
-                    p_rpo_missed: p.rpo_missed.summary(),
-                }
-            })
-            .collect(),
+        planes: PerPlane::new(|plane| {
+            let p = &stats.planes[plane.index()];
+            let t = s.targets[plane.index()];
+            ImportancePlane {
+                target_rto_s: t.rto.as_secs_f64(),
+                target_rpo_s: t.rpo.as_secs_f64(),
+                p_rto_missed: p.rto_missed.summary(),
+                p_rpo_missed: p.rpo_missed.summary(),
+            }
+        }),
     })
 }

@@ -1,0 +1,385 @@
+//! The catalogue: every metric path of a scenario, in `summary.json` order, with what it means.
+
+use super::{Distribution, Metric, Needs, Objective, Stat, Subject, Unit, Weighted, plane_name, quote_key};
+use crate::model::{Plane, Scenario};
+
+/// One known metric path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricDef {
+    /// The path: the key path of its value in `summary.json`, as written in `[expect]`.
+    pub path: String,
+    /// What it measures.
+    pub metric: Metric,
+    /// One line for people.
+    pub meaning: String,
+}
+
+impl MetricDef {
+    /// The unit its thresholds are written in.
+    pub fn unit(&self) -> Unit {
+        self.metric.unit()
+    }
+
+    /// What a scenario needs for it to have data.
+    pub fn needs(&self) -> Option<Needs> {
+        self.metric.needs()
+    }
+}
+
+/// Whose features the availability paths name.
+enum Features<'a> {
+    /// A scenario's, by name and plane.
+    Named(&'a [(String, Plane)]),
+    /// Any scenario's: one `availability.<feature>` line.
+    Placeholder,
+}
+
+/// Every metric path of a scenario with these features (name and plane), whatever sections it
+/// has: [`MetricDef::needs`] says which paths have data only with `[clients]`, regional
+/// disasters or importance sampling. Feature names must not be a plane's key (validation
+/// rejects `control_plane` and `data_plane`), or their path would be the plane's.
+pub fn catalogue(features: &[(String, Plane)]) -> Vec<MetricDef> {
+    build(Features::Named(features))
+}
+
+/// The catalogue of a validated scenario.
+pub fn catalogue_of(s: &Scenario) -> Vec<MetricDef> {
+    let features: Vec<(String, Plane)> = s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
+    catalogue(&features)
+}
+
+/// The catalogue of any scenario, features written `availability.<feature>` (for the docs).
+pub fn generic_catalogue() -> Vec<MetricDef> {
+    build(Features::Placeholder)
+}
+
+fn build(features: Features<'_>) -> Vec<MetricDef> {
+    let mut out = Vec::new();
+    let mut add = |path: String, metric: Metric, meaning: String| out.push(MetricDef { path, metric, meaning });
+    for p in Plane::ALL {
+        add(
+            format!("availability.{}", p.key()),
+            Metric::Availability(Subject::Plane(p)),
+            format!(
+                "fraction of the observation window the {} was fully up (time average)",
+                plane_name(p)
+            ),
+        );
+    }
+    match features {
+        Features::Named(features) => {
+            for (i, (name, plane)) in features.iter().enumerate() {
+                add(
+                    format!("availability.{}", quote_key(name)),
+                    Metric::Availability(Subject::Feature(i)),
+                    format!(
+                        "fraction of the observation window feature {name} ({}) was up",
+                        plane_name(*plane)
+                    ),
+                );
+            }
+        }
+        Features::Placeholder => add(
+            "availability.<feature>".into(),
+            Metric::Availability(Subject::Feature(0)),
+            "fraction of the observation window a feature was up; one path per feature, its name quoted \
+             (\"web.api\") when it has characters outside [A-Za-z0-9_-]"
+                .into(),
+        ),
+    }
+    for p in Plane::ALL {
+        add(
+            format!("zone_incidents.{}.incidents_per_replication", p.key()),
+            Metric::IncidentsPerReplication(p),
+            format!("zone incidents of the {} per replication", plane_name(p)),
+        );
+        for dist in [Distribution::Rto(p), Distribution::Rpo(p)] {
+            durations(&mut add, dist);
+        }
+        for o in Objective::ALL {
+            add(
+                format!("zone_incidents.{}.p_meet_{}", p.key(), o.key()),
+                Metric::PMeet(p, o),
+                format!(
+                    "P(achieved {} <= target) per zone incident of the {}{}",
+                    o.name(),
+                    plane_name(p),
+                    censored_note(o)
+                ),
+            );
+        }
+    }
+    for p in Plane::ALL {
+        for o in Objective::ALL {
+            add(
+                format!("misses_per_replication.{}.{}", p.key(), o.key()),
+                Metric::MissesPerReplication(p, o),
+                format!(
+                    "zone incidents plus regional disasters per replication whose achieved {} {} missed the target{}",
+                    plane_name(p),
+                    o.name(),
+                    match o {
+                        Objective::Rto => "",
+                        Objective::Rpo => " (lost data is a miss)",
+                    }
+                ),
+            );
+        }
+    }
+    add(
+        "clients.retry_amplification".into(),
+        Metric::RetryAmplification,
+        "attempts per logical request (first attempts and retries), a point value".into(),
+    );
+    add(
+        "clients.user_visible_failures".into(),
+        Metric::UserVisibleFailures,
+        "fraction of logical requests that failed for the user".into(),
+    );
+    for dist in [
+        Distribution::ClientLatency,
+        Distribution::ClientReconnect,
+        Distribution::ClientOverloaded,
+    ] {
+        durations(&mut add, dist);
+    }
+    add(
+        "region_disasters.per_replication".into(),
+        Metric::DisastersPerReplication,
+        "regional disasters per replication".into(),
+    );
+    for p in Plane::ALL {
+        for dist in [Distribution::DisasterRto(p), Distribution::DisasterRpo(p)] {
+            durations(&mut add, dist);
+        }
+        for o in Objective::ALL {
+            add(
+                format!("region_disasters.{}.p_meet_{}", p.key(), o.key()),
+                Metric::DisasterPMeet(p, o),
+                format!(
+                    "P(achieved {} <= target) per regional disaster, {}{}",
+                    o.name(),
+                    plane_name(p),
+                    match o {
+                        Objective::Rto => censored_note(o),
+                        Objective::Rpo => " (lost data is a miss)",
+                    }
+                ),
+            );
+        }
+    }
+    for dist in [
+        Distribution::ControlPlaneReadOnly,
+        Distribution::ControlPlaneFull,
+        Distribution::MediaUnavailable,
+        Distribution::UploadsAtRisk,
+    ] {
+        durations(&mut add, dist);
+    }
+    let weighted = "; weighted back to the scenario's own rates";
+    add(
+        "importance_sampling.mean_likelihood_ratio".into(),
+        Metric::Weighted(Weighted::MeanLikelihoodRatio),
+        "mean likelihood ratio: 1 in expectation, a check on the weights".into(),
+    );
+    add(
+        "importance_sampling.p_any_disaster".into(),
+        Metric::Weighted(Weighted::PAnyDisaster),
+        format!("P(at least one regional disaster in the observation window){weighted}"),
+    );
+    add(
+        "importance_sampling.disasters_per_replication".into(),
+        Metric::Weighted(Weighted::DisastersPerReplication),
+        format!("regional disasters per replication{weighted}"),
+    );
+    for p in Plane::ALL {
+        for o in Objective::ALL {
+            add(
+                format!("importance_sampling.{}.p_{}_missed", p.key(), o.key()),
+                Metric::Weighted(Weighted::PMissed(p, o)),
+                format!(
+                    "P(at least one regional disaster misses the {} {} target){weighted}",
+                    plane_name(p),
+                    o.name()
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// The seven statistics of a duration family.
+fn durations(add: &mut impl FnMut(String, Metric, String), dist: Distribution) {
+    for stat in Stat::ALL {
+        add(
+            format!("{}.{}", dist.path(), stat.key()),
+            Metric::Duration(dist, stat),
+            format!("{} of {}", stat.describe(), dist.describe()),
+        );
+    }
+}
+
+/// How a P(meet RTO) counts recoveries still running at the horizon.
+fn censored_note(o: Objective) -> &'static str {
+    match o {
+        Objective::Rto => " (one still open at the horizon counts once past the target)",
+        Objective::Rpo => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::metric::Percentile;
+
+    fn features() -> Vec<(String, Plane)> {
+        vec![
+            ("browse-learn".to_string(), Plane::Data),
+            ("admin".to_string(), Plane::Control),
+            ("web.api v2".to_string(), Plane::Data),
+        ]
+    }
+
+    #[test]
+    fn paths_are_unique_and_every_one_has_a_unit_and_a_meaning() {
+        let all = catalogue(&features());
+        let mut paths: Vec<&str> = all.iter().map(|d| d.path.as_str()).collect();
+        let n = paths.len();
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), n, "duplicate paths");
+        // Availability: 2 planes + 3 features. Zone incidents per plane: incidents, 2 × 7 stats,
+        // 2 P(meet). Misses: 2 × 2. Clients: 2 + 3 × 7. Region disasters: per replication,
+        // per plane 2 × 7 stats + 2 P(meet), 4 × 7 more. Importance sampling: 3 + 2 × 2.
+        assert_eq!(n, 5 + 2 * 17 + 4 + (2 + 21) + (1 + 2 * 16 + 28) + (3 + 4));
+        for d in &all {
+            assert!(!d.meaning.is_empty() && !d.meaning.contains('\n'), "{}", d.path);
+            assert!(!d.meaning.ends_with('.'), "one line, no full stop: {}", d.path);
+        }
+    }
+
+    #[test]
+    fn paths_are_the_key_paths_of_summary_json() {
+        let all = catalogue(&features());
+        let find = |p: &str| {
+            all.iter()
+                .find(|d| d.path == p)
+                .unwrap_or_else(|| panic!("{p} not in the catalogue"))
+        };
+        for (path, metric, unit) in [
+            (
+                "zone_incidents.data_plane.rto.p95",
+                Metric::Duration(Distribution::Rto(Plane::Data), Stat::Percentile(Percentile::P95)),
+                Unit::Duration,
+            ),
+            (
+                "zone_incidents.control_plane.p_meet_rpo",
+                Metric::PMeet(Plane::Control, Objective::Rpo),
+                Unit::Probability,
+            ),
+            (
+                "zone_incidents.data_plane.incidents_per_replication",
+                Metric::IncidentsPerReplication(Plane::Data),
+                Unit::Number,
+            ),
+            (
+                "region_disasters.control_plane.p_meet_rpo",
+                Metric::DisasterPMeet(Plane::Control, Objective::Rpo),
+                Unit::Probability,
+            ),
+            (
+                "region_disasters.control_plane_read_only.mean",
+                Metric::Duration(Distribution::ControlPlaneReadOnly, Stat::Mean),
+                Unit::Duration,
+            ),
+            (
+                "region_disasters.per_replication",
+                Metric::DisastersPerReplication,
+                Unit::Number,
+            ),
+            (
+                "availability.data_plane",
+                Metric::Availability(Subject::Plane(Plane::Data)),
+                Unit::Probability,
+            ),
+            (
+                "availability.browse-learn",
+                Metric::Availability(Subject::Feature(0)),
+                Unit::Probability,
+            ),
+            (
+                "misses_per_replication.data_plane.rto",
+                Metric::MissesPerReplication(Plane::Data, Objective::Rto),
+                Unit::Number,
+            ),
+            ("clients.retry_amplification", Metric::RetryAmplification, Unit::Number),
+            (
+                "clients.overloaded_after_trigger.max",
+                Metric::Duration(Distribution::ClientOverloaded, Stat::Max),
+                Unit::Duration,
+            ),
+            (
+                "importance_sampling.data_plane.p_rpo_missed",
+                Metric::Weighted(Weighted::PMissed(Plane::Data, Objective::Rpo)),
+                Unit::Probability,
+            ),
+            (
+                "importance_sampling.disasters_per_replication",
+                Metric::Weighted(Weighted::DisastersPerReplication),
+                Unit::Number,
+            ),
+        ] {
+            let d = find(path);
+            assert_eq!((d.metric, d.unit()), (metric, unit), "{path}");
+        }
+        assert_eq!(find("clients.latency.mean").needs(), Some(Needs::Clients));
+        assert_eq!(
+            find("region_disasters.data_plane.rto.p50").needs(),
+            Some(Needs::RegionDisasters)
+        );
+        assert_eq!(
+            find("importance_sampling.p_any_disaster").needs(),
+            Some(Needs::ImportanceSampling)
+        );
+        assert_eq!(find("zone_incidents.data_plane.rpo.max").needs(), None);
+        assert_eq!(find("misses_per_replication.control_plane.rpo").needs(), None);
+    }
+
+    #[test]
+    fn feature_names_outside_bare_keys_are_quoted() {
+        let all = catalogue(&features());
+        assert!(all.iter().any(|d| d.path == "availability.\"web.api v2\""));
+        assert!(all.iter().any(|d| d.path == "availability.admin"));
+        assert_eq!(quote_key("a\"b"), "\"a\\\"b\"");
+        // The placeholder catalogue has one feature line, unquoted, and otherwise the same paths.
+        let generic = generic_catalogue();
+        assert_eq!(generic.len(), all.len() - 2);
+        assert!(generic.iter().any(|d| d.path == "availability.<feature>"));
+    }
+
+    #[test]
+    fn only_means_over_replications_are_per_replication() {
+        let per: Vec<String> = catalogue(&features())
+            .into_iter()
+            .filter(|d| d.metric.is_per_replication())
+            .map(|d| d.path)
+            .collect();
+        assert_eq!(
+            per,
+            [
+                "availability.control_plane",
+                "availability.data_plane",
+                "availability.browse-learn",
+                "availability.admin",
+                "availability.\"web.api v2\"",
+                "zone_incidents.control_plane.incidents_per_replication",
+                "zone_incidents.data_plane.incidents_per_replication",
+                "misses_per_replication.control_plane.rto",
+                "misses_per_replication.control_plane.rpo",
+                "misses_per_replication.data_plane.rto",
+                "misses_per_replication.data_plane.rpo",
+                "region_disasters.per_replication",
+            ]
+        );
+    }
+}

@@ -1,0 +1,252 @@
+//! What a run measures: every metric a gate, a stopping rule or a study may name, the unit its
+//! threshold is written in, and a validated expectation on one of them.
+//!
+//! A metric's path is the key path of its value in `summary.json`, so there is one vocabulary for
+//! the file, `[expect]`, `run --precision`, `sweep --metric`, `sensitivity --metric` and the
+//! outputs of `compare`. The rule that turns a path into a value:
+//!
+//! - the path names a node of `summary.json`, keys joined by `.`; a key with characters outside
+//!   `[A-Za-z0-9_-]` (a feature's name) is quoted as in `--set`: `availability."web.api"`;
+//! - a number there is the value;
+//! - an object there has its value in its `estimate` field (its interval and standard error
+//!   beside it);
+//! - `null`, or no such node, means the run has no data for it (e.g. no incidents).
+//!
+//! [`catalogue`] lists every path of a scenario; `outage-sim metrics` prints it.
+
+mod catalogue;
+mod distribution;
+mod expectation;
+
+/// How a path resolves in `summary.json`, in one paragraph for listings (`outage-sim metrics`,
+/// docs/metrics.md); the module documentation says the same.
+pub const RESOLUTION_RULE: &str = "A metric path names a node of summary.json, keys joined by dots; a key with \
+characters outside [A-Za-z0-9_-] (a feature's name) is quoted as in --set: availability.\"web.api\". A number \
+there is the value; an object there has its value in its `estimate` field, beside its interval; null or no such \
+node means the run has no data for it.";
+
+pub use catalogue::{MetricDef, catalogue, catalogue_of, generic_catalogue};
+pub use distribution::{Distribution, Percentile, Stat};
+pub use expectation::{Expectation, Op, Threshold};
+
+use super::vocabulary::Plane;
+
+/// How a metric's threshold is written and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A duration string (`"48h"`); compared in seconds.
+    Duration,
+    /// A plain number in [0, 1].
+    Probability,
+    /// A plain non-negative number.
+    Number,
+}
+
+impl Unit {
+    /// How a value of this unit is described in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unit::Duration => "a duration metric: write the value with a unit, e.g. \"<= 48h\"",
+            Unit::Probability => "a probability: write a plain number in [0, 1], e.g. \">= 0.99\"",
+            Unit::Number => "a plain number, e.g. \"<= 1.5\"",
+        }
+    }
+
+    /// Its name in listings (`outage-sim metrics`, docs/metrics.md).
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Duration => "duration",
+            Unit::Probability => "probability",
+            Unit::Number => "number",
+        }
+    }
+}
+
+/// What a scenario must have for a metric to have data. Only `[clients]` is checked when a path
+/// is named: the others can come from the command line (`--importance-sampling`) or from a
+/// `--set` of a study, so without them the metric is judged "no data".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// A `[clients]` section.
+    Clients,
+    /// Regional disasters of the primary (a failure process or a scripted fault).
+    RegionDisasters,
+    /// Importance sampling (`[importance_sampling]` or `--importance-sampling`).
+    ImportanceSampling,
+}
+
+impl Needs {
+    /// How listings name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Needs::Clients => "[clients]",
+            Needs::RegionDisasters => "region disasters",
+            Needs::ImportanceSampling => "importance sampling",
+        }
+    }
+
+    /// Its key in JSON listings.
+    pub fn key(self) -> &'static str {
+        match self {
+            Needs::Clients => "clients",
+            Needs::RegionDisasters => "region_disasters",
+            Needs::ImportanceSampling => "importance_sampling",
+        }
+    }
+}
+
+/// `control plane` / `data plane`, for sentences.
+fn plane_name(p: Plane) -> &'static str {
+    match p {
+        Plane::Control => "control plane",
+        Plane::Data => "data plane",
+    }
+}
+
+/// What an availability path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A plane.
+    Plane(Plane),
+    /// A feature, by index in the scenario.
+    Feature(usize),
+}
+
+/// Which recovery objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Objective {
+    /// Recovery time.
+    Rto,
+    /// Recovery point.
+    Rpo,
+}
+
+impl Objective {
+    /// Both, in summary order.
+    pub const ALL: [Objective; 2] = [Objective::Rto, Objective::Rpo];
+
+    /// `rto` / `rpo`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Objective::Rto => "rto",
+            Objective::Rpo => "rpo",
+        }
+    }
+
+    /// `RTO` / `RPO`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Rto => "RTO",
+            Objective::Rpo => "RPO",
+        }
+    }
+}
+
+/// An estimate under importance sampling, weighted back to the scenario's own rates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weighted {
+    /// Mean likelihood ratio: 1 in expectation, a check on the weights.
+    MeanLikelihoodRatio,
+    /// P(at least one regional disaster in the observation window).
+    PAnyDisaster,
+    /// Regional disasters per replication.
+    DisastersPerReplication,
+    /// P(at least one regional disaster misses the plane's objective).
+    PMissed(Plane, Objective),
+}
+
+/// A metric a path can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// `availability.<plane or feature>`: time-average availability, interval its ci95.
+    Availability(Subject),
+    /// A statistic of a duration distribution.
+    Duration(Distribution, Stat),
+    /// `zone_incidents.<plane>.p_meet_{rto,rpo}`: P(achieved ≤ target) per zone incident,
+    /// Wilson interval.
+    PMeet(Plane, Objective),
+    /// `zone_incidents.<plane>.incidents_per_replication`: mean ± 1.96·SE.
+    IncidentsPerReplication(Plane),
+    /// `misses_per_replication.<plane>.{rto,rpo}`: zone incidents and regional disasters that
+    /// missed the target, per replication; mean ± 1.96·SE.
+    MissesPerReplication(Plane, Objective),
+    /// `region_disasters.per_replication`: mean ± 1.96·SE.
+    DisastersPerReplication,
+    /// `region_disasters.<plane>.p_meet_{rto,rpo}`: P(achieved ≤ target) per regional disaster,
+    /// Wilson interval.
+    DisasterPMeet(Plane, Objective),
+    /// `importance_sampling.…`: a weighted estimate, normal interval.
+    Weighted(Weighted),
+    /// `clients.retry_amplification`: attempts per logical request, a point value.
+    RetryAmplification,
+    /// `clients.user_visible_failures`: fraction of logical requests failed, Wilson interval.
+    UserVisibleFailures,
+}
+
+impl Metric {
+    /// The unit its threshold is written in.
+    pub fn unit(&self) -> Unit {
+        match self {
+            Metric::Duration(..) => Unit::Duration,
+            Metric::Availability(_)
+            | Metric::PMeet(..)
+            | Metric::DisasterPMeet(..)
+            | Metric::UserVisibleFailures
+            | Metric::Weighted(Weighted::PAnyDisaster | Weighted::PMissed(..)) => Unit::Probability,
+            Metric::IncidentsPerReplication(_)
+            | Metric::MissesPerReplication(..)
+            | Metric::DisastersPerReplication
+            | Metric::RetryAmplification
+            | Metric::Weighted(Weighted::MeanLikelihoodRatio | Weighted::DisastersPerReplication) => Unit::Number,
+        }
+    }
+
+    /// What a scenario needs for it to have data; `None` when every scenario has it.
+    pub fn needs(&self) -> Option<Needs> {
+        match self {
+            Metric::Duration(d, _) => d.needs(),
+            Metric::Availability(_)
+            | Metric::PMeet(..)
+            | Metric::IncidentsPerReplication(_)
+            | Metric::MissesPerReplication(..) => None,
+            Metric::DisastersPerReplication | Metric::DisasterPMeet(..) => Some(Needs::RegionDisasters),
+            Metric::Weighted(_) => Some(Needs::ImportanceSampling),
+            Metric::RetryAmplification | Metric::UserVisibleFailures => Some(Needs::Clients),
+        }
+    }
+
+    /// Whether it exists only in scenarios with `[clients]` (validation rejects it without).
+    pub fn needs_clients(&self) -> bool {
+        self.needs() == Some(Needs::Clients)
+    }
+
+    /// Whether it is the mean over replications of one number per replication — what `compare`
+    /// can pair replication by replication.
+    pub fn is_per_replication(&self) -> bool {
+        matches!(
+            self,
+            Metric::Availability(_)
+                | Metric::IncidentsPerReplication(_)
+                | Metric::MissesPerReplication(..)
+                | Metric::DisastersPerReplication
+        )
+    }
+}
+
+/// A key as written in a path (metric paths and the scenario's field paths): bare when it is a
+/// TOML bare key (letters, digits, `-`, `_`), otherwise quoted (`"web.api"`), so that a key
+/// holding a dot cannot be read as two.
+pub fn quote_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return key.to_string();
+    }
+    let mut out = String::from('"');
+    for c in key.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,102 @@
+//! The `clients` section: what the simulated clients saw, when the scenario has `[clients]`.
+
+use super::keyed::Keyed;
+use crate::model::Scenario;
+use crate::model::clients::{ClientModel, ClientStats, FinalStatus};
+use crate::stats::{DurationSummary, Proportion, ProportionSummary};
+use serde::{Deserialize, Serialize};
+
+/// Client metrics. Counts are of simulated requests (one stands for `scale` real ones);
+/// fractions, amplification and times do not depend on the sample size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientsSummary {
+    /// Real clients.
+    pub population: u64,
+    /// Simulated clients.
+    pub sample: u32,
+    /// Real clients per simulated one.
+    pub scale: f64,
+    /// Retry policy, as resolved.
+    pub retry_policy: String,
+    /// Disruption episodes simulated at request level.
+    pub episodes: u64,
+    /// Logical requests (simulated).
+    pub logical_requests: u64,
+    /// Attempts, first ones and retries (simulated).
+    pub attempts: u64,
+    /// Attempts per logical request.
+    pub retry_amplification: f64,
+    /// Throttled attempts (simulated).
+    pub throttled_attempts: u64,
+    /// Fraction of logical requests that failed for the user, with a Wilson interval.
+    pub user_visible_failures: Option<ProportionSummary>,
+    /// Failed logical requests by final status (`409`, `429`, `503`, `timeout`, `terminated`,
+    /// `other`).
+    pub failures_by_status: Keyed<u64>,
+    /// By feature (those with requests): logical requests and failures.
+    pub failures_by_feature: Keyed<FeatureFailures>,
+    /// Time from first attempt to final answer of logical requests.
+    pub latency: Option<DurationSummary>,
+    /// Per client that saw a failure: from the end of the trigger (the failover) to its first
+    /// successful attempt after it.
+    pub reconnect: Option<DurationSummary>,
+    /// Clients still failing when their episode's simulation ended.
+    pub not_reconnected: u64,
+    /// Per replication with at least one episode: time the entry services were overloaded
+    /// (queueing delay above the threshold) after the trigger ended.
+    pub overloaded_after_trigger: Option<DurationSummary>,
+}
+
+/// Requests and failures of one feature.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeatureFailures {
+    /// Logical requests.
+    pub logical_requests: u64,
+    /// Failed ones.
+    pub failed: u64,
+}
+
+pub(super) fn summary(s: &Scenario, cm: &ClientModel, c: &ClientStats) -> ClientsSummary {
+    let mut failures = Proportion::new();
+    failures.record_many(c.failed(), c.logical);
+    ClientsSummary {
+        population: cm.population,
+        sample: cm.sample,
+        scale: cm.scale,
+        retry_policy: cm.policy.describe(),
+        episodes: c.episodes,
+        logical_requests: c.logical,
+        attempts: c.attempts,
+        retry_amplification: if c.logical == 0 {
+            0.0
+        } else {
+            c.attempts as f64 / c.logical as f64
+        },
+        throttled_attempts: c.throttled,
+        user_visible_failures: failures.summary(),
+        failures_by_status: FinalStatus::NAMES
+            .iter()
+            .zip(c.failed_by_status)
+            .map(|(n, failed)| ((*n).to_string(), failed))
+            .collect(),
+        failures_by_feature: s
+            .features
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| c.logical_by_feature[*i] > 0)
+            .map(|(i, f)| {
+                (
+                    f.name.clone(),
+                    FeatureFailures {
+                        logical_requests: c.logical_by_feature[i],
+                        failed: c.failed_by_feature[i],
+                    },
+                )
+            })
+            .collect(),
+        latency: c.latency.summary(),
+        reconnect: c.reconnect.summary(),
+        not_reconnected: c.not_reconnected,
+        overloaded_after_trigger: c.overloaded_after_trigger.summary(),
+    }
+}
