@@ -77,7 +77,7 @@ pub struct CapacityEntry {
 /// Detection of a regional outage by health checks: it is declared after `consecutive_failures`
 /// failed checks, `period` apart.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct DetectionEntry {
     /// Time between checks; > 0. The reference's checks run every 1 to 5 minutes.
     pub period: HumanDuration,
@@ -87,7 +87,7 @@ pub struct DetectionEntry {
 
 /// The customer's consent to fail over, which the recovery waits for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct ConsentEntry {
     /// Time the customer takes to answer (business time when `business_hours`). The default is an
     /// assumption.
@@ -102,7 +102,7 @@ pub struct ConsentEntry {
 
 /// Failback to the primary region once it is back.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct FailbackEntry {
     /// Delay between the primary being back and the failback.
     pub delay: Dist,
@@ -114,7 +114,7 @@ pub struct FailbackEntry {
 /// defaults are assumptions, chosen so that a default restore stays within the documented
 /// "up to 12 h".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct DatabaseEntry {
     /// Database size, in GB; > 0.
     pub size_gb: f64,
@@ -128,7 +128,7 @@ pub struct DatabaseEntry {
 /// if lower, what the TCP windows allow over the round trip (streams × window / latency). The
 /// defaults are assumptions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct StorageEntry {
     /// Data to copy, in GB; > 0.
     pub size_gb: f64,
@@ -317,6 +317,23 @@ mod tests {
         s.latency = HumanDuration::parse("200ms").unwrap();
         let mbps = 4.0 * 8.0 * 1.048_576 / 0.2;
         assert!((storage_copy_time(&s.link()).as_secs_f64() - 500.0 * 8000.0 / mbps).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_sub_table_may_give_only_some_fields() {
+        let r: RecoverySection =
+            toml::from_str("detection = { period = \"2m\" }\ndatabase = { size_gb = 200.0 }").unwrap();
+        assert_eq!(r.detection.period, HumanDuration::parse("2m").unwrap());
+        assert_eq!(
+            r.detection.consecutive_failures,
+            DetectionEntry::default().consecutive_failures
+        );
+        assert_eq!(r.database.size_gb, 200.0);
+        assert_eq!(
+            r.database.premium_gb_per_hour,
+            DatabaseEntry::default().premium_gb_per_hour
+        );
+        assert_eq!(r.storage, StorageEntry::default());
     }
 
     #[test]
