@@ -8,6 +8,7 @@ mod clients;
 mod common;
 mod determinism;
 mod disasters;
+mod docs;
 mod expect;
 mod importance;
 mod oracles;
