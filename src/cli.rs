@@ -70,6 +70,13 @@ pub enum Command {
     /// Run two scenarios on common random numbers and report each metric's difference B − A
     /// with its paired 95 % interval (and, for scale, the interval of independent runs).
     Compare(CompareArgs),
+    /// List the built-in regions with their number of availability zones and their paired
+    /// region (a scenario's `[[regions]]` adds regions or replaces these).
+    Regions {
+        /// Output format: an aligned table, or a JSON array of {name, zones, pair, one_way}.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// Run a validation experiment.
     Experiment {
         /// Which experiment.
@@ -318,6 +325,15 @@ pub struct Precision {
     pub expectation: crate::model::metric::Expectation,
     /// Never stop before this many replications.
     pub min_replications: u64,
+}
+
+/// Output format of a listing (`regions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table.
+    Text,
+    /// JSON.
+    Json,
 }
 
 /// Output format of `trace`.

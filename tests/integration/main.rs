@@ -11,6 +11,7 @@ mod disasters;
 mod docs;
 mod expect;
 mod importance;
+mod info;
 mod oracles;
 mod properties;
 mod report;
