@@ -156,10 +156,14 @@ fn field_order(def: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// Stands for the link to a table's section in [`TypeDesc::text`].
+const TABLE: &str = "{table}";
+
 /// What a field holds, for the Type column.
 #[derive(Default)]
 struct TypeDesc {
-    /// E.g. `duration`, `list of integers`, `"zonal"` or `"zone-redundant"`.
+    /// E.g. `duration`, `list of integers`, `"zonal"` or `"zone-redundant"`, [`TABLE`] or
+    /// `{table} or "none"`.
     text: String,
     /// Documented enum values: (spelling, meaning).
     values: Vec<(String, String)>,
@@ -331,7 +335,8 @@ impl Page {
                 Some((child, array)) => {
                     let c = children.iter().find(|c| &c.def == child).expect("collected above");
                     let what = if *array { "array of tables" } else { "table" };
-                    format!("[{what}](#{})", slug(&heading(&c.paths)))
+                    ty.text
+                        .replace(TABLE, &format!("[{what}](#{})", slug(&heading(&c.paths))))
                 }
                 None => ty.text,
             };
@@ -383,7 +388,7 @@ impl Page {
             let def = &self.defs[&name];
             if is_table(def) {
                 return TypeDesc {
-                    text: "table".into(),
+                    text: TABLE.into(),
                     table: Some((name, false)),
                     ..TypeDesc::default()
                 };
@@ -446,7 +451,7 @@ impl Page {
                 let item = self.type_of(&schema["items"]);
                 if let Some((name, _)) = item.table {
                     return TypeDesc {
-                        text: "array of tables".into(),
+                        text: TABLE.into(),
                         table: Some((name, true)),
                         ..TypeDesc::default()
                     };
