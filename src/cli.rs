@@ -4,16 +4,15 @@ use crate::scenario::{self, Override, Plan, ScenarioError};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// Discrete-event Monte Carlo simulator of zone and region outages.
-///
-/// Exit codes: 0 success, 1 the run failed (e.g. results could not be written) or, for `check`, an
-/// expectation did not hold, 2 bad input.
+/// Discrete-event Monte Carlo simulator of zone and region outages: availability, and achieved
+/// RPO/RTO against targets.
 #[derive(Debug, Parser)]
 #[command(
     name = "outage-sim",
     version,
-    about,
-    after_help = "Exit codes: 0 success; 1 the run failed, or an expectation of `check` did not hold; 2 bad input (nothing is written)."
+    after_help = "Exit codes: 0 success; 1 the run failed (e.g. results could not be written), or an expectation of \
+                  `check` did not hold; 2 bad input: a scenario, option or metric path that cannot be used (nothing is \
+                  written)."
 )]
 pub struct Cli {
     /// What to do.
@@ -29,29 +28,31 @@ pub enum Command {
     /// Run a scenario like `run`, then judge its `[expect]` block on 95 % intervals; exit 1 when
     /// an expectation fails (or is inconclusive, unless --allow-inconclusive).
     Check(CheckArgs),
-    /// Check scenario files without running them.
+    /// Check scenario files without running them; every file is checked, and the first error of
+    /// each bad one printed.
     Validate {
-        /// Scenario files.
+        /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print the event log of one replication.
+    /// Print the event log of one replication: failures, repairs, incidents, recovery stages.
     Trace(TraceArgs),
     /// List every metric path of a scenario (the key paths of summary.json, as `[expect]`,
     /// --precision, --metric and compare name them) with its unit and meaning.
     Metrics(MetricsArgs),
     /// Combine the partial results of `run --shard K/N` into the results of one run.
     Merge {
-        /// Shard result directories (each with partial.json), in any order.
+        /// The shard result directories (each with partial.json), every shard once, in any order.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
-        /// Directory that receives `<scenario-name>/`.
+        /// Results root: the merged results go to OUT/<scenario name>/.
         #[arg(long, default_value = "results")]
         out: PathBuf,
-        /// Do not print the summary table.
+        /// Do not print the summary table (`--format json` still prints the summary).
         #[arg(long, short)]
         quiet: bool,
-        /// What to print on stdout.
+        /// What to print on stdout: the summary table of the merged run, or its summary as JSON (what
+        /// summary.json holds).
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
     },
@@ -73,6 +74,13 @@ pub enum Command {
     /// Run two scenarios on common random numbers and report each metric's difference B − A
     /// with its paired 95 % interval (and, for scale, the interval of independent runs).
     Compare(CompareArgs),
+    /// List the built-in regions with their number of availability zones and their paired
+    /// region (a scenario's `[[regions]]` adds regions or replaces these).
+    Regions {
+        /// Output format: an aligned table, or a JSON array of {name, zones, pair, one_way}.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// Run a validation experiment.
     Experiment {
         /// Which experiment.
@@ -98,7 +106,7 @@ pub struct BackoffArgs {
     /// Runs per client count and algorithm.
     #[arg(long, default_value_t = 100)]
     pub runs: u32,
-    /// Seed.
+    /// Seed of the experiment.
     #[arg(long, default_value_t = crate::experiment::backoff::DEFAULT_SEED)]
     pub seed: u64,
     /// Client counts, comma-separated.
@@ -140,8 +148,17 @@ pub struct RunArgs {
     pub report: bool,
 }
 
-/// `check` options.
+/// `check` options: those of `run`, less `--shard` (a shard has nothing to judge), with the help
+/// of `--quiet` and `--format` as `check` uses them.
 #[derive(Debug, clap::Args)]
+#[command(
+    mut_arg("shard", |a| a.hide(true)),
+    mut_arg("quiet", |a| a.help("Print no summary table and draw no progress bar; the verdicts are printed all the same")),
+    mut_arg("format", |a| a.help(
+        "What to print on stdout: the summary table and the table of verdicts, or one JSON document with both, \
+         {\"summary\": ..., \"expectations\": [...]}"
+    )),
+)]
 pub struct CheckArgs {
     /// Scenario file (TOML) with an `[expect]` block.
     pub file: PathBuf,
@@ -156,35 +173,36 @@ pub struct CheckArgs {
 /// Options shared by `run` and `check`.
 #[derive(Debug, clap::Args)]
 pub struct RunOptionArgs {
-    /// Directory that receives `<scenario-name>/`.
+    /// Results root: the run writes OUT/<scenario name>/.
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
-    /// Override the scenario's replication count.
+    /// Replications to run (default: the scenario's `simulation.replications`).
     #[arg(long)]
     pub replications: Option<u64>,
-    /// Override the scenario's seed.
+    /// Master seed (default: the scenario's `simulation.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: RAYON_NUM_THREADS or all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Do not write replications.csv.
+    /// Do not write replications.csv (as `simulation.replication_rows = false`).
     #[arg(long)]
     pub no_replication_rows: bool,
-    /// Do not print the summary table.
+    /// Print no summary table (nor, with --report, where the report went) and draw no progress
+    /// bar; `--format json` still prints the summary.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Compute only shard K of N (K/N, 0-based) and write `partial.json` to
-    /// `<out>/<scenario>.shard-K-of-N/`; combine the shards with `outage-sim merge`.
+    /// Compute only shard K of N (K from 0 to N − 1) and write `partial.json` to
+    /// OUT/<scenario name>.shard-K-of-N/; combine the shards with `outage-sim merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::montecarlo::Shard>,
-    /// Continue the interrupted run of the same scenario, seed, replications and shard from its
-    /// last checkpoint (every 16 384 replications) instead of starting over.
+    /// Continue the interrupted run of the same scenario, seed and replications (and shard) from
+    /// its last checkpoint (one every 16 384 replications) instead of starting over.
     #[arg(long)]
     pub resume: bool,
-    /// Run in waves of 16 384 replications until the 95 % interval of METRIC (a path of
-    /// `outage-sim metrics`, as in `[expect]`) is at most ±HALF_WIDTH (a duration for duration metrics), e.g.
-    /// `--precision region_disasters.data_plane.p_meet_rto=0.005`; at most the scenario's (or
+    /// Run in waves of 16 384 replications until the 95 % interval of METRIC (a metric path, as in
+    /// `[expect]`) is at most ±HALF_WIDTH (a duration for a duration metric, else a number), e.g.
+    /// `--precision zone_incidents.data_plane.rto.p95=10m`; at most the scenario's (or
     /// --replications) count.
     #[arg(long, value_name = "METRIC=HALF_WIDTH")]
     pub precision: Option<String>,
@@ -195,35 +213,38 @@ pub struct RunOptionArgs {
     /// With --precision: never stop before this many replications.
     #[arg(long, default_value_t = 1000)]
     pub min_replications: u64,
-    /// What to print on stdout: the summary table, or the summary as JSON (as in summary.json).
+    /// What to print on stdout: the summary table, or the summary as JSON (what summary.json
+    /// holds).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
-    /// Importance sampling: multiply every region-disaster rate by F while sampling and weight
-    /// each replication by its likelihood ratio (overrides `[importance_sampling]`).
+    /// Importance sampling: multiply every region-disaster rate by F (> 0; 1 = plain sampling)
+    /// while sampling and weight each replication by its likelihood ratio (overrides
+    /// `[importance_sampling]`).
     #[arg(long, value_name = "F")]
     pub importance_sampling: Option<f64>,
 }
 
-/// What `run`, `check` and `merge` print on stdout.
+/// What `run`, `check`, `merge` and `compare` print on stdout; each option's help says what the
+/// command prints in each format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// The human summary table.
+    /// Tables for people.
     #[default]
     Table,
-    /// The summary as JSON (for `check`, with the verdicts).
+    /// JSON, for scripts.
     Json,
 }
 
 /// Options shared by the studies (`sweep`, `sensitivity`, `compare`).
 #[derive(Debug, clap::Args)]
 pub struct StudyArgs {
-    /// Directory that receives the study's directory.
+    /// Results root: the study writes its directory under it.
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
-    /// Replications at every point (default: the scenario's).
+    /// Replications of every run, at least 2 (default: the scenario's `simulation.replications`).
     #[arg(long)]
     pub replications: Option<u64>,
-    /// Seed at every point (default: the scenario's); every point uses the same seed.
+    /// Seed of every run; all runs use the same seed (default: the scenario's `simulation.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: RAYON_NUM_THREADS or all cores).
@@ -262,14 +283,17 @@ impl StudyArgs {
 
 /// `sweep` options.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("out", |a| a.help("Results root: the sweep writes OUT/<scenario name>.sweep/")))]
 pub struct SweepArgs {
-    /// Scenario file; default: the embedded scenario.
+    /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
     pub file: Option<PathBuf>,
-    /// A field and its values, e.g. `--set failures[3].time_to_failure=exp(mean=5y),exp(mean=10y)`
-    /// or `--set recovery.database.size_gb=100,200,400`; several make a grid.
+    /// A field path and its values (TOML values or strings; commas inside parentheses do not
+    /// split), e.g. `--set failures[3].time_to_failure=exp(mean=5y),exp(mean=10y)` or
+    /// `--set recovery.database.size_gb=100,200,400`; several make a grid.
     #[arg(long = "set", value_name = "PATH=V1,V2,...", required = true)]
     pub set: Vec<String>,
-    /// A metric to report (a path of `outage-sim metrics`); repeatable; default: availability and P(meet) per
+    /// A metric to report, as a metric path (as in `[expect]`), e.g.
+    /// `zone_incidents.data_plane.rto.p95`; repeatable; default: availability and P(meet) per
     /// plane, and the regional-disaster and client metrics the scenario has.
     #[arg(long)]
     pub metric: Vec<String>,
@@ -280,18 +304,20 @@ pub struct SweepArgs {
 
 /// `sensitivity` options.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("out", |a| a.help("Results root: the study writes OUT/<scenario name>.sensitivity/")))]
 pub struct SensitivityArgs {
-    /// Scenario file; default: the embedded scenario.
+    /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
     pub file: Option<PathBuf>,
-    /// The metric (a path of `outage-sim metrics`), e.g. `region_disasters.data_plane.p_meet_rto`;
-    /// default: `region_disasters.data_plane.rto.mean` when the scenario has regional disasters, else
-    /// `availability.data_plane`.
+    /// The metric to rank by, as a metric path (as in `[expect]`), e.g.
+    /// `zone_incidents.data_plane.rto.p95`; default: `region_disasters.data_plane.rto.mean` when the
+    /// scenario has regional disasters, else `availability.data_plane`.
     #[arg(long)]
     pub metric: Option<String>,
-    /// Vary only these parameters (field paths); repeatable; default: every numeric parameter.
+    /// Vary only this parameter, a field path as in `--set` (e.g. `recovery.database.size_gb`);
+    /// repeatable; default: every numeric parameter the file gives.
     #[arg(long = "parameter", value_name = "PATH")]
     pub parameters: Vec<String>,
-    /// Relative change for the low and high values (0.2: ±20 %).
+    /// Relative change for the low and high values, in (0, 1) (0.2: ±20 %).
     #[arg(long, default_value_t = 0.2)]
     pub vary: f64,
     /// How every run goes.
@@ -301,12 +327,19 @@ pub struct SensitivityArgs {
 
 /// `compare` options.
 #[derive(Debug, clap::Args)]
+#[command(
+    mut_arg("out", |a| a.help("Results root: the comparison writes OUT/<A's name>-vs-<B's name>.compare/")),
+    mut_arg("replications", |a| a.help("Replications of both runs, at least 2 (default: A's `simulation.replications`)")),
+    mut_arg("seed", |a| a.help("Seed of both runs (default: A's `simulation.seed`)")),
+    mut_arg("quiet", |a| a.help("Print nothing but errors (`--format json` still prints the comparison)")),
+)]
 pub struct CompareArgs {
-    /// Scenario A (the reference).
+    /// Scenario A (TOML), the reference.
     pub a: PathBuf,
-    /// Scenario B; runs with A's seed and replications.
+    /// Scenario B (TOML); runs with A's seed and replications.
     pub b: PathBuf,
-    /// What to print on stdout.
+    /// What to print on stdout: the table of differences B − A, or the comparison as JSON (what
+    /// compare.json holds).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
     /// How both run.
@@ -323,6 +356,15 @@ pub struct Precision {
     pub min_replications: u64,
 }
 
+/// Output format of a listing (`metrics`, `regions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned text, one line per entry.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
 /// Output format of `trace`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum TraceFormat {
@@ -335,9 +377,9 @@ pub enum TraceFormat {
 /// `trace` options.
 #[derive(Debug, clap::Args)]
 pub struct TraceArgs {
-    /// Scenario file; default: the embedded scenario.
+    /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
     pub file: Option<PathBuf>,
-    /// Replication index (0-based).
+    /// Replication to trace, from 0 to the scenario's replications − 1.
     #[arg(long, short, default_value_t = 0)]
     pub replication: u64,
     /// Output format.
@@ -348,20 +390,11 @@ pub struct TraceArgs {
 /// `metrics` options.
 #[derive(Debug, clap::Args)]
 pub struct MetricsArgs {
-    /// Scenario file; default: the embedded scenario.
+    /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
     pub file: Option<PathBuf>,
-    /// Output format.
+    /// Output format: `text` (one line per path) or `json`.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
-}
-
-/// Output format of `metrics`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    /// Aligned text, one line per path.
-    Text,
-    /// One JSON document.
-    Json,
 }
 
 /// Loads the given scenario, or the embedded default.

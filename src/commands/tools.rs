@@ -1,4 +1,4 @@
-//! The small subcommands: `validate`, `trace`, `metrics`, `experiment`.
+//! The small subcommands: `validate`, `trace`, `metrics`, `regions`, `experiment`.
 
 use super::{BAD_INPUT, FAILED, bad_input, failed};
 use crate::cli::{ExperimentCommand, ListFormat, MetricsArgs, TraceArgs, TraceFormat, load_scenario};
@@ -82,6 +82,76 @@ pub fn metrics(args: &MetricsArgs) -> ExitCode {
         ListFormat::Json => println!("{}", listing.json()),
     }
     ExitCode::SUCCESS
+}
+
+/// `outage-sim regions`: the built-in regions, their zones and pairs.
+pub fn regions(format: ListFormat) -> ExitCode {
+    let text = match format {
+        ListFormat::Text => regions_table(&model::regions::built_in()),
+        ListFormat::Json => regions_json(&model::regions::built_in()),
+    };
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(FAILED)
+    }
+}
+
+/// The regions as an aligned table, with a note on what 0 zones and one-way mean.
+fn regions_table(table: &[model::Region]) -> String {
+    let rows: Vec<[String; 3]> = table
+        .iter()
+        .map(|r| {
+            let pair = match (&r.pair, model::regions::pairs_back(r, table)) {
+                (Some(p), Some(false)) => format!("{p} (one-way)"),
+                (Some(p), _) => p.clone(),
+                (None, _) => "-".to_string(),
+            };
+            [r.name.clone(), r.zones.to_string(), pair]
+        })
+        .collect();
+    let header = ["REGION", "ZONES", "PAIR"];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1) = (width(0), width(1));
+    let mut out = String::new();
+    for row in std::iter::once(header.map(str::to_string)).chain(rows) {
+        out.push_str(&format!("{:<w0$}  {:>w1$}  {}\n", row[0], row[1], row[2]));
+    }
+    out.push_str(
+        "\nZONES 0: the region has no availability zones (one datacenter, zone 1). (one-way): disaster \
+         recovery goes to that region, whose own pair is another.\n",
+    );
+    out
+}
+
+/// The regions as a JSON array.
+fn regions_json(table: &[model::Region]) -> String {
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        name: &'a str,
+        zones: u32,
+        pair: Option<&'a str>,
+        one_way: bool,
+    }
+    let rows: Vec<Row> = table
+        .iter()
+        .map(|r| Row {
+            name: &r.name,
+            zones: r.zones,
+            pair: r.pair.as_deref(),
+            one_way: model::regions::pairs_back(r, table) == Some(false),
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rows).expect("regions serialize");
+    text.push('\n');
+    text
 }
 
 /// `outage-sim experiment ...`.

@@ -136,6 +136,21 @@ impl<'de> Deserialize<'de> for HumanDuration {
     }
 }
 
+/// A string of format `duration` (for the scenario reference, `docs/scenario-reference.md`).
+impl schemars::JsonSchema for HumanDuration {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HumanDuration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "duration" })
+    }
+}
+
 /// Deserializes a value written as a string and parsed by `parse`; `parse`'s error becomes the
 /// deserializer's, so it carries the TOML location.
 pub(crate) fn deserialize_parsed<'de, D, T>(

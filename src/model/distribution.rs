@@ -264,6 +264,21 @@ impl<'de> Deserialize<'de> for Dist {
     }
 }
 
+/// A string of format `distribution` (for the scenario reference, `docs/scenario-reference.md`).
+impl schemars::JsonSchema for Dist {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Dist".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "distribution" })
+    }
+}
+
 /// An argument of a call: optional `key=`, then the value.
 type Arg<'a> = (Option<&'a str>, &'a str);
 

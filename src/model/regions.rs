@@ -53,6 +53,18 @@ pub fn built_in() -> Vec<Region> {
         .collect()
 }
 
+/// Whether the pair of `region` pairs back with it (`None`: unpaired). West US 3 → East US is
+/// one-way: East US pairs with West US.
+pub fn pairs_back(region: &Region, table: &[Region]) -> Option<bool> {
+    let pair = region.pair.as_ref()?;
+    Some(
+        table
+            .iter()
+            .find(|r| &r.name == pair)
+            .is_some_and(|p| p.pair.as_ref() == Some(&region.name)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +81,12 @@ mod tests {
         }
         let east = regions.iter().find(|r| r.name == "East US").unwrap();
         assert_eq!(east.pair.as_deref(), Some("West US"));
+        assert_eq!(pairs_back(east, &regions), Some(true));
+        let west3 = regions.iter().find(|r| r.name == "West US 3").unwrap();
+        assert_eq!(
+            pairs_back(west3, &regions),
+            Some(false),
+            "West US 3 -> East US is one-way"
+        );
     }
 }

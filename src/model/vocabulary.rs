@@ -1,10 +1,11 @@
 //! The domain's vocabulary: SKUs, planes, placements, kinds of service and of failure. The
 //! scenario file spells them in kebab-case (`zone-redundant`, `region-disaster`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// SKU of the instance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sku {
     /// Lower user scale.
@@ -13,8 +14,13 @@ pub enum Sku {
     Premium,
 }
 
+impl Sku {
+    /// Both SKUs, in documentation order.
+    pub const ALL: [Sku; 2] = [Sku::Standard, Sku::Premium];
+}
+
 /// How the data plane is placed in the primary region.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DataPlaneMode {
     /// Pinned to one zone.
@@ -24,7 +30,7 @@ pub enum DataPlaneMode {
 }
 
 /// The plane a service or feature belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Plane {
     /// Management operations (create, scale, admin).
@@ -57,7 +63,7 @@ impl Plane {
 }
 
 /// What a service is; sets documented defaults for its failover window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ServiceKind {
     /// Azure App Service (web/API).
@@ -70,8 +76,18 @@ pub enum ServiceKind {
     Other,
 }
 
+impl ServiceKind {
+    /// Every kind, in documentation order.
+    pub const ALL: [ServiceKind; 4] = [
+        ServiceKind::AppService,
+        ServiceKind::Sql,
+        ServiceKind::Storage,
+        ServiceKind::Other,
+    ];
+}
+
 /// Placement of a service's instances.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Placement {
     /// All instances in one zone.
@@ -81,7 +97,7 @@ pub enum Placement {
 }
 
 /// What fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureKind {
     /// Every service in a zone is down (power, cooling).
@@ -90,6 +106,7 @@ pub enum FailureKind {
     ServiceOutage,
     /// The zone and its local data are lost.
     ZoneDestruction,
-    /// Every zone of a region is down (parsed and validated; simulated from the DR issue on).
+    /// Every zone of a region is down, until the region comes back (`time_to_repair`, or a fault's
+    /// `duration`) or the deployment is recovered in the pair (`[recovery]`).
     RegionDisaster,
 }

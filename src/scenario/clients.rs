@@ -7,70 +7,86 @@ use crate::engine::SimDuration;
 use crate::engine::duration::HumanDuration;
 use crate::model::clients::{ClientModel, RetrySpec};
 use crate::model::{Dist, Plane, Sku};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// `[clients]` as written.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Request-level simulation around every disruption: simulated clients send requests to the
+/// features, each request's attempts queue at the services the feature needs, and clients retry
+/// by their retry policy. Each simulated client stands for `population / sample` real ones.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientsSection {
-    /// Active clients of the real deployment; default by SKU (see [`defaults::population`]).
+    /// Active clients of the real deployment; at least 1. The defaults are assumptions: Standard
+    /// is for a "lower scale of users", Premium for a "high scale".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = defaults::described::population()))]
     pub population: Option<u64>,
-    /// Clients simulated; each stands for `population / sample` real ones. Default 200.
+    /// Clients simulated; between 1 and the population, at most 1 000 000. More is slower and
+    /// more precise.
     #[serde(default = "defaults::client_sample")]
     pub sample: u32,
-    /// Logical requests per client per hour (Poisson). Default 60.
+    /// Logical requests per client per hour (a Poisson process, before the diurnal profile); in
+    /// (0, 36000].
     #[serde(default = "defaults::requests_per_hour")]
     pub requests_per_hour: f64,
-    /// Optional daily profile of the request rate.
+    /// Daily profile of the request rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "none: a flat rate"))]
     pub diurnal: Option<Diurnal>,
-    /// Requests are simulated from this long before a disruption starts. Default `1m`.
+    /// Requests are simulated from this long before a disruption starts ...
     #[serde(default = "defaults::clients_before")]
     pub before: HumanDuration,
-    /// ... until this long after it ends. Default `30m`.
+    /// ... until this long after it ends, so that the retries it caused play out.
     #[serde(default = "defaults::clients_after")]
     pub after: HumanDuration,
-    /// Time an idle service takes to answer one attempt. Default `lognormal(median=50ms, sigma=0.5)`.
+    /// Time an idle service takes to answer one attempt; queueing comes on top.
     #[serde(default = "defaults::latency")]
     pub latency: Dist,
-    /// Queueing delay beyond which a service rejects new attempts (throttles). Default `10s`.
+    /// Queueing delay beyond which a service rejects new attempts (throttles them with
+    /// `throttle_status`); > 0.
     #[serde(default = "defaults::max_queue_delay")]
     pub max_queue_delay: HumanDuration,
-    /// Queueing delay above which a service counts as overloaded. Default `1s`.
+    /// Queueing delay above which a service counts as overloaded (the client metrics measure how
+    /// long services stay overloaded after a disruption); > 0.
     #[serde(default = "defaults::overload_delay")]
     pub overload_delay: HumanDuration,
-    /// Status of a throttled attempt: 429 or 503. Default 503.
+    /// HTTP status of a throttled attempt: 429 (Too Many Requests) or 503 (Service Unavailable);
+    /// a retry policy retries it if its `retry_statuses` list it.
     #[serde(default = "defaults::throttle_status")]
     pub throttle_status: u16,
-    /// Retry-After sent with throttled attempts; default none.
+    /// Retry-After sent with throttled attempts; policies with `honor_retry_after` wait at least
+    /// this long.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "none: no Retry-After"))]
     pub throttle_retry_after: Option<HumanDuration>,
-    /// Retry policy: a preset and overrides.
+    /// Retry policy of every client: a named preset and any settings overridden, e.g.
+    /// `retry = { preset = "aws-standard", max_attempts = 5 }`.
     #[serde(default)]
     pub retry: RetrySpec,
-    /// Request mix; default: every data-plane feature equally.
+    /// Request mix: which features the requests go to, with relative weights.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-default" = "every data-plane feature, with weight 1"))]
     pub mix: Vec<MixEntry>,
 }
 
-/// Daily profile: rate × (1 + amplitude·cos(2π(t − peak)/24 h)).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Daily profile of the request rate: rate × (1 + amplitude · cos(2π (t − peak) / 24 h)).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Diurnal {
-    /// In [0, 1].
+    /// Relative swing of the rate around its mean, in [0, 1]; 0.5: from half to one and a half
+    /// times the mean.
     pub amplitude: f64,
-    /// Time of day of the peak, from the replication's start (< 24 h).
+    /// Time of day of the peak, counted from the start of the replication; below 24 h.
     pub peak: HumanDuration,
 }
 
 /// One entry of the request mix.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MixEntry {
-    /// Feature name.
+    /// Name of a feature (`[[features]] name`).
     pub feature: String,
-    /// Relative weight (> 0).
+    /// Relative weight, > 0: the share of requests is weight / sum of weights.
     pub weight: f64,
 }
 

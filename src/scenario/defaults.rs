@@ -180,3 +180,61 @@ pub fn traffic_switch() -> Dist {
 pub fn instances_per_tenant() -> u64 {
     1
 }
+
+/// The defaults that depend on other fields, as the scenario reference (`docs/scenario-reference.md`)
+/// states them; built from the functions above, so they cannot disagree.
+pub mod described {
+    use super::{DEPLOYMENT_ZONE, DESTROYS_DATA};
+    use crate::model::{ServiceKind, Sku};
+    use serde::Serialize;
+
+    /// A vocabulary word as the scenario file spells it (`app-service`).
+    fn spelled(value: impl Serialize) -> String {
+        serde_json::to_value(value)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .expect("vocabulary serializes as a string")
+    }
+
+    fn by_kind(what: impl Fn(ServiceKind) -> String) -> String {
+        let each: Vec<String> = ServiceKind::ALL
+            .into_iter()
+            .map(|k| format!("`{}` {}", spelled(k), what(k)))
+            .collect();
+        format!("by `kind`: {}", each.join(", "))
+    }
+
+    /// `deployment.zone`.
+    pub fn deployment_zone() -> String {
+        format!("`{DEPLOYMENT_ZONE}` for a zonal data plane")
+    }
+
+    /// `services[].failover`.
+    pub fn failover() -> String {
+        by_kind(|k| format!("`\"{}\"`", super::failover(k)))
+    }
+
+    /// `services[].capacity_per_instance`.
+    pub fn capacity_per_instance() -> String {
+        by_kind(|k| format!("`{:?}`", super::capacity_per_instance(k)))
+    }
+
+    /// `services[].backfill`.
+    pub fn backfill() -> String {
+        format!("`\"{}\"`", super::backfill())
+    }
+
+    /// `failures[].destroys_data`.
+    pub fn destroys_data() -> String {
+        format!("`region-disaster`: `{DESTROYS_DATA:?}`")
+    }
+
+    /// `clients.population`.
+    pub fn population() -> String {
+        let each: Vec<String> = Sku::ALL
+            .into_iter()
+            .map(|sku| format!("`{}` `{}`", spelled(sku), super::population(sku)))
+            .collect();
+        format!("by `deployment.sku`: {}", each.join(", "))
+    }
+}

@@ -15,6 +15,7 @@ pub mod expect;
 mod overrides;
 mod plan;
 pub mod recovery;
+pub mod reference;
 pub mod schema;
 mod validate;
 

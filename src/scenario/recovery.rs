@@ -6,122 +6,139 @@ use super::validate::Invalid;
 use crate::engine::SimDuration;
 use crate::engine::duration::HumanDuration;
 use crate::model::{CapacityPlan, Dist, RecoveryPlan, Sku, StorageLink, storage_copy_time};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// `[recovery]` as written; every field has a documented default.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The regional disaster-recovery plan (`docs/MODEL.md`, section 5): when the primary region
+/// goes down, health checks detect it, the customer is asked to consent, the control plane is
+/// failed over to the paired region and, with `deployment.disaster_recovery`, the data plane is
+/// restored there from backups; once the primary is back, the deployment fails back. The
+/// recovery races the natural recovery of the region: each plane serves again at whichever comes
+/// first. Every field has a default; the durations without a public source are assumptions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoverySection {
-    /// Health checks.
+    /// Detection of the outage by health checks.
     #[serde(default)]
     pub detection: DetectionEntry,
     /// The customer's consent to fail over.
     #[serde(default)]
     pub consent: ConsentEntry,
-    /// Manual failover of the control plane to the pair (then read-only). Default `uniform(1h, 4h)`.
+    /// Manual failover of the control plane to the pair, where it is read-only until failback.
     #[serde(default = "defaults::control_plane_failover")]
     pub control_plane_failover: Dist,
-    /// Failback once the primary is back.
+    /// Failback to the primary once it is back.
     #[serde(default)]
     pub failback: FailbackEntry,
-    /// Creating the data plane's resources in the pair. Default `uniform(1h, 3h)`.
+    /// Creating the data plane's resources in the pair (with managed DR).
     #[serde(default = "defaults::create_resources")]
     pub create_resources: Dist,
-    /// Database geo-restore.
+    /// Database geo-restore in the pair: its size and the SKU's restore throughput set how long it
+    /// takes.
     #[serde(default)]
     pub database: DatabaseEntry,
-    /// Storage copy from the pair.
+    /// Storage copy to the pair: its size and the link between the regions set how long it takes.
+    /// Database and storage are restored in parallel.
     #[serde(default)]
     pub storage: StorageEntry,
-    /// Validating the restored deployment. Default `uniform(30m, 2h)`.
+    /// Validating the restored deployment before traffic is switched.
     #[serde(default = "defaults::validation")]
     pub validation: Dist,
-    /// Switching traffic to the pair. Default `uniform(5m, 15m)`.
+    /// Switching traffic to the pair.
     #[serde(default = "defaults::traffic_switch")]
     pub traffic_switch: Dist,
-    /// Contention in the pair: every tenant of the lost region fails over at once.
+    /// Contention in the pair, where every tenant of the lost region fails over at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "absent: no contention; the recovery has the pair to itself"))]
     pub capacity: Option<CapacityEntry>,
 }
 
-/// The pair's spare capacity and the operator's recovery crews, shared by every tenant of the
-/// lost region.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Contention in the paired region: the pair's spare capacity and the operator's recovery crews
+/// are shared by every tenant of the lost region, so a tenant's restore may wait its turn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityEntry {
-    /// Tenants of the lost region that fail over at the same time (ours among them).
+    /// Tenants of the lost region that fail over at the same time, ours among them; 1 to
+    /// 1 000 000.
     pub tenants: u32,
-    /// Tenant restores the operator's crews handle at a time.
+    /// Tenant restores the operator's crews work on at the same time; at least 1.
     pub crews: u32,
     /// Crew time one tenant's restore takes.
     pub tenant_work: Dist,
-    /// Spare instances in the pair; default unlimited.
+    /// Spare instances in the pair; tenants beyond what they hold cannot be restored there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "unlimited"))]
     pub spare_instances: Option<u64>,
-    /// Instances each tenant needs in the pair. Default 1.
+    /// Instances each tenant needs in the pair; at least 1.
     #[serde(default = "defaults::instances_per_tenant")]
     pub instances_per_tenant: u64,
 }
 
-/// Detection by health checks.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Detection of a regional outage by health checks: it is declared after `consecutive_failures`
+/// failed checks, `period` apart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct DetectionEntry {
-    /// Time between checks (checks run every 1–5 min). Default `1m`.
+    /// Time between checks; > 0. The reference's checks run every 1 to 5 minutes.
     pub period: HumanDuration,
-    /// Consecutive failed checks that declare an outage. Default 3.
+    /// Consecutive failed checks that declare an outage; at least 1.
     pub consecutive_failures: u32,
 }
 
-/// The customer's consent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The customer's consent to fail over, which the recovery waits for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct ConsentEntry {
-    /// Time the customer takes to answer (business time when `business_hours`).
+    /// Time the customer takes to answer (business time when `business_hours`). The default is an
+    /// assumption.
     pub response: Dist,
-    /// The response clock runs only Monday–Friday 09:00–17:00 (t = 0 is Monday 00:00).
-    #[serde(default)]
+    /// The response clock runs only Monday to Friday, 09:00 to 17:00 (each replication starts on
+    /// a Monday at 00:00).
     pub business_hours: bool,
-    /// Probability that the customer never consents (then no DR). Default 0.
-    #[serde(default)]
+    /// Probability, in [0, 1], that the customer never consents: then there is no failover and
+    /// both planes wait for the primary region.
     pub no_consent_probability: f64,
 }
 
-/// Failback to the primary.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Failback to the primary region once it is back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct FailbackEntry {
-    /// Delay after the primary is back. Default `uniform(1h, 4h)`.
+    /// Delay between the primary being back and the failback.
     pub delay: Dist,
-    /// Brief disruption while failing back. Default `uniform(5m, 30m)`.
+    /// Disruption of the failed-over planes while failing back (counted as an incident).
     pub disruption: Dist,
 }
 
-/// Database size and the SKU's restore throughput.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The database geo-restore: restore time = size / throughput of the deployment's SKU. The
+/// defaults are assumptions, chosen so that a default restore stays within the documented
+/// "up to 12 h".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct DatabaseEntry {
-    /// Database size, GB. Default 100.
+    /// Database size, in GB; > 0.
     pub size_gb: f64,
-    /// Restore throughput of a Standard deployment, GB per hour. Default 25.
+    /// Restore throughput of a Standard deployment, in GB per hour; > 0.
     pub standard_gb_per_hour: f64,
-    /// Restore throughput of a Premium deployment, GB per hour. Default 100.
+    /// Restore throughput of a Premium deployment, in GB per hour; > 0.
     pub premium_gb_per_hour: f64,
 }
 
-/// Storage size and the link between the regions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The storage copy to the pair: copy time = size / rate, where the rate is the bandwidth or,
+/// if lower, what the TCP windows allow over the round trip (streams × window / latency). The
+/// defaults are assumptions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct StorageEntry {
-    /// Data to copy, GB. Default 500.
+    /// Data to copy, in GB; > 0.
     pub size_gb: f64,
-    /// Inter-region bandwidth, Mbit/s. Default 1000.
+    /// Bandwidth between the regions, in Mbit/s; > 0.
     pub bandwidth_mbps: f64,
-    /// Round-trip latency between the regions. Default `70ms`.
+    /// Round-trip time between the regions.
     pub latency: HumanDuration,
-    /// Parallel copy streams. Default 16.
+    /// Parallel copy streams; at least 1.
     pub streams: u32,
-    /// TCP window per stream, MiB. Default 4.
+    /// TCP window of each stream, in MiB; > 0.
     pub window_mib: f64,
 }
 
@@ -300,6 +317,23 @@ mod tests {
         s.latency = HumanDuration::parse("200ms").unwrap();
         let mbps = 4.0 * 8.0 * 1.048_576 / 0.2;
         assert!((storage_copy_time(&s.link()).as_secs_f64() - 500.0 * 8000.0 / mbps).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_sub_table_may_give_only_some_fields() {
+        let r: RecoverySection =
+            toml::from_str("detection = { period = \"2m\" }\ndatabase = { size_gb = 200.0 }").unwrap();
+        assert_eq!(r.detection.period, HumanDuration::parse("2m").unwrap());
+        assert_eq!(
+            r.detection.consecutive_failures,
+            DetectionEntry::default().consecutive_failures
+        );
+        assert_eq!(r.database.size_gb, 200.0);
+        assert_eq!(
+            r.database.premium_gb_per_hour,
+            DatabaseEntry::default().premium_gb_per_hour
+        );
+        assert_eq!(r.storage, StorageEntry::default());
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod disasters;
 mod docs;
 mod expect;
 mod importance;
+mod info;
 mod layers;
 mod oracles;
 mod properties;

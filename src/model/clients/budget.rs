@@ -23,39 +23,47 @@
 //!   period can build up for a later storm. Balances are kept in integer milli-tokens, so the
 //!   accounting is exact.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Milli-tokens per token in the ratio budget.
 const MILLI: u64 = 1000;
 
-/// A retry budget's configuration (serde: an inline table tagged by `kind`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A retry budget's configuration: a table tagged by `kind` (`budget = "none"`, in the retry
+/// policy, means no budget).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum BudgetConfig {
-    /// AWS SDK standard-mode retry quota; every field defaults to the AWS value.
+    /// The AWS SDK standard retry mode's retry quota: a token bucket per client that each retry
+    /// draws from and each success refills; every field defaults to the AWS SDKs' constant.
     TokenBucket {
-        /// Initial and maximum tokens (AWS: 500).
+        /// Tokens at the start, and the most the bucket holds; at least 1.
         #[serde(default = "aws::capacity")]
         capacity: u32,
-        /// Tokens a retry costs (AWS: 5).
+        /// Tokens a retry costs; at most `capacity`.
         #[serde(default = "aws::retry_cost")]
         retry_cost: u32,
-        /// Tokens a retry after a timeout costs (AWS: 10).
+        /// Tokens a retry after a timeout costs; at most `capacity`.
         #[serde(default = "aws::timeout_retry_cost")]
         timeout_retry_cost: u32,
-        /// Tokens a success on the first attempt returns (AWS: 1).
+        /// Tokens a success on the first attempt returns (a retried success returns what its
+        /// retry cost).
         #[serde(default = "aws::success_refund")]
         success_refund: u32,
     },
-    /// Finagle-style ratio budget.
+    /// A Finagle-style ratio budget: retries may make up at most `ratio` of the requests, on top
+    /// of a reserve. The defaults: 10 % of requests, a reserve of 10 retries (Finagle's minimum),
+    /// at most 100 tokens (about 10 s of deposits at 100 requests per second, Finagle's TTL).
     Ratio {
-        /// Tokens each first attempt deposits, in (0, 1]: the long-run retry/request ratio.
+        /// Tokens each first attempt deposits, in [0.001, 1]: the long-run ratio of retries to
+        /// requests.
         #[serde(default = "ratio_defaults::ratio")]
         ratio: f64,
-        /// Tokens in the bucket at the start (retries allowed before any deposits).
+        /// Tokens in the bucket at the start: retries allowed before any deposit.
         #[serde(default = "ratio_defaults::reserve")]
         reserve: u32,
-        /// Most tokens the bucket holds.
+        /// Most tokens the bucket holds, which bounds the credit a quiet period builds up; at least 1
+        /// and at least `reserve`.
         #[serde(default = "ratio_defaults::max_tokens")]
         max_tokens: u32,
     },

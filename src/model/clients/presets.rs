@@ -18,6 +18,7 @@ use super::budget::BudgetConfig;
 use super::retry::{BackoffKind, RetryPolicy};
 use crate::engine::SimDuration;
 use crate::engine::duration::HumanDuration;
+use schemars::JsonSchema;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -176,6 +177,21 @@ impl<T: Serialize> Serialize for OrNone<T> {
     }
 }
 
+/// `T`, or the string `"none"`.
+impl<T: JsonSchema> JsonSchema for OrNone<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("OrNone_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "anyOf": [generator.subschema_for::<T>(), { "const": "none" }] })
+    }
+}
+
 impl<'de, T: DeserializeOwned> Deserialize<'de> for OrNone<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = toml::Value::deserialize(d)?;
@@ -186,56 +202,75 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for OrNone<T> {
     }
 }
 
-/// A retry policy as written in a scenario: a preset, then any field overridden.
+/// A retry policy as written in a scenario: a named preset, then any of its settings overridden.
+/// Every setting but `preset` defaults to the preset's value; the presets follow the published
+/// defaults of the client libraries they are named after.
 ///
 /// ```toml
 /// retry = { preset = "aws-standard", max_attempts = 5, deadline = "30s",
 ///           budget = { kind = "ratio", ratio = 0.1 } }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetrySpec {
-    /// One of [`PRESETS`] (default `none`).
+    /// The preset the policy starts from. `none` makes one attempt and never retries.
     #[serde(default = "default_preset")]
+    #[schemars(extend("enum" = PRESETS))]
     pub preset: String,
-    /// `none`, `constant`, `exponential`, `full-jitter`, `equal-jitter`, `decorrelated-jitter`.
+    /// How the delay between attempts grows (`n`: retries so far; `expo(n)` = min(`cap`,
+    /// `base` · 2^n)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub backoff: Option<BackoffKind>,
-    /// Constant delay / exponential base.
+    /// Constant delay, or the base of the exponential backoffs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub base: Option<HumanDuration>,
-    /// Maximum delay.
+    /// Longest delay between two attempts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub cap: Option<HumanDuration>,
-    /// `[lo, hi]` multiplier after the formula, or `"none"`.
+    /// `[lo, hi]`: each delay is multiplied by a factor drawn uniformly from [lo, hi] (the .NET
+    /// SDK's jitter), or `"none"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub multiplier_jitter: Option<OrNone<[f64; 2]>>,
-    /// Total attempts including the first.
+    /// Total attempts, the first included; at least 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub max_attempts: Option<u32>,
-    /// Per-attempt timeout, or `"none"`.
+    /// Time after which an attempt is abandoned as timed out, or `"none"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub attempt_timeout: Option<OrNone<HumanDuration>>,
-    /// Overall deadline from the first attempt, or `"none"`.
+    /// Time from the first attempt after which the request gives up, or `"none"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub deadline: Option<OrNone<HumanDuration>>,
-    /// Wait max(backoff, Retry-After).
+    /// Wait max(backoff, Retry-After) when a response carries Retry-After.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub honor_retry_after: Option<bool>,
-    /// Statuses retried.
+    /// HTTP statuses that are retried, e.g. `[429, 503]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub retry_statuses: Option<Vec<u16>>,
-    /// Statuses retried only with Retry-After.
+    /// HTTP statuses retried only when the response carries Retry-After.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub retry_after_only_statuses: Option<Vec<u16>>,
-    /// Retry timed-out attempts.
+    /// Retry attempts that timed out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub retry_timeouts: Option<bool>,
-    /// Retry dropped connections.
+    /// Retry attempts whose connection was dropped (an I/O error).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub retry_terminated: Option<bool>,
-    /// `{ kind = "token-bucket", ... }`, `{ kind = "ratio", ... }` or `"none"`.
+    /// Retry budget: a client-side limit on retrying, so that a failing service is not hit by a
+    /// retry storm; a table tagged by `kind`, or `"none"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the preset's"))]
     pub budget: Option<OrNone<BudgetConfig>>,
 }
 

@@ -22,6 +22,7 @@
 pub use super::budget::{BudgetConfig, BudgetState};
 use crate::engine::SimDuration;
 use rand::{Rng, RngExt};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use super::presets::{OrNone, RetrySpec};
@@ -45,7 +46,7 @@ pub enum AttemptResult {
 }
 
 /// How the delay between attempts grows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BackoffKind {
     /// Retry at once.

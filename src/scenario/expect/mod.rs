@@ -37,6 +37,30 @@ impl Serialize for ExpectTable {
     }
 }
 
+/// A table of strings: metric path → condition.
+impl schemars::JsonSchema for ExpectTable {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExpectTable".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A regression gate: each key is a metric path, quoted because it contains dots, and each \
+                value a condition `\"<op> <value>\"`, with `<op>` one of `<=`, `<`, `>=`, `>` and the value in the \
+                metric's unit: a duration for a duration metric, a number for a probability or a count. \
+                `outage-sim check` runs the scenario and judges every expectation on the metric's 95 % interval: \
+                met, failed, or inconclusive when the interval straddles the value. An unknown metric path is an \
+                error that lists the known ones.\n\n\
+                ```toml\n\
+                [expect]\n\
+                \"zone_incidents.data_plane.rto.p95\" = \"<= 48h\"\n\
+                ```",
+            "type": "object",
+            "additionalProperties": { "type": "string", "format": "condition" },
+        })
+    }
+}
+
 /// A condition string; its own type so that a value of the wrong type gets a helpful message.
 struct Condition(String);
 
