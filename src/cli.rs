@@ -206,8 +206,8 @@ pub struct RunOptionArgs {
     /// --replications) count.
     #[arg(long, value_name = "METRIC=HALF_WIDTH")]
     pub precision: Option<String>,
-    /// Keep only the statistics: no per-replication or per-incident rows are produced (the CSV
-    /// files hold just their headers); memory stays flat whatever the replication count.
+    /// Keep only the statistics: no row is produced (`replications.csv` is not written,
+    /// `incidents.csv` holds just its header); memory stays flat whatever the replication count.
     #[arg(long)]
     pub summary_only: bool,
     /// With --precision: never stop before this many replications.
@@ -462,7 +462,7 @@ impl CheckArgs {
         let plan = self.options.plan(Some(&self.file))?;
         if let Some(shard) = plan.shard {
             return Err(PlanError::option(
-                format!("--shard {}/{}", shard.index + 1, shard.count),
+                format!("--shard {shard}"),
                 "`check` judges a whole run; run the shards with `run --shard`, merge them, \
                  and check the whole scenario",
             ));

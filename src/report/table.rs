@@ -132,7 +132,7 @@ pub fn render(s: &Summary) -> String {
         s.horizon,
         s.seed
     );
-    let _ = writeln!(out, "\nAvailability (fraction of the horizon fully up)");
+    let _ = writeln!(out, "\nAvailability (fraction of the observation window fully up)");
     for (name, _, a) in s.availability.rows() {
         availability_line(&mut out, name, a);
     }
@@ -179,6 +179,8 @@ pub fn render(s: &Summary) -> String {
                 (&p.rpo, &p.p_meet_rpo, p.target_rpo_s),
             );
         }
+        // Per disaster, not per plane: a block of its own, below both planes'.
+        let _ = writeln!(out, "  per disaster:");
         durations(&mut out, "control plane to read-only", &r.control_plane_read_only);
         durations(&mut out, "control plane to full operation", &r.control_plane_full);
         durations(&mut out, "media unavailable", &r.media_unavailable);

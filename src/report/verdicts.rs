@@ -88,7 +88,7 @@ pub fn render(outcomes: &[Outcome], allow_inconclusive: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "Result: {} ({} of {} expectations: {})",
+        "Result: {} ({} of {} expectations held: {})",
         if all_hold(outcomes, allow_inconclusive) {
             "PASS"
         } else {
@@ -236,7 +236,7 @@ mod tests {
             ),
             (
                 6,
-                &["Result: FAIL (2 of 4 expectations: 2 pass, 1 inconclusive, 1 no data)"],
+                &["Result: FAIL (2 of 4 expectations held: 2 pass, 1 inconclusive, 1 no data)"],
             ),
         ] {
             for f in fragments {
@@ -249,7 +249,7 @@ mod tests {
         assert_eq!(lines[2].find("<= 2m"), Some(col));
         let lenient = render(&rows, true);
         assert!(lenient.contains("inconclusive (allowed)") && lenient.contains("no data (allowed)"));
-        assert!(lenient.contains("Result: PASS (4 of 4 expectations: 2 pass, 1 inconclusive, 1 no data)"));
+        assert!(lenient.contains("Result: PASS (4 of 4 expectations held: 2 pass, 1 inconclusive, 1 no data)"));
         assert_eq!(value(Unit::Duration, f64::INFINITY), "inf");
         assert_eq!(number(0.99991234), "0.999912");
         assert_eq!(number(1.0), "1");

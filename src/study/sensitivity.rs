@@ -3,15 +3,22 @@
 //!
 //! Parameters are the scenario's numeric leaves: numbers, durations (`"6h"`) and the durations
 //! inside distributions (`"lognormal(median=6h, sigma=0.6)"` scales its median; shape parameters
-//! such as `sigma` stay). What defines the run rather than the system — `[simulation]`,
-//! `[targets]`, `[expect]` — is left alone.
+//! such as `sigma` stay). What defines the run rather than the system — the name and
+//! description, `[simulation]`, `[targets]`, `[expect]`, `[importance_sampling]` — is left alone.
 
 use super::{StudyError, StudyMetric, StudyOptions, estimate_cells, run_statistics};
 use crate::montecarlo::Estimate;
 use crate::scenario::{self, Override, show};
 
-/// Sections that are not parameters of the modelled system.
-const NOT_PARAMETERS: [&str; 4] = ["simulation", "targets", "expect", "importance_sampling"];
+/// Top-level keys that are not parameters of the modelled system.
+const NOT_PARAMETERS: [&str; 6] = [
+    "name",
+    "description",
+    "simulation",
+    "targets",
+    "expect",
+    "importance_sampling",
+];
 
 /// One parameter and its low and high values.
 #[derive(Clone, Debug, PartialEq)]
@@ -143,7 +150,8 @@ pub fn scale_durations(text: &str, factor: f64) -> Option<String> {
 
 /// Up to six significant digits, no trailing zeros (`4.84`, `0.9`, `11`).
 fn number(x: f64) -> String {
-    let digits = (5 - x.abs().log10().floor() as i32).clamp(0, 9) as usize;
+    // log10(0) is -inf, which `as` saturates to i32::MIN: subtract without overflowing.
+    let digits = 5i32.saturating_sub(x.abs().log10().floor() as i32).clamp(0, 9) as usize;
     let text = format!("{x:.digits$}");
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -295,6 +303,16 @@ mod tests {
         assert_eq!(scale_durations("exp(mean=10y)", 1.1).unwrap(), "exp(mean=11y)");
         assert_eq!(scale_durations("premium", 1.1), None);
         assert_eq!(scale_durations("East US 2", 1.1), None);
+    }
+
+    #[test]
+    fn the_name_and_description_are_not_parameters() {
+        let t: toml::Table =
+            "name = \"drill-1h\"\ndescription = \"lost at 1h for 5d\"\n[recovery]\ncreate_resources = \"2h\"\n"
+                .parse()
+                .unwrap();
+        let paths: Vec<String> = parameters(&t, 0.2).into_iter().map(|p| p.path).collect();
+        assert_eq!(paths, vec!["recovery.create_resources".to_string()]);
     }
 
     #[test]

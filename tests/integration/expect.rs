@@ -87,7 +87,7 @@ fn check_passes_when_every_expectation_holds_and_writes_what_run_writes() {
         "an interval of durations: {p95}"
     );
     assert!(stdout.contains(&format!(
-        "Result: PASS ({n} of {n} expectations: {n} pass)",
+        "Result: PASS ({n} of {n} expectations held: {n} pass)",
         n = s.expectations.len()
     )));
 
@@ -206,7 +206,7 @@ fn an_interval_straddling_the_threshold_is_inconclusive_and_fails_unless_allowed
         "{stdout}"
     );
     assert!(
-        stdout.contains("Result: FAIL (1 of 2 expectations: 1 pass, 1 inconclusive)"),
+        stdout.contains("Result: FAIL (1 of 2 expectations held: 1 pass, 1 inconclusive)"),
         "{stdout}"
     );
     assert!(stderr.contains("zone_incidents.data_plane.p_meet_rto >= "), "{stderr}");
@@ -220,7 +220,7 @@ fn an_interval_straddling_the_threshold_is_inconclusive_and_fails_unless_allowed
         "{stdout}"
     );
     assert!(
-        stdout.contains("Result: PASS (2 of 2 expectations: 1 pass, 1 inconclusive)"),
+        stdout.contains("Result: PASS (2 of 2 expectations held: 1 pass, 1 inconclusive)"),
         "{stdout}"
     );
 }
@@ -323,17 +323,24 @@ fn check_without_an_expect_block_is_bad_input() {
 #[test]
 fn unknown_metric_path_lists_the_known_ones() {
     for command in ["check", "run"] {
-        let (e, line) = broken(command, "\"zone_incidents.data_plane.rto.p59\" = \"<= 1h\"");
+        let (e, line) = broken(command, "\"zone_incidents.data_plane.recovery\" = \"<= 1h\"");
         expect_at(
             &e,
             &format!("{line}:1"),
             &[
-                "expect.\"zone_incidents.data_plane.rto.p59\"",
-                "unknown metric \"zone_incidents.data_plane.rto.p59\"",
-                "known metrics: availability.{control_plane, data_plane, component-up}",
+                "expect.\"zone_incidents.data_plane.recovery\"",
+                "unknown metric \"zone_incidents.data_plane.recovery\"",
+                "known under zone_incidents:",
                 "zone_incidents.data_plane.rto.{mean, min, p50, p90, p95, p99, max}",
-                "with a [clients] section also clients.{retry_amplification, user_visible_failures}",
+                "`outage-sim metrics` lists them all",
             ],
+        );
+        // A near miss is suggested instead of a list.
+        let (e, line) = broken(command, "\"availability.compnent-up\" = \">= 0.9\"");
+        expect_at(
+            &e,
+            &format!("{line}:1"),
+            &["did you mean \"availability.component-up\"?"],
         );
         // A path of schema 1: unknown, with its new name.
         let (e, line) = broken(command, "\"region_disaster.data_plane.rto.p_meet\" = \">= 0.9\"");

@@ -85,36 +85,44 @@ pub(super) fn suggestion(key: &str, known: &[MetricDef]) -> Option<String> {
     closest(candidate, known).map(|p| format!("did you mean \"{p}\"?"))
 }
 
-/// The known paths, grouped by their prefix: `zone_incidents.data_plane.rto.{mean, min, ...}`.
-pub(super) fn list_known(known: &[MetricDef], has_clients: bool) -> String {
-    let group = |defs: Vec<&MetricDef>| -> String {
-        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-        for d in defs {
-            // Availability paths split after `availability.` (feature names may contain dots).
-            let (prefix, last) = match d.path.strip_prefix("availability.") {
-                Some(rest) => ("availability", rest),
-                None => d.path.rsplit_once('.').expect("metric paths have a dot"),
-            };
-            match groups.iter_mut().find(|(p, _)| *p == prefix) {
-                Some((_, lasts)) => lasts.push(last),
-                None => groups.push((prefix, vec![last])),
+/// The known paths of `key`'s section (its first segment), grouped by their prefix
+/// (`zone_incidents.data_plane.rto.{mean, min, ...}`); when the section is unknown, the sections.
+pub(super) fn list_known(key: &str, known: &[MetricDef], has_clients: bool) -> String {
+    let section = |path: &str| path.split('.').next().unwrap_or("").to_string();
+    let mine: Vec<&MetricDef> = known.iter().filter(|d| section(&d.path) == section(key)).collect();
+    if mine.is_empty() {
+        let mut sections: Vec<String> = Vec::new();
+        for d in known {
+            let mut s = format!("{}.", section(&d.path));
+            if d.metric.needs_clients() && !has_clients {
+                s.push_str(" (with a [clients] section)");
+            }
+            if !sections.contains(&s) {
+                sections.push(s);
             }
         }
-        groups
-            .iter()
-            .map(|(prefix, lasts)| match lasts.as_slice() {
-                [one] => format!("{prefix}.{one}"),
-                many => format!("{prefix}.{{{}}}", many.join(", ")),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let (clients, others): (Vec<&MetricDef>, Vec<&MetricDef>) = known.iter().partition(|d| d.metric.needs_clients());
-    if has_clients {
-        group(known.iter().collect())
-    } else {
-        format!("{}; with a [clients] section also {}", group(others), group(clients))
+        return format!("metric paths start with {}", sections.join(", "));
     }
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for d in mine {
+        // Availability paths split after `availability.` (feature names may contain dots).
+        let (prefix, last) = match d.path.strip_prefix("availability.") {
+            Some(rest) => ("availability", rest),
+            None => d.path.rsplit_once('.').expect("metric paths have a dot"),
+        };
+        match groups.iter_mut().find(|(p, _)| *p == prefix) {
+            Some((_, lasts)) => lasts.push(last),
+            None => groups.push((prefix, vec![last])),
+        }
+    }
+    let listed: Vec<String> = groups
+        .iter()
+        .map(|(prefix, lasts)| match lasts.as_slice() {
+            [one] => format!("{prefix}.{one}"),
+            many => format!("{prefix}.{{{}}}", many.join(", ")),
+        })
+        .collect();
+    format!("known under {}: {}", section(key), listed.join("; "))
 }
 
 /// The known path closest to `key` by edit distance, when it is close (a typo).

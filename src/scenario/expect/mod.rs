@@ -127,11 +127,16 @@ pub fn resolve_metric(key: &str, features: &[(String, Plane)], has_clients: bool
 
 fn lookup(key: &str, known: &[MetricDef], has_clients: bool) -> Result<Metric, String> {
     let Some(def) = known.iter().find(|d| d.path == key) else {
-        let hint = suggestion(key, known).map_or(String::new(), |h| format!(" ({h})"));
-        return Err(format!(
-            "unknown metric \"{key}\"{hint}; known metrics: {} (`outage-sim metrics` lists them with their meaning)",
-            list_known(known, has_clients)
-        ));
+        // A near miss is enough; otherwise the paths of the same section (the whole catalogue
+        // would be a page on one line), and where to find them all.
+        let more = "`outage-sim metrics` lists them all with their meaning";
+        return Err(match suggestion(key, known) {
+            Some(hint) => format!("unknown metric \"{key}\" ({hint}); {more}"),
+            None => format!(
+                "unknown metric \"{key}\"; {}; {more}",
+                list_known(key, known, has_clients)
+            ),
+        });
     };
     if def.metric.needs_clients() && !has_clients {
         return Err(format!(
@@ -291,20 +296,38 @@ mod tests {
         for fragment in [
             "unknown metric \"zone_incidents.data_plane.rpo.mx\"",
             "did you mean \"zone_incidents.data_plane.rpo.max\"?",
-            "availability.{control_plane, data_plane, browse-learn, admin-operations}",
-            "zone_incidents.data_plane.rto.{mean, min, p50, p90, p95, p99, max}",
-            "zone_incidents.control_plane.{incidents_per_replication, p_meet_rto, p_meet_rpo}",
-            "misses_per_replication.data_plane.{rto, rpo}",
-            "region_disasters.per_replication",
-            "importance_sampling.data_plane.{p_rto_missed, p_rpo_missed}",
-            "with a [clients] section also clients.{retry_amplification, user_visible_failures}",
-            "clients.latency.{mean",
-            "`outage-sim metrics` lists them",
+            "`outage-sim metrics` lists them all",
         ] {
             assert!(e.message.contains(fragment), "{fragment:?} in {}", e.message);
         }
-        let e = error("throughput", ">= 1", true);
+        assert!(
+            !e.message.contains("availability."),
+            "a near miss needs no list: {}",
+            e.message
+        );
+        // No near miss: the paths of the same section.
+        let e = error("zone_incidents.data_plane.recovery", "<= 1h", false);
+        for fragment in [
+            "known under zone_incidents:",
+            "zone_incidents.data_plane.rto.{mean, min, p50, p90, p95, p99, max}",
+            "zone_incidents.control_plane.{incidents_per_replication, p_meet_rto, p_meet_rpo}",
+        ] {
+            assert!(e.message.contains(fragment), "{fragment:?} in {}", e.message);
+        }
+        assert!(!e.message.contains("availability."), "{}", e.message);
+        // No section either: the sections, with what a scenario without clients lacks.
+        let e = error("throughput", ">= 1", false);
+        for fragment in [
+            "metric paths start with availability., zone_incidents.",
+            "misses_per_replication.",
+            "region_disasters.",
+            "importance_sampling.",
+            "clients. (with a [clients] section)",
+        ] {
+            assert!(e.message.contains(fragment), "{fragment:?} in {}", e.message);
+        }
         assert!(!e.message.contains("did you mean"), "{}", e.message);
+        let e = error("throughput", ">= 1", true);
         assert!(!e.message.contains("with a [clients] section"), "{}", e.message);
         // A path from before summary schema 2 gets its new name.
         let e = error("data_plane.rto.p95", "<= 48h", false);
