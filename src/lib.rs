@@ -6,6 +6,7 @@
 //! - [`model`]: zones, services, features, failures and recovery, on top of the engine;
 //! - [`montecarlo`]: replications on rayon, seeded per `(seed, replication, mechanism)`;
 //! - [`stats`]: exactly mergeable accumulators (integer state) and intervals;
+//! - [`publish`]: atomic publication of files and directories (knows nothing of the domain);
 //! - [`report`]: pure serializers (JSON, CSV, terminal table) and one writer of result files;
 //! - [`expect`]: a scenario's `[expect]` table, judged against a finished run (`outage-sim check`);
 //! - [`study`]: sweeps, sensitivity and paired comparisons built from many runs;
@@ -25,6 +26,7 @@ pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod montecarlo;
+pub mod publish;
 pub mod random;
 pub mod report;
 pub mod results;

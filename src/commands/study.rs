@@ -2,6 +2,7 @@
 
 use super::{bad_input, failed};
 use crate::cli::{CompareArgs, OutputFormat, SensitivityArgs, SweepArgs};
+use crate::publish::publish_dir;
 use crate::scenario::{Plan, parse_set, show};
 use crate::study::{compare as paired, sensitivity as sens, sweep as grid};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -21,37 +22,6 @@ fn runs_bar(total: usize, quiet: bool) -> ProgressBar {
             .progress_chars("=> "),
     );
     bar
-}
-
-/// Writes `files` into a hidden directory next to `<out>/<name>` and renames it into place, so a
-/// study's directory is either complete or absent. Returns its path.
-pub(crate) fn publish_dir(out: &Path, name: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(out)?;
-    let work = out.join(format!(".{name}.incomplete-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    let result = (|| {
-        for (file, bytes) in files {
-            let path = work.join(file);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(path, bytes)?;
-        }
-        let dir = out.join(name);
-        if dir.exists() {
-            let old = out.join(format!(".{name}.old-{}", std::process::id()));
-            std::fs::rename(&dir, &old)?;
-            std::fs::rename(&work, &dir)?;
-            std::fs::remove_dir_all(&old)?;
-        } else {
-            std::fs::rename(&work, &dir)?;
-        }
-        Ok(dir)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&work);
-    }
-    result
 }
 
 /// The options of a study's runs and its scenario, or the bad-input exit.

@@ -303,14 +303,11 @@ pub fn to_csv(rows: &[Row]) -> String {
     out
 }
 
-/// Writes `backoff.csv` into `dir` (created if missing) through a temporary file and a rename,
-/// so a reader never sees half a file. Returns the file's path.
+/// Writes `backoff.csv` into `dir` (created if missing) atomically, so a reader never sees half
+/// a file. Returns the file's path.
 pub fn write_csv(rows: &[Row], dir: &Path) -> io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
     let path = dir.join("backoff.csv");
-    let tmp = dir.join(".backoff.csv.tmp");
-    std::fs::write(&tmp, to_csv(rows))?;
-    std::fs::rename(&tmp, &path)?;
+    crate::publish::write_file(&path, to_csv(rows).as_bytes())?;
     Ok(path)
 }
 
