@@ -6,7 +6,7 @@
 //! run rejected for bad input writes nothing at all (the writer is created after validation).
 
 use crate::model::{Process, ReplicationOutcome, Scenario};
-use crate::montecarlo::{CHECKPOINT, Checkpoint, Partial, RunStats, Summary};
+use crate::montecarlo::{CHECKPOINT, Checkpoint, Distributions, Partial, RunStats, Summary};
 use crate::publish::{self, WorkDir};
 use crate::report as rows;
 use crate::scenario::Plan;
@@ -15,6 +15,20 @@ use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 pub use crate::publish::INCOMPLETE_MARKER;
+
+/// What a finished run publishes beside its rows and `scenario.toml`.
+#[derive(Clone, Copy, Debug)]
+pub enum Finished<'a> {
+    /// A whole run, or shards merged into one: `summary.json` and `distributions.json`.
+    Run {
+        /// Its statistics.
+        stats: &'a RunStats,
+        /// Its summary.
+        summary: &'a Summary,
+    },
+    /// One shard of a run: `partial.json`, for `merge`.
+    Shard(&'a Partial),
+}
 
 /// Streams the rows of a run and publishes its results atomically.
 pub struct ResultsWriter {
@@ -107,26 +121,23 @@ impl ResultsWriter {
         Ok(())
     }
 
-    /// Writes the summary and the scenario, then publishes the directory. Returns its path.
-    pub fn finish(self, s: &Plan, summary: &Summary) -> io::Result<PathBuf> {
-        self.finish_with(s, "summary.json", &summary.to_json())
-    }
-
-    /// Writes another result file (e.g. `distributions.json`) into the unpublished directory; it
-    /// is published with the rest by [`ResultsWriter::finish`].
-    pub fn write_file(&self, name: &str, contents: &[u8]) -> io::Result<()> {
-        self.dir.write(name, contents)
-    }
-
-    /// Writes `file_name` (the summary, or a shard's partial) and the scenario, then publishes the
+    /// Closes the rows, writes what `finished` calls for and the scenario, then publishes the
     /// directory. Returns its path.
-    pub fn finish_with(self, s: &Plan, file_name: &str, contents: &[u8]) -> io::Result<PathBuf> {
+    pub fn finish(self, s: &Plan, finished: Finished<'_>) -> io::Result<PathBuf> {
         if let Some(w) = self.replications {
             close(w)?;
         }
         close(self.incidents)?;
         let dir = self.dir;
-        dir.write(file_name, contents)?;
+        match finished {
+            Finished::Run { stats, summary } => {
+                dir.write("distributions.json", &Distributions::new(s, stats).to_json())?;
+                dir.write("summary.json", &summary.to_json())?;
+            }
+            Finished::Shard(partial) => {
+                dir.write("partial.json", &serde_json::to_vec(partial).map_err(io::Error::other)?)?;
+            }
+        }
         dir.write("scenario.toml", s.to_toml().as_bytes())?;
         // Checkpoints only matter while the run is incomplete.
         let _ = fs::remove_file(dir.path().join(CHECKPOINT));
@@ -201,7 +212,4 @@ impl ResultsWriter {
         };
         Ok(Some((writer, cp.next_replication, cp.run.stats)))
     }
-
-    /// Removes the work directory of a run that failed (as dropping the writer does).
-    pub fn abandon(self) {}
 }
