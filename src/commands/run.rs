@@ -6,7 +6,7 @@ use super::{FAILED, Reported, bad_input, failed};
 use crate::cli::{CheckArgs, OutputFormat, Precision, RunArgs, RunPlan};
 use crate::montecarlo::Stopping;
 use crate::montecarlo::Summary;
-use crate::montecarlo::{self, Partial, RunOptions, RunStats, Shard};
+use crate::montecarlo::{self, Partial, RunOptions, RunStats, Runner, Shard};
 use crate::results::ResultsWriter;
 use crate::{model, montecarlo::Spread, report};
 use std::process::ExitCode;
@@ -119,7 +119,6 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     let already = resume.as_ref().map_or(0, |(next, _)| next.saturating_sub(range.start));
     let progress = Progress::start(range.end - range.start, already, plan.quiet);
     let options = RunOptions {
-        threads: plan.threads,
         keep_outcomes: !plan.summary_only,
         shard: plan.shard,
         progress: progress.counter(),
@@ -128,7 +127,7 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     let stopped = std::cell::Cell::new(None::<(Option<f64>, bool)>);
     // The rows sink and the checkpoints both write through the one writer.
     let writer = std::cell::RefCell::new(writer);
-    let outcome = montecarlo::run_resumable(
+    let outcome = Runner::new(plan.threads).run_resumable(
         s,
         &options,
         resume,

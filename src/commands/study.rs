@@ -2,6 +2,7 @@
 
 use super::{bad_input, failed};
 use crate::cli::{CompareArgs, OutputFormat, SensitivityArgs, SweepArgs};
+use crate::montecarlo::Runner;
 use crate::publish::publish_dir;
 use crate::scenario::{Plan, parse_set, show};
 use crate::study::{compare as paired, sensitivity as sens, sweep as grid};
@@ -49,7 +50,7 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
         Err(e) => return bad_input(e),
     };
     let bar = runs_bar(plan.points.len(), args.study.quiet);
-    let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
+    let result = plan.run(&Runner::new(options.threads), |done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
     let mut files = vec![("sweep.csv".to_string(), result.csv())];
     files.extend(crate::study::sweep_charts(&result));
@@ -115,7 +116,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
         Err(e) => return bad_input(e),
     };
     let bar = runs_bar(plan.runs(), args.study.quiet);
-    let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
+    let result = plan.run(&Runner::new(options.threads), |done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
     let mut files = vec![("sensitivity.csv".to_string(), result.csv())];
     files.extend(crate::study::tornado_charts(&result));
@@ -159,7 +160,7 @@ pub fn compare(args: &CompareArgs) -> ExitCode {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return bad_input(e),
     };
-    let result = match paired::compare(&a, &b, options.threads) {
+    let result = match paired::compare(&a, &b, &Runner::new(options.threads)) {
         Ok(r) => r,
         Err(e) => return bad_input(e),
     };

@@ -10,7 +10,6 @@ fn partials(s: &outage_sim::scenario::Plan, count: u64) -> Vec<Partial> {
         .map(|index| {
             let shard = Shard { index, count };
             let options = RunOptions {
-                threads: None,
                 keep_outcomes: false,
                 shard: Some(shard),
                 ..RunOptions::default()
