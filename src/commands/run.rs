@@ -1,7 +1,7 @@
 //! `run` and `check`: run a plan, write its results, print the summary, judge expectations.
 
 use super::finish::{Ending, finish};
-use super::progress::Progress;
+use super::progress::{Progress, Unit};
 use super::{FAILED, Reported, bad_input, failed};
 use crate::cli::{CheckArgs, OutputFormat, Precision, RunArgs, RunPlan};
 use crate::montecarlo::Stopping;
@@ -117,7 +117,7 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     let procs = model.processes();
     let range = plan.shard.map_or(0..s.replications, |k| k.range(s.replications));
     let already = resume.as_ref().map_or(0, |(next, _)| next.saturating_sub(range.start));
-    let progress = Progress::start(range.end - range.start, already, plan.quiet);
+    let progress = Progress::start(Unit::Replications, range.end - range.start, already, plan.quiet);
     let options = RunOptions {
         keep_outcomes: !plan.summary_only,
         shard: plan.shard,

@@ -1,29 +1,14 @@
 //! `sweep`, `sensitivity` and `compare`: run the study, print its table, publish its directory.
 
+use super::progress::{Progress, Unit};
 use super::{bad_input, failed};
 use crate::cli::{CompareArgs, OutputFormat, SensitivityArgs, SweepArgs};
 use crate::montecarlo::Runner;
 use crate::publish::publish_dir;
 use crate::scenario::{Plan, parse_set, show};
 use crate::study::{compare as paired, sensitivity as sens, sweep as grid};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// A bar over a study's runs, on stderr when it is a terminal and the study is not quiet.
-fn runs_bar(total: usize, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} runs  {elapsed} elapsed, ETA {eta}")
-            .expect("valid progress template")
-            .progress_chars("=> "),
-    );
-    bar
-}
 
 /// The options of a study's runs and its scenario, or the bad-input exit.
 fn setup(study: &crate::cli::StudyArgs, file: Option<&Path>) -> Result<(crate::study::StudyOptions, Plan), ExitCode> {
@@ -49,9 +34,9 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    let bar = runs_bar(plan.points.len(), args.study.quiet);
-    let result = plan.run(&Runner::new(options.threads), |done, _| bar.set_position(done as u64));
-    bar.finish_and_clear();
+    let progress = Progress::start(Unit::Runs, plan.points.len() as u64, 0, args.study.quiet);
+    let result = plan.run(&Runner::new(options.threads), |done, _| progress.set(done as u64));
+    progress.finish();
     let mut files = vec![("sweep.csv".to_string(), result.csv())];
     files.extend(crate::study::sweep_charts(&result));
     let name = format!("{}.sweep", result.scenario);
@@ -115,9 +100,9 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    let bar = runs_bar(plan.runs(), args.study.quiet);
-    let result = plan.run(&Runner::new(options.threads), |done, _| bar.set_position(done as u64));
-    bar.finish_and_clear();
+    let progress = Progress::start(Unit::Runs, plan.runs() as u64, 0, args.study.quiet);
+    let result = plan.run(&Runner::new(options.threads), |done, _| progress.set(done as u64));
+    progress.finish();
     let mut files = vec![("sensitivity.csv".to_string(), result.csv())];
     files.extend(crate::study::tornado_charts(&result));
     let name = format!("{}.sensitivity", result.scenario);
