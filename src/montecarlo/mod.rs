@@ -31,7 +31,7 @@ pub use verdict::{Outcome, Verdict, all_hold, evaluate};
 pub use waves::{Accumulator, Runner, WAVE};
 
 pub use importance::{ImportancePlaneStats, ImportanceSamplingStats};
-pub use shard::{PARTIAL_FORMAT, Partial, Shard, merge_partials};
+pub use shard::{MergeError, PARTIAL_FORMAT, Partial, Shard, merge_partials};
 pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats};
 
 use crate::model::{ReplicationOutcome, Scenario, prepare, replicate};
