@@ -51,11 +51,13 @@ impl Runner {
 
     /// Runs every replication of `range` in waves of [`WAVE`]: `replicate(i, acc)` records
     /// replication `i` into an accumulator (fresh ones come from `fresh`) and returns its outcome
-    /// when the caller wants it; the accumulators are merged into `total`. After each wave, `after_wave(next, total,
-    /// outcomes)` gets the first replication not yet run, the total so far and the wave's
-    /// outcomes in replication order; when it returns `true` the loop stops there. Since waves
-    /// and merges are deterministic, so is where it stops. `progress` counts finished
-    /// replications as tasks finish (for a display; it never affects the results).
+    /// when the caller wants it; the accumulators are merged into `total`.
+    ///
+    /// After each wave, `after_wave(next, total, outcomes)` gets the first replication not yet
+    /// run, the total so far and the wave's outcomes in replication order; when it returns
+    /// `true` the loop stops there. Since waves and merges are deterministic, so is where it
+    /// stops. `progress` counts finished replications as tasks finish (for a display; it never
+    /// affects the results).
     pub fn waves<A: Accumulator, O: Send, E>(
         &self,
         range: Range<u64>,
@@ -133,5 +135,71 @@ impl Runner {
             Some(p) => p.install(work),
             None => work(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A floating-point sum: its bits depend on the order of the additions.
+    struct Sum(f64);
+
+    impl Accumulator for Sum {
+        const CHUNK: u64 = 100;
+        const EXACT: bool = false;
+        fn merge(&mut self, other: &Sum) {
+            self.0 += other.0;
+        }
+    }
+
+    /// A count: any order gives the same.
+    struct Count(u64);
+
+    impl Accumulator for Count {
+        const CHUNK: u64 = 64;
+        const EXACT: bool = true;
+        fn merge(&mut self, other: &Count) {
+            self.0 += other.0;
+        }
+    }
+
+    #[test]
+    fn results_and_outcome_order_do_not_depend_on_the_thread_count() {
+        let inexact = |threads| {
+            let mut seen = Vec::new();
+            let record = |i: u64, acc: &mut Sum| {
+                acc.0 += 1.0 / (i as f64 + 1.0).sqrt();
+                (i % 1000 == 0).then_some(i)
+            };
+            let after_wave = |next, _: &Sum, kept: Vec<u64>| {
+                seen.extend(kept);
+                // Stop after the second wave.
+                Ok::<bool, ()>(next >= 2 * WAVE)
+            };
+            let total = Runner::new(Some(threads))
+                .waves(0..40_000, Sum(0.0), || Sum(0.0), record, None, after_wave)
+                .unwrap();
+            (total.0.to_bits(), seen)
+        };
+        let (bits, seen) = inexact(1);
+        assert_eq!(inexact(3), (bits, seen.clone()));
+        assert_eq!(seen, (0..2 * WAVE).step_by(1000).collect::<Vec<_>>());
+
+        let done = AtomicU64::new(0);
+        let count = Runner::new(Some(3))
+            .waves(
+                5..40_005,
+                Count(0),
+                || Count(0),
+                |_, acc: &mut Count| -> Option<()> {
+                    acc.0 += 1;
+                    None
+                },
+                Some(&done),
+                |_, _, _| Ok::<bool, ()>(false),
+            )
+            .unwrap();
+        assert_eq!((count.0, done.into_inner()), (40_000, 40_000));
     }
 }
