@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use outage_sim::model;
-use outage_sim::montecarlo::{self, RunOptions};
+use outage_sim::montecarlo::{RunOptions, Runner};
 use outage_sim::scenario::{Override, Plan, default_scenario};
 use std::hint::black_box;
 
@@ -25,14 +25,14 @@ fn replications(c: &mut Criterion) {
     g.throughput(Throughput::Elements(run.replications));
     g.sample_size(10);
     for threads in [1, 2] {
+        let runner = Runner::new(Some(threads));
         let options = RunOptions {
-            threads: Some(threads),
             keep_outcomes: false,
             shard: None,
             ..RunOptions::default()
         };
         g.bench_function(format!("run_65536/threads={threads}"), |b| {
-            b.iter(|| black_box(montecarlo::run(&run, &options, |_| Ok::<(), ()>(())).unwrap()))
+            b.iter(|| black_box(runner.run(&run, &options, |_| Ok::<(), ()>(())).unwrap()))
         });
     }
     g.finish();
@@ -53,8 +53,8 @@ fn importance_sampling(c: &mut Criterion) {
     let plain = Plan::from_source(&plain_text, std::path::Path::new(path)).expect("shipped scenario");
     let mut g = c.benchmark_group("importance_sampling");
     g.sample_size(20);
+    let runner = Runner::new(Some(1));
     let options = RunOptions {
-        threads: Some(1),
         keep_outcomes: false,
         shard: None,
         ..RunOptions::default()
@@ -65,7 +65,7 @@ fn importance_sampling(c: &mut Criterion) {
         let s = plain.with(&overrides).expect("valid overrides");
         g.throughput(Throughput::Elements(s.replications));
         g.bench_function(format!("lifetime_512/{name}"), |b| {
-            b.iter(|| black_box(montecarlo::run(&s, &options, |_| Ok::<(), ()>(())).unwrap()))
+            b.iter(|| black_box(runner.run(&s, &options, |_| Ok::<(), ()>(())).unwrap()))
         });
     }
     g.finish();

@@ -123,7 +123,9 @@ pub struct BackoffArgs {
 
 impl BackoffArgs {
     /// The experiment's configuration, validated.
-    pub fn config(&self) -> Result<crate::experiment::backoff::BackoffConfig, String> {
+    pub fn config(
+        &self,
+    ) -> Result<crate::experiment::backoff::BackoffConfig, crate::experiment::backoff::BackoffError> {
         let c = crate::experiment::backoff::BackoffConfig {
             clients: self.clients.clone(),
             runs: self.runs,

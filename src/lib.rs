@@ -4,7 +4,8 @@
 //! allow-list and fails on any other edge):
 //! 1. [`engine`] (a generic discrete-event core: integer time, events in `(time, sequence)`
 //!    order, durations as text), [`stats`] (exactly mergeable accumulators and intervals) and
-//!    [`random`] (streams keyed by `(seed, replication, mechanism)`) — nothing of clouds;
+//!    [`random`] (streams keyed by `(seed, replication, mechanism)`), [`publish`] (atomic
+//!    publication of files and directories) — nothing of clouds;
 //! 2. [`model`]: the domain — its vocabulary, the validated [`model::Scenario`], distributions,
 //!    the replication of zones, services, failures and disaster recovery, the client runtime,
 //!    and the catalogue of metrics a run measures;
@@ -32,6 +33,7 @@ pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod montecarlo;
+pub mod publish;
 pub mod random;
 pub mod report;
 pub mod results;

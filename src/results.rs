@@ -1,25 +1,38 @@
 //! The one place that writes result files.
 //!
-//! A run writes into a hidden sibling directory marked by an `INCOMPLETE` file, streams the CSV
-//! rows there, and only when everything is written renames it to `results/<scenario>/`. A run
-//! that fails or is killed therefore never leaves a complete-looking partial result, and a run
-//! rejected for bad input writes nothing at all (the writer is created after validation).
+//! A run writes into a hidden work directory marked incomplete (see [`crate::publish`]), streams
+//! the CSV rows there, and only when everything is written renames it to `results/<scenario>/`.
+//! A run that fails or is killed therefore never leaves a complete-looking partial result, and a
+//! run rejected for bad input writes nothing at all (the writer is created after validation).
 
 use crate::model::{Process, ReplicationOutcome, Scenario};
-use crate::montecarlo::{CHECKPOINT, Checkpoint, Partial, RunStats, Summary};
+use crate::montecarlo::{CHECKPOINT, Checkpoint, Distributions, Partial, RunStats, Summary};
+use crate::publish::{self, WorkDir};
 use crate::report as rows;
 use crate::scenario::Plan;
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
-/// Marker file present while a results directory is being written.
-pub const INCOMPLETE_MARKER: &str = "INCOMPLETE";
+pub use crate::publish::INCOMPLETE_MARKER;
+
+/// What a finished run publishes beside its rows and `scenario.toml`.
+#[derive(Clone, Copy, Debug)]
+pub enum Finished<'a> {
+    /// A whole run, or shards merged into one: `summary.json` and `distributions.json`.
+    Run {
+        /// Its statistics.
+        stats: &'a RunStats,
+        /// Its summary.
+        summary: &'a Summary,
+    },
+    /// One shard of a run: `partial.json`, for `merge`.
+    Shard(&'a Partial),
+}
 
 /// Streams the rows of a run and publishes its results atomically.
 pub struct ResultsWriter {
-    final_dir: PathBuf,
-    work_dir: PathBuf,
+    dir: WorkDir,
     replications: Option<csv::Writer<BufWriter<File>>>,
     incidents: csv::Writer<BufWriter<File>>,
 }
@@ -30,6 +43,16 @@ fn csv_writer(path: &Path) -> io::Result<csv::Writer<BufWriter<File>>> {
 
 fn csv_err(e: csv::Error) -> io::Error {
     io::Error::other(e)
+}
+
+/// Flushes a CSV stream and syncs its file, so that what is published is on disk.
+fn close(w: csv::Writer<BufWriter<File>>) -> io::Result<()> {
+    let file = w
+        .into_inner()
+        .map_err(|e| e.into_error())?
+        .into_inner()
+        .map_err(|e| e.into_error())?;
+    file.sync_all()
 }
 
 impl ResultsWriter {
@@ -45,28 +68,18 @@ impl ResultsWriter {
         s: &Scenario,
         replication_rows: bool,
     ) -> io::Result<ResultsWriter> {
-        let final_dir = root.join(dir_name);
-        let work_dir = root.join(format!(".{dir_name}.incomplete-{}", std::process::id()));
-        if work_dir.exists() {
-            fs::remove_dir_all(&work_dir)?;
-        }
-        fs::create_dir_all(&work_dir)?;
-        fs::write(
-            work_dir.join(INCOMPLETE_MARKER),
-            "this run has not finished; its results are not valid\n",
-        )?;
+        let dir = WorkDir::create(root, dir_name)?;
         let replications = if replication_rows {
-            let mut w = csv_writer(&work_dir.join("replications.csv"))?;
+            let mut w = csv_writer(&dir.path().join("replications.csv"))?;
             w.write_record(rows::replication_header(s)).map_err(csv_err)?;
             Some(w)
         } else {
             None
         };
-        let mut incidents = csv_writer(&work_dir.join("incidents.csv"))?;
+        let mut incidents = csv_writer(&dir.path().join("incidents.csv"))?;
         incidents.write_record(rows::INCIDENT_HEADER).map_err(csv_err)?;
         Ok(ResultsWriter {
-            final_dir,
-            work_dir,
+            dir,
             replications,
             incidents,
         })
@@ -90,17 +103,6 @@ impl ResultsWriter {
         Ok(())
     }
 
-    /// Writes the summary and the scenario, then publishes the directory. Returns its path.
-    pub fn finish(self, s: &Plan, summary: &Summary) -> io::Result<PathBuf> {
-        self.finish_with(s, "summary.json", &summary.to_json())
-    }
-
-    /// Writes another result file (e.g. `distributions.json`) into the unpublished directory; it
-    /// is published with the rest by [`ResultsWriter::finish`].
-    pub fn write_file(&self, name: &str, contents: &[u8]) -> io::Result<()> {
-        fs::write(self.work_dir.join(name), contents)
-    }
-
     /// Appends the data rows of a CSV written by another run (a shard) to ours.
     pub fn append_rows(&mut self, file: &Path) -> io::Result<()> {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -119,47 +121,37 @@ impl ResultsWriter {
         Ok(())
     }
 
-    /// Writes `file_name` (the summary, or a shard's partial) and the scenario, then publishes the
+    /// Closes the rows, writes what `finished` calls for and the scenario, then publishes the
     /// directory. Returns its path.
-    pub fn finish_with(self, s: &Plan, file_name: &str, contents: &[u8]) -> io::Result<PathBuf> {
-        if let Some(mut w) = self.replications {
-            w.flush()?;
+    pub fn finish(self, s: &Plan, finished: Finished<'_>) -> io::Result<PathBuf> {
+        if let Some(w) = self.replications {
+            close(w)?;
         }
-        let mut inc = self.incidents;
-        inc.flush()?;
-        drop(inc);
-        fs::write(self.work_dir.join("scenario.toml"), s.to_toml())?;
-        let mut f = File::create(self.work_dir.join(file_name))?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        fs::remove_file(self.work_dir.join(INCOMPLETE_MARKER))?;
+        close(self.incidents)?;
+        let dir = self.dir;
+        match finished {
+            Finished::Run { stats, summary } => {
+                dir.write("distributions.json", &Distributions::new(s, stats).to_json())?;
+                dir.write("summary.json", &summary.to_json())?;
+            }
+            Finished::Shard(partial) => {
+                dir.write("partial.json", &serde_json::to_vec(partial).map_err(io::Error::other)?)?;
+            }
+        }
+        dir.write("scenario.toml", s.to_toml().as_bytes())?;
         // Checkpoints only matter while the run is incomplete.
-        let _ = fs::remove_file(self.work_dir.join(CHECKPOINT));
-        // Replace the previous results: move them aside, move ours in, delete theirs.
-        let old = self.final_dir.with_file_name(format!(
-            ".{}.old-{}",
-            self.final_dir.file_name().and_then(|n| n.to_str()).unwrap_or("results"),
-            std::process::id()
-        ));
-        let had_old = self.final_dir.exists();
-        if had_old {
-            fs::rename(&self.final_dir, &old)?;
-        }
-        fs::rename(&self.work_dir, &self.final_dir)?;
-        if had_old {
-            fs::remove_dir_all(&old)?;
-        }
-        Ok(self.final_dir)
+        let _ = fs::remove_file(dir.path().join(CHECKPOINT));
+        dir.publish()
     }
 
     /// Records a checkpoint: flushes the rows, notes their length, writes `checkpoint.json`
-    /// (temporary file, then rename, so a checkpoint is either the old or the new one).
+    /// (atomically, so a checkpoint is either the old or the new one).
     pub fn checkpoint(&mut self, run: Partial, next_replication: u64) -> io::Result<()> {
         if let Some(w) = self.replications.as_mut() {
             w.flush()?;
         }
         self.incidents.flush()?;
-        let len = |name: &str| fs::metadata(self.work_dir.join(name)).map(|m| m.len());
+        let len = |name: &str| fs::metadata(self.dir.path().join(name)).map(|m| m.len());
         let cp = Checkpoint {
             run,
             next_replication,
@@ -169,9 +161,8 @@ impl ResultsWriter {
             },
             incidents_csv_bytes: len("incidents.csv")?,
         };
-        let tmp = self.work_dir.join(format!("{CHECKPOINT}.tmp"));
-        fs::write(&tmp, serde_json::to_vec(&cp).map_err(io::Error::other)?)?;
-        fs::rename(tmp, self.work_dir.join(CHECKPOINT))
+        let bytes = serde_json::to_vec(&cp).map_err(io::Error::other)?;
+        publish::write_file(&self.dir.path().join(CHECKPOINT), &bytes)
     }
 
     /// Finds the interrupted run of `identity` below `root` that got furthest (a hidden work
@@ -183,20 +174,10 @@ impl ResultsWriter {
         identity: &Partial,
         replication_rows: bool,
     ) -> io::Result<Option<(ResultsWriter, u64, RunStats)>> {
-        let prefix = format!(".{dir_name}.incomplete-");
         let mut best: Option<(PathBuf, Checkpoint)> = None;
-        let Ok(entries) = fs::read_dir(root) else {
-            return Ok(None);
-        };
-        for entry in entries {
-            let path = entry?.path();
-            let is_work = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&prefix));
-            let Some(cp) = is_work
-                .then(|| fs::read(path.join(CHECKPOINT)).ok())
-                .flatten()
+        for path in WorkDir::leftovers(root, dir_name)? {
+            let Some(cp) = fs::read(path.join(CHECKPOINT))
+                .ok()
                 .and_then(|b| serde_json::from_slice::<Checkpoint>(&b).ok())
             else {
                 continue;
@@ -225,16 +206,10 @@ impl ResultsWriter {
         };
         let incidents = reopen("incidents.csv", cp.incidents_csv_bytes)?;
         let writer = ResultsWriter {
-            final_dir: root.join(dir_name),
-            work_dir,
+            dir: WorkDir::adopt(work_dir, root.join(dir_name)),
             replications,
             incidents,
         };
         Ok(Some((writer, cp.next_replication, cp.run.stats)))
-    }
-
-    /// Removes the work directory of a run that failed.
-    pub fn abandon(self) {
-        let _ = fs::remove_dir_all(&self.work_dir);
     }
 }

@@ -1,7 +1,7 @@
 //! `merge`: the shards' partial results combined into the results of one run.
 
-use super::run::print_summary;
-use super::{bad_input, failed};
+use super::finish::{Ending, finish};
+use super::{FAILED, bad_input, failed};
 use crate::cli::OutputFormat;
 use crate::montecarlo::Summary;
 use crate::montecarlo::{self, Partial};
@@ -50,22 +50,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path, quiet: bool, format: OutputFormat) ->
     for (d, _) in &shards {
         for name in ["replications.csv", "incidents.csv"] {
             if let Err(e) = writer.append_rows(&d.join(name)) {
-                writer.abandon();
+                // The writer, dropped, removes its work directory.
                 return failed(format!("{}: {e}", d.join(name).display()));
             }
         }
     }
     let summary = Summary::new(&s, &stats);
-    let distributions = crate::montecarlo::Distributions::new(&s, &stats);
-    let written = writer
-        .write_file("distributions.json", &distributions.to_json())
-        .and_then(|()| writer.finish(&s, &summary));
-    match written {
-        Ok(dir) => {
-            let footer = format!("Results (merged from {} shards): {}", shards.len(), dir.display());
-            print_summary(&summary, format, quiet, &footer);
-            ExitCode::SUCCESS
-        }
-        Err(e) => failed(format!("writing results failed: {e}")),
+    match finish(writer, &s, &stats, &summary, Ending::Merge(shards.len()), format, quiet) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(FAILED),
     }
 }

@@ -4,6 +4,7 @@
 //! completed or written, or an expectation of `check` did not hold), [`BAD_INPUT`] 2 (a scenario
 //! or a command line that cannot be run; nothing is written).
 
+mod finish;
 mod merge;
 mod progress;
 mod report;

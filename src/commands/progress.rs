@@ -1,6 +1,8 @@
-//! A progress bar with an ETA on stderr for long runs — only when stderr is a terminal (never in
-//! logs or CI) and the run is not quiet. It reads a counter the runner bumps after every chunk,
-//! so it costs the simulation nothing but one relaxed atomic add per 64 replications.
+//! The one progress bar, with an ETA, on stderr — only when stderr is a terminal (never in logs
+//! or CI) and the command is not quiet. It counts replications of a run or runs of a study.
+//!
+//! The bar is painted by its own thread from a counter the work bumps (the runner after every
+//! chunk), so it costs the simulation nothing but one relaxed atomic add per chunk.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -9,7 +11,27 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// A running progress display; [`Progress::finish`] clears it.
+/// What a bar counts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Unit {
+    /// Replications of one run.
+    Replications,
+    /// Runs of a study.
+    Runs,
+}
+
+impl Unit {
+    fn template(self) -> &'static str {
+        match self {
+            Unit::Replications => {
+                "{spinner} [{bar:40}] {human_pos}/{human_len} replications  {elapsed} elapsed, ETA {eta}"
+            }
+            Unit::Runs => "{spinner} [{bar:40}] {pos}/{len} runs  {elapsed} elapsed, ETA {eta}",
+        }
+    }
+}
+
+/// A running progress display; [`Progress::finish`] (or dropping it) clears it.
 pub(crate) struct Progress {
     done: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
@@ -17,19 +39,17 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    /// Starts a display of `total` replications (of which `already` are done), if stderr is a
-    /// terminal and `quiet` is off.
-    pub(crate) fn start(total: u64, already: u64, quiet: bool) -> Progress {
+    /// Starts a display of `total` units (of which `already` are done), if stderr is a terminal
+    /// and `quiet` is off.
+    pub(crate) fn start(unit: Unit, total: u64, already: u64, quiet: bool) -> Progress {
         let done = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let painter = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} [{bar:40}] {human_pos}/{human_len} replications  {elapsed} elapsed, ETA {eta}",
-                )
-                .expect("valid progress template")
-                .progress_chars("=> "),
+                ProgressStyle::with_template(unit.template())
+                    .expect("valid progress template")
+                    .progress_chars("=> "),
             );
             bar.set_position(already);
             bar.reset_eta();
@@ -48,6 +68,11 @@ impl Progress {
     /// The counter for [`crate::montecarlo::RunOptions::progress`]; `None` when nothing is shown.
     pub(crate) fn counter(&self) -> Option<Arc<AtomicU64>> {
         self.painter.as_ref().map(|_| self.done.clone())
+    }
+
+    /// Sets the units done since the start (for work that reports totals, like a study's runs).
+    pub(crate) fn set(&self, done: u64) {
+        self.done.store(done, Ordering::Relaxed);
     }
 
     /// Clears the display.

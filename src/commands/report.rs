@@ -91,33 +91,15 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
     let mut files: Vec<(String, Vec<u8>)> = chart_files;
     files.push(("report.html".into(), html.into_bytes()));
     files.push(("report.md".into(), md.into_bytes()));
-    if let Err(e) = publish(dir, &files) {
+    // Each file is replaced atomically: a reader never sees a half-written report.
+    let written = files
+        .iter()
+        .try_for_each(|(name, bytes)| crate::publish::write_file(&dir.join(name), bytes));
+    if let Err(e) = written {
         return failed(format!("writing the report into {} failed: {e}", dir.display()));
     }
     if !quiet {
         eprintln!("Report: {}", dir.join("report.html").display());
     }
     ExitCode::SUCCESS
-}
-
-/// Writes each file under a temporary name and renames it into place, so a reader never sees a
-/// half-written report.
-fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    for (name, bytes) in files {
-        let target = dir.join(name);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = target.with_file_name(format!(
-            ".{}.tmp-{}",
-            target.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-            std::process::id()
-        ));
-        std::fs::write(&tmp, bytes)?;
-        if let Err(e) = std::fs::rename(&tmp, &target) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    }
-    Ok(())
 }

@@ -1,12 +1,12 @@
 //! `run` and `check`: run a plan, write its results, print the summary, judge expectations.
 
-use super::progress::Progress;
+use super::finish::{Ending, finish};
+use super::progress::{Progress, Unit};
 use super::{FAILED, Reported, bad_input, failed};
 use crate::cli::{CheckArgs, OutputFormat, Precision, RunArgs, RunPlan};
 use crate::montecarlo::Stopping;
 use crate::montecarlo::Summary;
-use crate::montecarlo::{self, Partial, RunOptions, RunStats, Shard};
-use crate::report::render_table;
+use crate::montecarlo::{self, Partial, RunOptions, RunStats, Runner, Shard};
 use crate::results::ResultsWriter;
 use crate::{model, montecarlo::Spread, report};
 use std::process::ExitCode;
@@ -83,18 +83,6 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     ))
 }
 
-/// Prints a finished summary on stdout in the plan's format (nothing in table format when quiet).
-pub(crate) fn print_summary(summary: &Summary, format: OutputFormat, quiet: bool, footer: &str) {
-    match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(summary).expect("summary serializes")),
-        OutputFormat::Table if !quiet => {
-            print!("{}", render_table(summary));
-            println!("\n{footer}");
-        }
-        OutputFormat::Table => {}
-    }
-}
-
 /// Runs a plan, writes its results and prints the summary: what `run` does, and `check` before
 /// judging. Returns the statistics, the summary and the results directory (`None` for a shard,
 /// whose directory holds a partial result). A failure is reported here (exit code 1).
@@ -138,9 +126,8 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     let procs = model.processes();
     let range = plan.shard.map_or(0..s.replications, |k| k.range(s.replications));
     let already = resume.as_ref().map_or(0, |(next, _)| next.saturating_sub(range.start));
-    let progress = Progress::start(range.end - range.start, already, plan.quiet);
+    let progress = Progress::start(Unit::Replications, range.end - range.start, already, plan.quiet);
     let options = RunOptions {
-        threads: plan.threads,
         keep_outcomes: !plan.summary_only,
         shard: plan.shard,
         progress: progress.counter(),
@@ -149,7 +136,7 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     let stopped = std::cell::Cell::new(None::<(Option<f64>, bool)>);
     // The rows sink and the checkpoints both write through the one writer.
     let writer = std::cell::RefCell::new(writer);
-    let outcome = montecarlo::run_resumable(
+    let outcome = Runner::new(plan.threads).run_resumable(
         s,
         &options,
         resume,
@@ -168,13 +155,8 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     );
     progress.finish();
     let writer = writer.into_inner();
-    let stats = match outcome {
-        Ok(stats) => stats,
-        Err(e) => {
-            writer.abandon();
-            return Err(report(format!("writing results failed: {e}")));
-        }
-    };
+    // On failure the writer, dropped, removes its work directory.
+    let stats = outcome.map_err(|e| report(format!("writing results failed: {e}")))?;
     let mut summary = Summary::new(s, &stats);
     if let Some(p) = &plan.precision {
         let (half, reached) = stopped.get().unwrap_or((None, false));
@@ -191,41 +173,9 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
             .into(),
         });
     }
-    if let Some(shard) = plan.shard {
-        let partial = identity(stats.clone());
-        let json = serde_json::to_vec(&partial).expect("partial serializes");
-        return match writer.finish_with(s, "partial.json", &json) {
-            Ok(dir) => {
-                if plan.format == OutputFormat::Json {
-                    print_summary(&summary, plan.format, plan.quiet, "");
-                } else if !plan.quiet {
-                    println!(
-                        "Shard {shard}: {} replications; partial results: {}",
-                        stats.replications,
-                        dir.display()
-                    );
-                }
-                Ok((stats, summary, None))
-            }
-            Err(e) => Err(report(format!("writing results failed: {e}"))),
-        };
-    }
-    let distributions = crate::montecarlo::Distributions::new(s, &stats);
-    let written = writer
-        .write_file("distributions.json", &distributions.to_json())
-        .and_then(|()| writer.finish(s, &summary));
-    match written {
-        Ok(dir) => {
-            print_summary(
-                &summary,
-                plan.format,
-                plan.quiet,
-                &format!("Results: {}", dir.display()),
-            );
-            Ok((stats, summary, Some(dir)))
-        }
-        Err(e) => Err(report(format!("writing results failed: {e}"))),
-    }
+    let ending = plan.shard.map_or(Ending::Run, Ending::Shard);
+    let dir = finish(writer, s, &stats, &summary, ending, plan.format, plan.quiet)?;
+    Ok((stats, summary, plan.shard.is_none().then_some(dir)))
 }
 
 /// Whether a run to precision can stop: enough replications and a 95 % interval of the metric at

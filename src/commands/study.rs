@@ -1,58 +1,14 @@
 //! `sweep`, `sensitivity` and `compare`: run the study, print its table, publish its directory.
 
+use super::progress::{Progress, Unit};
 use super::{bad_input, failed};
 use crate::cli::{CompareArgs, OutputFormat, SensitivityArgs, SweepArgs};
+use crate::montecarlo::Runner;
+use crate::publish::publish_dir;
 use crate::scenario::{Plan, parse_set, show};
 use crate::study::{compare as paired, sensitivity as sens, sweep as grid};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// A bar over a study's runs, on stderr when it is a terminal and the study is not quiet.
-fn runs_bar(total: usize, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} runs  {elapsed} elapsed, ETA {eta}")
-            .expect("valid progress template")
-            .progress_chars("=> "),
-    );
-    bar
-}
-
-/// Writes `files` into a hidden directory next to `<out>/<name>` and renames it into place, so a
-/// study's directory is either complete or absent. Returns its path.
-pub(crate) fn publish_dir(out: &Path, name: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(out)?;
-    let work = out.join(format!(".{name}.incomplete-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    let result = (|| {
-        for (file, bytes) in files {
-            let path = work.join(file);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(path, bytes)?;
-        }
-        let dir = out.join(name);
-        if dir.exists() {
-            let old = out.join(format!(".{name}.old-{}", std::process::id()));
-            std::fs::rename(&dir, &old)?;
-            std::fs::rename(&work, &dir)?;
-            std::fs::remove_dir_all(&old)?;
-        } else {
-            std::fs::rename(&work, &dir)?;
-        }
-        Ok(dir)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&work);
-    }
-    result
-}
 
 /// The options of a study's runs and its scenario, or the bad-input exit.
 fn setup(study: &crate::cli::StudyArgs, file: Option<&Path>) -> Result<(crate::study::StudyOptions, Plan), ExitCode> {
@@ -78,9 +34,9 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    let bar = runs_bar(plan.points.len(), args.study.quiet);
-    let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
-    bar.finish_and_clear();
+    let progress = Progress::start(Unit::Runs, plan.points.len() as u64, 0, args.study.quiet);
+    let result = plan.run(&Runner::new(options.threads), |done, _| progress.set(done as u64));
+    progress.finish();
     let mut files = vec![("sweep.csv".to_string(), result.csv())];
     files.extend(crate::study::sweep_charts(&result));
     let name = format!("{}.sweep", result.scenario);
@@ -145,9 +101,9 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    let bar = runs_bar(plan.runs(), args.study.quiet);
-    let result = plan.run(options.threads, |done, _| bar.set_position(done as u64));
-    bar.finish_and_clear();
+    let progress = Progress::start(Unit::Runs, plan.runs() as u64, 0, args.study.quiet);
+    let result = plan.run(&Runner::new(options.threads), |done, _| progress.set(done as u64));
+    progress.finish();
     let mut files = vec![("sensitivity.csv".to_string(), result.csv())];
     files.extend(crate::study::tornado_charts(&result));
     let name = format!("{}.sensitivity", result.scenario);
@@ -190,7 +146,7 @@ pub fn compare(args: &CompareArgs) -> ExitCode {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return bad_input(e),
     };
-    let result = match paired::compare(&a, &b, options.threads) {
+    let result = match paired::compare(&a, &b, &Runner::new(options.threads)) {
         Ok(r) => r,
         Err(e) => return bad_input(e),
     };

@@ -78,20 +78,40 @@ impl Default for BackoffConfig {
     }
 }
 
+/// Why the experiment cannot run: an option is out of range (bad input), or the worker threads
+/// cannot be started.
+#[derive(Debug, thiserror::Error)]
+pub enum BackoffError {
+    /// `--clients` is empty or has a count out of range.
+    #[error("--clients must list client counts between 1 and {MAX_CLIENTS}, e.g. 10,20,30; got {0:?}")]
+    Clients(Vec<u32>),
+    /// `--runs` is out of range.
+    #[error("--runs must be between 1 and {MAX_RUNS}, got {0}")]
+    Runs(u32),
+    /// `--threads 0`.
+    #[error("--threads must be at least 1")]
+    Threads,
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {source}")]
+    Pool {
+        /// Threads asked for.
+        threads: usize,
+        /// Why they could not be started.
+        source: rayon::ThreadPoolBuildError,
+    },
+}
+
 impl BackoffConfig {
     /// Checks the parameters; errors say what is allowed.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), BackoffError> {
         if self.clients.is_empty() || self.clients.iter().any(|&n| n == 0 || n > MAX_CLIENTS) {
-            return Err(format!(
-                "--clients must list client counts between 1 and {MAX_CLIENTS}, e.g. 10,20,30; got {:?}",
-                self.clients
-            ));
+            return Err(BackoffError::Clients(self.clients.clone()));
         }
         if self.runs == 0 || self.runs > MAX_RUNS {
-            return Err(format!("--runs must be between 1 and {MAX_RUNS}, got {}", self.runs));
+            return Err(BackoffError::Runs(self.runs));
         }
         if self.threads == Some(0) {
-            return Err("--threads must be at least 1".into());
+            return Err(BackoffError::Threads);
         }
         Ok(())
     }
@@ -211,7 +231,7 @@ fn mean_se(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
 
 /// Runs every (N, algorithm, run) and averages per (N, algorithm), rows ordered by N then
 /// [`ALGORITHMS`].
-pub fn run(config: &BackoffConfig) -> Result<Vec<Row>, String> {
+pub fn run(config: &BackoffConfig) -> Result<Vec<Row>, BackoffError> {
     config.validate()?;
     let cells: Vec<(u32, BackoffKind)> = config
         .clients
@@ -232,7 +252,7 @@ pub fn run(config: &BackoffConfig) -> Result<Vec<Row>, String> {
         Some(t) => rayon::ThreadPoolBuilder::new()
             .num_threads(t)
             .build()
-            .map_err(|e| format!("cannot start {t} worker threads: {e}"))?
+            .map_err(|source| BackoffError::Pool { threads: t, source })?
             .install(work),
     };
     let rows = cells
@@ -303,14 +323,11 @@ pub fn to_csv(rows: &[Row]) -> String {
     out
 }
 
-/// Writes `backoff.csv` into `dir` (created if missing) through a temporary file and a rename,
-/// so a reader never sees half a file. Returns the file's path.
+/// Writes `backoff.csv` into `dir` (created if missing) atomically, so a reader never sees half
+/// a file. Returns the file's path.
 pub fn write_csv(rows: &[Row], dir: &Path) -> io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
     let path = dir.join("backoff.csv");
-    let tmp = dir.join(".backoff.csv.tmp");
-    std::fs::write(&tmp, to_csv(rows))?;
-    std::fs::rename(&tmp, &path)?;
+    crate::publish::write_file(&path, to_csv(rows).as_bytes())?;
     Ok(path)
 }
 
@@ -400,12 +417,12 @@ mod tests {
             clients: vec![0],
             ..BackoffConfig::default()
         };
-        assert!(run(&bad).unwrap_err().contains("--clients"));
+        assert!(run(&bad).unwrap_err().to_string().contains("--clients"));
         let bad = BackoffConfig {
             runs: 0,
             ..BackoffConfig::default()
         };
-        assert!(run(&bad).unwrap_err().contains("--runs"));
+        assert!(run(&bad).unwrap_err().to_string().contains("--runs"));
         let config = BackoffConfig {
             clients: vec![5],
             runs: 2,

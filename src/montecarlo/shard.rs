@@ -110,19 +110,55 @@ impl Partial {
 /// older build is refused by name rather than failing on a missing field.
 pub const PARTIAL_FORMAT: &str = "outage-sim partial v2";
 
+/// Why partial results cannot be merged into one run.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// No partials were given.
+    #[error("no partial results to merge")]
+    Empty,
+    /// A partial is not in the format this version writes.
+    #[error("unknown partial format \"{0}\" (expected \"{PARTIAL_FORMAT}\")")]
+    Format(String),
+    /// Two partials belong to different runs.
+    #[error("cannot merge partials of different {what}: {this} and {first}")]
+    Differ {
+        /// What differs, e.g. `seeds`.
+        what: &'static str,
+        /// The value in a later partial.
+        this: String,
+        /// The value in the first partial.
+        first: String,
+    },
+    /// More shards than this machine can count.
+    #[error("too many shards")]
+    TooManyShards,
+    /// A shard is given twice.
+    #[error("shard {0} is given twice")]
+    Twice(Shard),
+    /// A shard is missing.
+    #[error("shard {index}/{count} is missing; merge needs all {count} shards")]
+    Missing {
+        /// The first missing shard.
+        index: usize,
+        /// How many shards the run has.
+        count: u64,
+    },
+}
+
 /// Merges the partials of one run. Refuses partials of different scenarios, seeds, replication
 /// counts, shard counts or tool versions, and a set that is not exactly one of each shard.
-pub fn merge_partials(partials: &[Partial]) -> Result<RunStats, String> {
-    let first = partials.first().ok_or("no partial results to merge")?;
+pub fn merge_partials(partials: &[Partial]) -> Result<RunStats, MergeError> {
+    let first = partials.first().ok_or(MergeError::Empty)?;
     for p in partials {
         if p.format != PARTIAL_FORMAT {
-            return Err(format!(
-                "unknown partial format \"{}\" (expected \"{PARTIAL_FORMAT}\")",
-                p.format
-            ));
+            return Err(MergeError::Format(p.format.clone()));
         }
-        let differs = |what: &str, a: &dyn fmt::Display, b: &dyn fmt::Display| {
-            Err(format!("cannot merge partials of different {what}: {a} and {b}"))
+        let differs = |what, this: &dyn fmt::Display, first: &dyn fmt::Display| {
+            Err(MergeError::Differ {
+                what,
+                this: this.to_string(),
+                first: first.to_string(),
+            })
         };
         if p.tool_version != first.tool_version {
             return differs("tool versions", &p.tool_version, &first.tool_version);
@@ -145,17 +181,15 @@ pub fn merge_partials(partials: &[Partial]) -> Result<RunStats, String> {
         }
     }
     let count = first.shard.count;
-    let mut seen = vec![false; usize::try_from(count).map_err(|_| "too many shards")?];
+    let mut seen = vec![false; usize::try_from(count).map_err(|_| MergeError::TooManyShards)?];
     for p in partials {
         let slot = &mut seen[p.shard.index as usize];
         if std::mem::replace(slot, true) {
-            return Err(format!("shard {} is given twice", p.shard));
+            return Err(MergeError::Twice(p.shard));
         }
     }
-    if let Some(missing) = seen.iter().position(|&s| !s) {
-        return Err(format!(
-            "shard {missing}/{count} is missing; merge needs all {count} shards"
-        ));
+    if let Some(index) = seen.iter().position(|&s| !s) {
+        return Err(MergeError::Missing { index, count });
     }
     let mut total = first.stats.clone();
     for p in &partials[1..] {

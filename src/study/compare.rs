@@ -12,15 +12,10 @@ use crate::model::Scenario;
 use crate::model::metric::{Metric, catalogue_of};
 use crate::model::prepare;
 use crate::model::replicate;
-use crate::montecarlo::{WAVE, per_replication};
+use crate::montecarlo::{Accumulator, Runner, per_replication};
 use crate::scenario::{Override, Plan, ScenarioError};
 use crate::stats::Z95;
-use rayon::prelude::*;
 use serde::Serialize;
-
-/// Replications per parallel task; each task's moments are merged in task order, so the result
-/// does not depend on the thread count.
-const CHUNK: u64 = 256;
 
 /// A per-replication metric both scenarios have, compared replication by replication.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,47 +110,36 @@ impl PairMoments {
     }
 }
 
-/// Per quantity, moments of (A, B) over replications `range`, deterministic whatever the threads.
-fn paired_moments(a: &Scenario, b: &Scenario, qs: &[Quantity], threads: Option<usize>) -> Vec<PairMoments> {
-    let (ma, mb) = (prepare(a), prepare(b));
-    let n = a.replications;
-    let work = || {
-        let mut total = vec![PairMoments::default(); qs.len()];
-        // Waves bound the memory of the per-task partials.
-        let mut start = 0;
-        while start < n {
-            let end = (start + WAVE).min(n);
-            let parts: Vec<Vec<PairMoments>> = (0..(end - start).div_ceil(CHUNK))
-                .into_par_iter()
-                .map(|c| {
-                    let mut acc = vec![PairMoments::default(); qs.len()];
-                    let first = start + c * CHUNK;
-                    for rep in first..(first + CHUNK).min(end) {
-                        let (oa, ob) = (replicate(&ma, rep), replicate(&mb, rep));
-                        for (m, q) in acc.iter_mut().zip(qs) {
-                            m.record(q.value(a, &oa, false), q.value(b, &ob, true));
-                        }
-                    }
-                    acc
-                })
-                .collect();
-            for part in &parts {
-                for (t, p) in total.iter_mut().zip(part) {
-                    t.merge(p);
-                }
-            }
-            start = end;
+/// Per quantity, the moments of (A, B): what a comparison folds replications into.
+#[derive(Clone, Debug)]
+struct Paired(Vec<PairMoments>);
+
+impl Accumulator for Paired {
+    const CHUNK: u64 = 256;
+    // Floating-point moments: merged in task order, so the result does not depend on the thread
+    // count.
+    const EXACT: bool = false;
+    fn merge(&mut self, other: &Paired) {
+        for (t, p) in self.0.iter_mut().zip(&other.0) {
+            t.merge(p);
         }
-        total
-    };
-    match threads {
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .expect("thread pool")
-            .install(work),
-        None => work(),
     }
+}
+
+/// Per quantity, moments of (A, B) over every replication, deterministic whatever the threads.
+fn paired_moments(a: &Scenario, b: &Scenario, qs: &[Quantity], runner: &Runner) -> Vec<PairMoments> {
+    let (ma, mb) = (prepare(a), prepare(b));
+    let fresh = || Paired(vec![PairMoments::default(); qs.len()]);
+    let record = |rep, acc: &mut Paired| -> Option<()> {
+        let (oa, ob) = (replicate(&ma, rep), replicate(&mb, rep));
+        for (m, q) in acc.0.iter_mut().zip(qs) {
+            m.record(q.value(a, &oa, false), q.value(b, &ob, true));
+        }
+        None
+    };
+    let done = |_, _: &Paired, _| Ok::<bool, std::convert::Infallible>(false);
+    let Ok(total) = runner.waves(0..a.replications, fresh(), fresh, record, None, done);
+    total.0
 }
 
 /// One metric's comparison.
@@ -199,13 +183,13 @@ pub struct Comparison {
 
 /// Compares B with A on the same seed and replications (A's, unless B's were overridden the same
 /// way), and B again on an independent seed.
-pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison, ScenarioError> {
+pub fn compare(a: &Plan, b: &Plan, runner: &Runner) -> Result<Comparison, ScenarioError> {
     let qs = quantities(a, b);
     let b = b.with(&[Override::seed(a.seed), Override::replications(a.replications)])?;
-    let paired = paired_moments(a, &b, &qs, threads);
+    let paired = paired_moments(a, &b, &qs, runner);
     // A different master seed gives streams unrelated to A's (SplitMix64 key schedule).
     let b_indep = b.with(&[Override::seed(a.seed ^ 0x9E37_79B9_7F4A_7C15)])?;
-    let indep = paired_moments(a, &b_indep, &qs, threads);
+    let indep = paired_moments(a, &b_indep, &qs, runner);
     let n = a.replications as f64;
     let differences = qs
         .iter()

@@ -18,7 +18,7 @@ use crate::model::Scenario;
 use crate::model::metric::Metric;
 use crate::montecarlo::Estimate;
 use crate::montecarlo::Summary;
-use crate::montecarlo::{self, RunOptions, RunStats};
+use crate::montecarlo::{RunOptions, RunStats, Runner};
 use crate::scenario::{Override, ScenarioError, resolve_metric};
 
 /// How every run of a study is made.
@@ -28,7 +28,7 @@ pub struct StudyOptions {
     pub replications: Option<u64>,
     /// Override the scenario's seed at every point.
     pub seed: Option<u64>,
-    /// Worker threads.
+    /// Worker threads (of the one [`Runner`] every run of the study shares).
     pub threads: Option<usize>,
 }
 
@@ -69,12 +69,8 @@ impl StudyError {
 }
 
 /// Runs a scenario for its statistics only (no rows, nothing written).
-pub fn run_statistics(s: &crate::scenario::Plan, threads: Option<usize>) -> (RunStats, Summary) {
-    let options = RunOptions {
-        threads,
-        ..RunOptions::default()
-    };
-    let Ok(stats) = montecarlo::run(s, &options, |_| Ok::<(), std::convert::Infallible>(()));
+pub fn run_statistics(s: &crate::scenario::Plan, runner: &Runner) -> (RunStats, Summary) {
+    let Ok(stats) = runner.run(s, &RunOptions::default(), |_| Ok::<(), std::convert::Infallible>(()));
     let summary = Summary::new(s, &stats);
     (stats, summary)
 }

@@ -8,6 +8,7 @@
 
 use super::{StudyError, StudyMetric, StudyOptions, estimate_cells, run_statistics};
 use crate::montecarlo::Estimate;
+use crate::montecarlo::Runner;
 use crate::scenario::{self, Override, show};
 
 /// Top-level keys that are not parameters of the modelled system.
@@ -229,15 +230,15 @@ impl Plan {
     }
 
     /// Runs the base and every low and high scenario; `progress(done, total)` after each.
-    pub fn run(self, threads: Option<usize>, mut progress: impl FnMut(usize, usize)) -> Sensitivity {
+    pub fn run(self, runner: &Runner, mut progress: impl FnMut(usize, usize)) -> Sensitivity {
         let total = self.runs();
-        let (stats, summary) = run_statistics(&self.base, threads);
+        let (stats, summary) = run_statistics(&self.base, runner);
         let base = self.metric.estimate(&stats, &summary);
         progress(1, total);
         let mut effects = Vec::with_capacity(self.runs.len());
         for (k, (parameter, low, high)) in self.runs.into_iter().enumerate() {
-            let (ls, lsum) = run_statistics(&low, threads);
-            let (hs, hsum) = run_statistics(&high, threads);
+            let (ls, lsum) = run_statistics(&low, runner);
+            let (hs, hsum) = run_statistics(&high, runner);
             effects.push(Effect {
                 parameter,
                 low: self.metric.estimate(&ls, &lsum),

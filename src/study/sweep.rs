@@ -2,6 +2,7 @@
 
 use super::{StudyError, StudyMetric, StudyOptions, estimate_cells, run_statistics};
 use crate::montecarlo::Estimate;
+use crate::montecarlo::Runner;
 use crate::scenario::{self, Override, show};
 
 /// One swept field and its values.
@@ -101,12 +102,12 @@ impl Plan {
     }
 
     /// Runs every point, calling `progress(done, total)` after each.
-    pub fn run(self, threads: Option<usize>, mut progress: impl FnMut(usize, usize)) -> Sweep {
+    pub fn run(self, runner: &Runner, mut progress: impl FnMut(usize, usize)) -> Sweep {
         let total = self.points.len();
         let scenario = self.points[0].1.name.clone();
         let mut points = Vec::with_capacity(total);
         for (k, (at, s)) in self.points.into_iter().enumerate() {
-            let (stats, summary) = run_statistics(&s, threads);
+            let (stats, summary) = run_statistics(&s, runner);
             points.push(Point {
                 at,
                 replications: stats.replications,

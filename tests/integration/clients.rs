@@ -52,7 +52,6 @@ fn per_replication(
 ) -> (f64, f64) {
     let mut xs = Vec::new();
     let options = RunOptions {
-        threads: None,
         keep_outcomes: true,
         shard: None,
         ..RunOptions::default()

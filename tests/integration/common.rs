@@ -2,7 +2,7 @@
 
 use outage_sim::model::Scenario;
 use outage_sim::montecarlo::Summary;
-use outage_sim::montecarlo::{self, RunOptions, RunStats};
+use outage_sim::montecarlo::{RunOptions, RunStats, Runner};
 use outage_sim::scenario::{self, Override, Plan};
 use std::path::{Path, PathBuf};
 
@@ -34,12 +34,11 @@ pub fn with_seed(plan: &Plan, seed: u64, n: u64) -> Plan {
 /// Runs a scenario in-process on `threads` threads.
 pub fn run_with(s: &Scenario, threads: Option<usize>) -> RunStats {
     let options = RunOptions {
-        threads,
         keep_outcomes: false,
         shard: None,
         ..RunOptions::default()
     };
-    montecarlo::run(s, &options, |_| Ok::<(), ()>(())).unwrap()
+    Runner::new(threads).run(s, &options, |_| Ok::<(), ()>(())).unwrap()
 }
 
 /// Runs a scenario and returns its `summary.json` bytes.

@@ -6,7 +6,7 @@ use super::common::{bin, load, repo, run_with, with_reps};
 use outage_sim::model::Dist;
 use outage_sim::model::Plane;
 use outage_sim::montecarlo::Summary;
-use outage_sim::montecarlo::{self, RunOptions, RunStats, Shard};
+use outage_sim::montecarlo::{RunOptions, RunStats, Runner, Shard};
 use outage_sim::scenario::{Override, Plan};
 use outage_sim::stats::WeightedMean;
 
@@ -45,7 +45,7 @@ fn within_4se(what: &str, w: &WeightedMean, exact: f64) {
     );
 }
 
-fn weighted(stats: &RunStats) -> &montecarlo::ImportanceSamplingStats {
+fn weighted(stats: &RunStats) -> &outage_sim::montecarlo::ImportanceSamplingStats {
     stats.importance_sampling.as_ref().expect("importance sampling is on")
 }
 
@@ -168,12 +168,11 @@ fn weighted_results_do_not_depend_on_threads_or_shards() {
     let mut merged = RunStats::new(&s);
     for index in (0..3).rev() {
         let options = RunOptions {
-            threads: Some(2),
             keep_outcomes: false,
             shard: Some(Shard { index, count: 3 }),
             ..RunOptions::default()
         };
-        merged.merge(&montecarlo::run(&s, &options, |_| Ok::<(), ()>(())).unwrap());
+        merged.merge(&Runner::new(Some(2)).run(&s, &options, |_| Ok::<(), ()>(())).unwrap());
     }
     assert_eq!(merged, one);
     let json: serde_json::Value = serde_json::from_slice(&Summary::new(&s, &one).to_json()).unwrap();

@@ -10,7 +10,6 @@ fn partials(s: &outage_sim::scenario::Plan, count: u64) -> Vec<Partial> {
         .map(|index| {
             let shard = Shard { index, count };
             let options = RunOptions {
-                threads: None,
                 keep_outcomes: false,
                 shard: Some(shard),
                 ..RunOptions::default()
@@ -54,12 +53,18 @@ fn partials_of_different_runs_or_incomplete_sets_are_refused() {
     let parts = partials(&s, 3);
     let mut other_seed = parts.clone();
     other_seed[1].seed += 1;
-    assert!(merge_partials(&other_seed).unwrap_err().contains("different seeds"));
+    assert!(
+        merge_partials(&other_seed)
+            .unwrap_err()
+            .to_string()
+            .contains("different seeds")
+    );
     let mut other_scenario = parts.clone();
     other_scenario[2].scenario_hash = "sha256:0".into();
     assert!(
         merge_partials(&other_scenario)
             .unwrap_err()
+            .to_string()
             .contains("different scenarios")
     );
     let mut other_version = parts.clone();
@@ -67,15 +72,17 @@ fn partials_of_different_runs_or_incomplete_sets_are_refused() {
     assert!(
         merge_partials(&other_version)
             .unwrap_err()
+            .to_string()
             .contains("different tool versions")
     );
     assert!(
         merge_partials(&parts[..2])
             .unwrap_err()
+            .to_string()
             .contains("shard 2/3 is missing")
     );
     let twice = vec![parts[0].clone(), parts[0].clone(), parts[1].clone()];
-    assert!(merge_partials(&twice).unwrap_err().contains("given twice"));
+    assert!(merge_partials(&twice).unwrap_err().to_string().contains("given twice"));
 }
 
 #[test]

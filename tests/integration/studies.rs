@@ -51,7 +51,7 @@ fn compare_quantities_are_the_summary_values_at_their_paths() {
     use outage_sim::study::compare::compare;
     let a = super::common::with_reps(&load("scenarios/community-training-standard-zonal.toml"), 300);
     let b = load("scenarios/community-training-premium-zr.toml");
-    let result = compare(&a, &b, None).unwrap();
+    let result = compare(&a, &b, &outage_sim::montecarlo::Runner::new(None)).unwrap();
     let summary: serde_json::Value = serde_json::from_slice(&summary_json(&a, None)).unwrap();
     let paths: Vec<&str> = result.differences.iter().map(|d| d.metric.as_str()).collect();
     for p in [
