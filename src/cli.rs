@@ -431,7 +431,7 @@ impl PlanError {
 
 /// A validated `run`: the scenario with overrides applied, and the options.
 pub struct RunPlan {
-    /// The scenario.
+    /// The scenario with every override applied, validated.
     pub scenario: Plan,
     /// Results root.
     pub out: PathBuf,

@@ -23,7 +23,7 @@ pub enum Finished<'a> {
     Run {
         /// Its statistics.
         stats: &'a RunStats,
-        /// Its summary.
+        /// The summary written as `summary.json`.
         summary: &'a Summary,
     },
     /// One shard of a run: `partial.json`, for `merge`.

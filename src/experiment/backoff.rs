@@ -61,7 +61,7 @@ pub struct BackoffConfig {
     pub clients: Vec<u32>,
     /// Runs per (N, algorithm) (default 100).
     pub runs: u32,
-    /// Seed.
+    /// Master seed of every run's streams.
     pub seed: u64,
     /// Worker threads (default: rayon's global pool).
     pub threads: Option<usize>,
@@ -129,7 +129,7 @@ pub struct RunResult {
 /// Averages over the runs of one (N, algorithm).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
-    /// N.
+    /// Number of clients contending for the row.
     pub n_clients: u32,
     /// Backoff algorithm.
     pub algorithm: BackoffKind,

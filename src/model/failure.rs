@@ -15,7 +15,7 @@ pub enum Target {
     ServiceInZone {
         /// Service index.
         service: usize,
-        /// Zone.
+        /// Zone it is in (1-based).
         zone: u32,
     },
     /// A zone and its local data.

@@ -56,7 +56,7 @@ impl Cause {
 /// One period during which a plane was not fully up.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Incident {
-    /// The plane.
+    /// The plane that was down.
     pub plane: Plane,
     /// When it went down.
     pub start: SimTime,

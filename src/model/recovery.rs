@@ -23,9 +23,9 @@ use std::collections::BinaryHeap;
 pub struct Stage {
     /// `detection`, `consent`, `control-plane-failover`, `create-resources`, ...
     pub name: &'static str,
-    /// Start.
+    /// When the stage starts.
     pub start: SimTime,
-    /// End.
+    /// When it ends.
     pub end: SimTime,
 }
 

@@ -15,13 +15,13 @@ pub struct RecoveryPlan {
     pub consent_response: Dist,
     /// Response clock follows business hours.
     pub business_hours: bool,
-    /// Probability of no consent.
+    /// Probability that the customer never consents (then there is no recovery into the pair).
     pub no_consent_probability: f64,
-    /// Control-plane failover.
+    /// Manual failover of the control plane to the pair (read-only there afterwards).
     pub control_plane_failover: Dist,
-    /// Failback delay.
+    /// Delay between the primary's return and the start of the failback.
     pub failback_delay: Dist,
-    /// Failback disruption.
+    /// Length of the disruption while failing back.
     pub failback_disruption: Dist,
     /// Creating resources.
     pub create_resources: Dist,
@@ -29,9 +29,9 @@ pub struct RecoveryPlan {
     pub database_restore: SimDuration,
     /// Storage copy time (size / effective bandwidth).
     pub storage_restore: SimDuration,
-    /// Validation.
+    /// Validating the restored deployment in the pair.
     pub validation: Dist,
-    /// Traffic switch.
+    /// Switching the data plane's traffic to the pair.
     pub traffic_switch: Dist,
     /// Contention in the pair; `None` = ours is the only tenant.
     pub capacity: Option<CapacityPlan>,

@@ -123,7 +123,7 @@ impl<'s> Model<'s> {
         self
     }
 
-    /// The scenario.
+    /// The scenario this model simulates.
     pub fn scenario(&self) -> &'s Scenario {
         self.scenario
     }

@@ -16,7 +16,7 @@ pub struct Scenario {
     pub horizon: SimDuration,
     /// Excluded initial period.
     pub warmup: SimDuration,
-    /// Replications.
+    /// Monte Carlo replications to run (each an independent history of the horizon).
     pub replications: u64,
     /// Master seed.
     pub seed: u64,
@@ -26,7 +26,7 @@ pub struct Scenario {
     pub region: Region,
     /// Its pair (DR side).
     pub pair: Region,
-    /// SKU.
+    /// SKU: sets the restore throughput of the database and the default client population.
     pub sku: Sku,
     /// Data-plane mode.
     pub data_plane: DataPlaneMode,
@@ -37,9 +37,9 @@ pub struct Scenario {
     pub zones: u32,
     /// Targets, indexed by [`Plane::index`].
     pub targets: [Targets; 2],
-    /// Services.
+    /// The dependency services, in file order (indices used by features and failures).
     pub services: Vec<Service>,
-    /// Features.
+    /// The user-facing features, in file order (at most 64).
     pub features: Vec<Feature>,
     /// Crew pools.
     pub crews: Vec<Crew>,
@@ -77,17 +77,17 @@ pub struct Targets {
 /// A validated service.
 #[derive(Clone, Debug)]
 pub struct Service {
-    /// Name.
+    /// Unique name, as in the file.
     pub name: String,
-    /// Kind.
+    /// What it is (sets its default failover window and capacity).
     pub kind: ServiceKind,
-    /// Plane.
+    /// The plane whose features may depend on it.
     pub plane: Plane,
-    /// Placement.
+    /// One zone, or spread over several.
     pub placement: Placement,
     /// Zones (1-based, sorted, unique).
     pub zones: Vec<u32>,
-    /// Instances per zone.
+    /// Instances in each of its zones (their capacity serves the clients' requests).
     pub instances_per_zone: u32,
     /// Healthy zones needed.
     pub min_healthy_zones: u32,
@@ -106,7 +106,7 @@ pub struct Service {
 pub struct BackupPolicy {
     /// Time between backups.
     pub interval: SimDuration,
-    /// Copy lag.
+    /// Delay until a backup is usable from another zone.
     pub copy_lag: SimDuration,
     /// Probability a backup fails, in [0, 1).
     pub failure_probability: f64,
@@ -117,9 +117,9 @@ pub struct BackupPolicy {
 /// A validated feature.
 #[derive(Clone, Debug)]
 pub struct Feature {
-    /// Name.
+    /// Unique name; also its key in `availability.<name>`.
     pub name: String,
-    /// Plane.
+    /// The plane it belongs to: the plane is up when all its features are.
     pub plane: Plane,
     /// Indices of the services it needs.
     pub services: Vec<usize>,
@@ -130,7 +130,7 @@ pub struct Feature {
 /// A crew pool.
 #[derive(Clone, Debug)]
 pub struct Crew {
-    /// Name.
+    /// Unique name, referenced by failure processes.
     pub name: String,
     /// Concurrent repairs.
     pub size: u32,
@@ -139,17 +139,17 @@ pub struct Crew {
 /// A validated failure process declaration.
 #[derive(Clone, Debug)]
 pub struct FailureProcess {
-    /// Name.
+    /// Unique name (named in `incidents.csv` as the cause).
     pub name: String,
-    /// Kind.
+    /// What fails: a zone, a service in a zone, a zone and its data, or the region.
     pub kind: FailureKind,
     /// Zones (one process each).
     pub zones: Vec<u32>,
     /// Services (service-outage: one process per service and zone).
     pub services: Vec<usize>,
-    /// Time to failure.
+    /// Time from start or repair to the next failure.
     pub time_to_failure: Dist,
-    /// Time to repair.
+    /// Repair time once a crew works on it (a region disaster: the outage's length).
     pub time_to_repair: Dist,
     /// Crew pool index; `None` = unlimited.
     pub crew: Option<usize>,
@@ -164,15 +164,15 @@ pub struct FailureProcess {
 /// A validated scripted fault.
 #[derive(Clone, Debug)]
 pub struct Fault {
-    /// Kind.
+    /// What fails.
     pub kind: FailureKind,
     /// Zone hit.
     pub zone: u32,
     /// Service hit (service-outage).
     pub service: Option<usize>,
-    /// Start.
+    /// When it starts.
     pub at: SimTime,
-    /// Duration.
+    /// How long it lasts (sampled per replication).
     pub duration: Dist,
     /// Restore time after a destruction.
     pub restore: Option<Dist>,

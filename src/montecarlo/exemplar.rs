@@ -12,7 +12,7 @@ pub struct Exemplar {
     pub why: &'static str,
     /// Every traced event.
     pub records: Vec<TraceRecord>,
-    /// Its outcome.
+    /// Its outcome, as a run records it.
     pub outcome: ReplicationOutcome,
 }
 

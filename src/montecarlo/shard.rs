@@ -58,7 +58,7 @@ pub struct Partial {
     pub tool_version: String,
     /// Scenario name.
     pub scenario: String,
-    /// Scenario hash.
+    /// Hash of the scenario's canonical form: partials of different scenarios never merge.
     pub scenario_hash: String,
     /// Master seed.
     pub seed: u64,

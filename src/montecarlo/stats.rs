@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub struct PlaneStats {
     /// Fraction of the observation window the plane was fully up.
     pub availability: TimeAverage,
-    /// Incidents per replication.
+    /// Moments of the number of zone incidents per replication (its mean and standard error).
     pub incidents_per_replication: Moments,
     /// Incidents that were only failover windows.
     pub failover_incidents: u64,
@@ -83,7 +83,7 @@ pub struct DisasterPlaneStats {
 /// Regional disasters over a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DisasterStats {
-    /// Disasters.
+    /// Regional disasters that started after the warm-up, over all replications.
     pub disasters: u64,
     /// Disasters per replication.
     pub per_replication: Moments,

@@ -65,11 +65,11 @@ impl Verdict {
 /// One judged expectation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
-    /// The expectation.
+    /// The expectation judged.
     pub expectation: Expectation,
     /// The run's estimate, `None` when the run has no data for the metric.
     pub estimate: Option<Estimate>,
-    /// The verdict.
+    /// Pass, fail, inconclusive or no data.
     pub verdict: Verdict,
 }
 

@@ -86,7 +86,7 @@ pub enum ScenarioError {
     /// The file could not be read.
     #[error("{}: cannot read scenario: {reason}", file.display())]
     Read {
-        /// The file.
+        /// The file that could not be read.
         file: PathBuf,
         /// The operating system's reason.
         reason: String,

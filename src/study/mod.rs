@@ -80,7 +80,7 @@ pub fn run_statistics(s: &crate::scenario::Plan, runner: &Runner) -> (RunStats, 
 pub struct StudyMetric {
     /// As in `[expect]`, e.g. `region_disasters.data_plane.p_meet_rto`.
     pub path: String,
-    /// The metric.
+    /// What the path names.
     pub metric: Metric,
 }
 

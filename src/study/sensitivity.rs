@@ -37,7 +37,7 @@ pub struct Parameter {
 /// A parameter's effect on the metric.
 #[derive(Clone, Debug)]
 pub struct Effect {
-    /// The parameter.
+    /// The parameter varied, with its low and high values.
     pub parameter: Parameter,
     /// Metric at the low value.
     pub low: Option<Estimate>,
@@ -59,7 +59,7 @@ impl Effect {
 pub struct Sensitivity {
     /// Scenario name.
     pub scenario: String,
-    /// The metric.
+    /// The metric whose swing ranks the parameters.
     pub metric: StudyMetric,
     /// Relative change, e.g. 0.2 for ±20 %.
     pub fraction: f64,

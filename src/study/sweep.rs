@@ -27,9 +27,9 @@ pub struct Point {
 
 /// A planned sweep: every grid point's scenario, validated before anything runs.
 pub struct Plan {
-    /// The axes.
+    /// The swept fields, in the order of `--set` (the last varies fastest).
     pub axes: Vec<Axis>,
-    /// The metrics.
+    /// The metrics reported at every point.
     pub metrics: Vec<StudyMetric>,
     /// Grid points (axis value indices) with their scenarios, the last axis varying fastest.
     pub points: Vec<(Vec<usize>, scenario::Plan)>,
@@ -39,9 +39,9 @@ pub struct Plan {
 pub struct Sweep {
     /// Scenario name.
     pub scenario: String,
-    /// The axes.
+    /// The swept fields, in the order of `--set` (the last varies fastest).
     pub axes: Vec<Axis>,
-    /// The metrics.
+    /// The metrics reported at every point.
     pub metrics: Vec<StudyMetric>,
     /// The points, in grid order.
     pub points: Vec<Point>,

@@ -116,11 +116,11 @@ impl ClientOutcome {
 /// Client metrics over a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientStats {
-    /// Episodes.
+    /// Disruption episodes simulated at request level.
     pub episodes: u64,
     /// Logical requests.
     pub logical: u64,
-    /// Attempts.
+    /// Attempts sent, first ones and retries.
     pub attempts: u64,
     /// Throttled attempts.
     pub throttled: u64,

@@ -76,7 +76,7 @@ pub struct Expectation {
     pub metric: Metric,
     /// Comparison.
     pub op: Op,
-    /// Threshold.
+    /// The bound, in the metric's unit.
     pub threshold: Threshold,
     /// The threshold as written (for display).
     pub value_text: String,

@@ -106,7 +106,7 @@ fn plane_name(p: Plane) -> &'static str {
 /// What an availability path names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subject {
-    /// A plane.
+    /// A plane: up when all its features are.
     Plane(Plane),
     /// A feature, by index in the scenario.
     Feature(usize),

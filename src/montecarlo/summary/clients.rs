@@ -50,7 +50,7 @@ pub struct ClientsSummary {
 /// Requests and failures of one feature.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeatureFailures {
-    /// Logical requests.
+    /// Logical requests of the feature (simulated, each standing for `scale` real ones).
     pub logical_requests: u64,
     /// Failed ones.
     pub failed: u64,

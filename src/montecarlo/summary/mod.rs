@@ -32,7 +32,7 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// The whole `summary.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
-    /// [`SCHEMA_VERSION`].
+    /// Version of this file's layout ([`SCHEMA_VERSION`]); it changes when a key moves.
     pub schema_version: u32,
     /// Tool name and version.
     pub tool: ToolInfo,

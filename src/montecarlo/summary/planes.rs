@@ -18,7 +18,7 @@ use std::fmt;
 pub struct AvailabilitySection {
     /// By feature name, in scenario order.
     pub features: Keyed<FeatureAvailability>,
-    /// Per plane.
+    /// Per plane, keyed `control_plane` and `data_plane`.
     pub planes: PerPlane<AvailabilitySummary>,
 }
 
@@ -103,7 +103,7 @@ pub struct PlaneIncidents {
     pub outage_incidents: u64,
     /// Of which still open at the horizon (RTO censored).
     pub censored_incidents: u64,
-    /// Incidents per replication.
+    /// Mean zone incidents per replication, with its standard error and 95 % interval.
     pub incidents_per_replication: MeanSummary,
     /// Achieved RTO of completed incidents.
     pub rto: Option<DurationSummary>,

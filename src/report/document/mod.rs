@@ -28,7 +28,7 @@ pub struct ChartRef {
 /// A section of charts.
 #[derive(Clone, Debug, Serialize)]
 pub struct ChartSection {
-    /// Heading.
+    /// The section's heading in the report.
     pub heading: String,
     /// Charts in it.
     pub charts: Vec<ChartRef>,

@@ -11,7 +11,7 @@ use serde::Serialize;
 /// A formatted table.
 #[derive(Clone, Debug, Serialize)]
 pub struct Table {
-    /// Heading.
+    /// The table's heading in the report.
     pub heading: String,
     /// Column names.
     pub columns: Vec<String>,

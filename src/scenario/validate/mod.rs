@@ -18,7 +18,7 @@ use crate::model::{Plane, Region, Scenario};
 pub struct Invalid {
     /// Path like `services[1].zones[0]`.
     pub path: String,
-    /// Message.
+    /// What is wrong and what is allowed.
     pub message: String,
     /// Point at the key at `path` (e.g. an unknown name used as a key) rather than at its value.
     pub at_key: bool,
