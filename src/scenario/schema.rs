@@ -383,7 +383,8 @@ pub struct FailureEntry {
     /// Repair time once a crew works on it; for a `zone-destruction`, the time to rebuild the
     /// zone.
     pub time_to_repair: Dist,
-    /// Crew pool that does the repairs (a `[[crews]]` name); a failure waits for a free crew.
+    /// Crew pool that does the repairs (a `[[crews]]` name); a failure waits for a free crew. Not
+    /// for a `region-disaster`, which ends when the region comes back by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("x-default" = "none: repairs start at once"))]
     pub crew: Option<String>,

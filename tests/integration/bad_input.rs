@@ -257,3 +257,17 @@ fn feature_named_like_a_plane() {
         ],
     );
 }
+
+#[test]
+fn region_disaster_with_a_crew() {
+    // The region comes back by itself; a crew on it would be taken and never released.
+    let e = run_broken(
+        "time_to_repair = \"exp(mean=10h)\"",
+        "time_to_repair = \"exp(mean=10h)\"\n\n[[crews]]\nname = \"ops\"\nsize = 1\n\n[[failures]]\nname = \"region\"\nkind = \"region-disaster\"\ntime_to_failure = \"exp(mean=10y)\"\ntime_to_repair = \"6h\"\ncrew = \"ops\"",
+    );
+    expect(
+        &e,
+        "57:8",
+        &["failures[1].crew", "region-disaster ends when the region comes back by itself"],
+    );
+}

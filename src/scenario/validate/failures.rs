@@ -84,6 +84,14 @@ pub(super) fn failures(
             );
         }
         let crew = match &f.crew {
+            // The region comes back by itself: no crew repairs it (and none would be released).
+            Some(_) if f.kind == FailureKind::RegionDisaster => {
+                return bad(
+                    format!("{p}.crew"),
+                    "a region-disaster ends when the region comes back by itself (its time_to_repair); \
+                     remove `crew`",
+                );
+            }
             None => None,
             Some(name) => Some(crews.iter().position(|c| &c.name == name).ok_or_else(|| {
                 Invalid::at(
