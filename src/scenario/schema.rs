@@ -29,7 +29,7 @@ pub struct ScenarioFile {
     /// Where the instance is deployed, on which SKU, and how its data plane is placed.
     pub deployment: DeploymentSection,
     /// Recovery point and recovery time objectives (RPO, RTO) per plane; every incident is judged
-    /// against them (`p_meet` in the results).
+    /// against them (`p_meet_rto` and `p_meet_rpo` in `summary.json`).
     #[serde(default)]
     pub targets: TargetsSection,
     /// Regions added to the built-in ones (`outage-sim regions` lists those), or replacing the
