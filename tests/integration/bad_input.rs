@@ -268,6 +268,9 @@ fn region_disaster_with_a_crew() {
     expect(
         &e,
         "57:8",
-        &["failures[1].crew", "region-disaster ends when the region comes back by itself"],
+        &[
+            "failures[1].crew",
+            "region-disaster ends when the region comes back by itself",
+        ],
     );
 }
