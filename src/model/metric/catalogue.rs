@@ -56,6 +56,17 @@ pub fn generic_catalogue() -> Vec<MetricDef> {
 fn build(features: Features<'_>) -> Vec<MetricDef> {
     let mut out = Vec::new();
     let mut add = |path: String, metric: Metric, meaning: String| out.push(MetricDef { path, metric, meaning });
+    availability(&mut add, features);
+    zone_incidents(&mut add);
+    misses(&mut add);
+    clients(&mut add);
+    region_disasters(&mut add);
+    importance_sampling(&mut add);
+    out
+}
+
+/// `availability.*`: the planes, then the features.
+fn availability(add: &mut impl FnMut(String, Metric, String), features: Features<'_>) {
     for p in Plane::ALL {
         add(
             format!("availability.{}", p.key()),
@@ -87,6 +98,10 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
                 .into(),
         ),
     }
+}
+
+/// `zone_incidents.<plane>.*`: incidents per replication, RTO and RPO, P(meet).
+fn zone_incidents(add: &mut impl FnMut(String, Metric, String)) {
     for p in Plane::ALL {
         add(
             format!("zone_incidents.{}.incidents_per_replication", p.key()),
@@ -94,7 +109,7 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
             format!("zone incidents of the {} per replication", plane_name(p)),
         );
         for dist in [Distribution::Rto(p), Distribution::Rpo(p)] {
-            durations(&mut add, dist);
+            durations(add, dist);
         }
         for o in Objective::ALL {
             add(
@@ -109,6 +124,10 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
             );
         }
     }
+}
+
+/// `misses_per_replication.<plane>.*`: the per-replication misses `compare` pairs.
+fn misses(add: &mut impl FnMut(String, Metric, String)) {
     for p in Plane::ALL {
         for o in Objective::ALL {
             add(
@@ -126,6 +145,10 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
             );
         }
     }
+}
+
+/// `clients.*`: what the clients saw (scenarios with `[clients]`).
+fn clients(add: &mut impl FnMut(String, Metric, String)) {
     add(
         "clients.retry_amplification".into(),
         Metric::RetryAmplification,
@@ -141,8 +164,12 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
         Distribution::ClientReconnect,
         Distribution::ClientOverloaded,
     ] {
-        durations(&mut add, dist);
+        durations(add, dist);
     }
+}
+
+/// `region_disasters.*`: per disaster, per plane and the recovery's milestones.
+fn region_disasters(add: &mut impl FnMut(String, Metric, String)) {
     add(
         "region_disasters.per_replication".into(),
         Metric::DisastersPerReplication,
@@ -150,7 +177,7 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
     );
     for p in Plane::ALL {
         for dist in [Distribution::DisasterRto(p), Distribution::DisasterRpo(p)] {
-            durations(&mut add, dist);
+            durations(add, dist);
         }
         for o in Objective::ALL {
             add(
@@ -174,8 +201,12 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
         Distribution::MediaUnavailable,
         Distribution::UploadsAtRisk,
     ] {
-        durations(&mut add, dist);
+        durations(add, dist);
     }
+}
+
+/// `importance_sampling.*`: estimates weighted back to the scenario's own rates.
+fn importance_sampling(add: &mut impl FnMut(String, Metric, String)) {
     let weighted = "; weighted back to the scenario's own rates";
     add(
         "importance_sampling.mean_likelihood_ratio".into(),
@@ -205,7 +236,6 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
             );
         }
     }
-    out
 }
 
 /// The seven statistics of a duration family.
