@@ -105,11 +105,7 @@ impl Plan {
             set(&mut source, &o.path, o.value.clone()).map_err(rejected)?;
             // A value of the wrong type is found here, one override at a time, so that the
             // error names the override (the file itself deserialized).
-            file = Some(
-                toml::Value::Table(source.clone())
-                    .try_into::<ScenarioFile>()
-                    .map_err(|e| rejected(e.message().trim().to_string()))?,
-            );
+            file = Some(parse_table(&source).map_err(rejected)?);
             applied.push(o.clone());
         }
         let blame = |path: Option<FieldPath>, message: String| {
@@ -135,9 +131,7 @@ impl Plan {
         };
         let file = match file {
             Some(f) => f,
-            None => toml::Value::Table(source.clone())
-                .try_into()
-                .map_err(|e: toml::de::Error| blame(None, e.message().trim().to_string()))?,
+            None => parse_table(&source).map_err(|message| blame(None, message))?,
         };
         let (scenario, canonical) =
             validate(file).map_err(
@@ -189,6 +183,14 @@ impl Plan {
     pub fn to_toml(&self) -> String {
         toml::to_string(&self.canonical).expect("scenario serializes to TOML")
     }
+}
+
+/// The scenario file a (possibly edited) source table holds, or why it holds none. It goes
+/// through TOML text so that the schema is deserialized by one deserializer only (from a
+/// `toml::Value` it would be a second copy of every schema type's code).
+fn parse_table(source: &toml::Table) -> Result<ScenarioFile, String> {
+    let text = toml::to_string(source).map_err(|e| e.to_string())?;
+    toml::from_str(&text).map_err(|e| e.message().trim().to_string())
 }
 
 /// A validation failure, located in `source`.
