@@ -188,9 +188,4 @@ impl Scenario {
             .any(|f| f.kind == FailureKind::RegionDisaster && f.hits_primary)
             || self.faults.iter().any(|f| f.kind == FailureKind::RegionDisaster)
     }
-
-    /// Where results of this scenario go below a results root.
-    pub fn results_dir(&self, root: &std::path::Path) -> std::path::PathBuf {
-        root.join(&self.name)
-    }
 }

@@ -150,16 +150,6 @@ impl Plan {
         })
     }
 
-    /// The validated model.
-    pub fn scenario(&self) -> &Scenario {
-        &self.scenario
-    }
-
-    /// Where the scenario came from (a path, or [`DEFAULT_ORIGIN`]).
-    pub fn origin(&self) -> &Path {
-        &self.origin
-    }
-
     /// The source table with the overrides applied (for studies that enumerate its fields).
     pub fn source(&self) -> &toml::Table {
         &self.source

@@ -125,6 +125,14 @@ impl Objective {
     /// Both, in summary order.
     pub const ALL: [Objective; 2] = [Objective::Rto, Objective::Rpo];
 
+    /// Of a pair of values kept per objective, this objective's.
+    pub fn pick<'a, T>(self, rto: &'a T, rpo: &'a T) -> &'a T {
+        match self {
+            Objective::Rto => rto,
+            Objective::Rpo => rpo,
+        }
+    }
+
     /// `rto` / `rpo`.
     pub fn key(self) -> &'static str {
         match self {

@@ -118,18 +118,12 @@ pub struct PlaneIncidents {
 impl PlaneIncidents {
     /// The distribution of an objective.
     pub fn distribution(&self, o: Objective) -> Option<&DurationSummary> {
-        match o {
-            Objective::Rto => self.rto.as_ref(),
-            Objective::Rpo => self.rpo.as_ref(),
-        }
+        o.pick(&self.rto, &self.rpo).as_ref()
     }
 
     /// P(meet) of an objective.
     pub fn p_meet(&self, o: Objective) -> Option<&ProportionSummary> {
-        match o {
-            Objective::Rto => self.p_meet_rto.as_ref(),
-            Objective::Rpo => self.p_meet_rpo.as_ref(),
-        }
+        o.pick(&self.p_meet_rto, &self.p_meet_rpo).as_ref()
     }
 }
 
