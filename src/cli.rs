@@ -116,6 +116,14 @@ pub struct BackoffArgs {
         default_value = "10,20,30,40,50,60,70,80,90,100,110,120,130,140,150,160,170,180,190"
     )]
     pub clients: Vec<u32>,
+    /// Which doubling the k-th retry waits with: `published` (Brooker's simulator) waits with
+    /// expo(k), the first retry up to 2·base; `sdk` (the retry presets) with expo(k − 1), the first
+    /// retry up to base.
+    ///
+    /// expo(n) = min(cap, base·2^n). Decorrelated jitter and no backoff do not depend on it
+    /// (docs/MODEL.md section 4.8).
+    #[arg(long, value_enum, default_value_t = crate::experiment::backoff::RetryIndex::Published)]
+    pub retry_index: crate::experiment::backoff::RetryIndex,
     /// Worker threads (default: RAYON_NUM_THREADS or all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -130,6 +138,7 @@ impl BackoffArgs {
             clients: self.clients.clone(),
             runs: self.runs,
             seed: self.seed,
+            retry_index: self.retry_index,
             threads: self.threads,
         };
         c.validate()?;

@@ -15,11 +15,15 @@
 //! engine's FIFO tie rule).
 //!
 //! **Client.** On success the client stops (one successful write each). On its k-th conflict
-//! (k = 1, 2, …: the number of conflicts so far, the "attempt" of the backoff) it draws
-//! `delay(k, prev)` — so the first retry waits `expo(0) = base` (Brooker's simulator passes k to
-//! `expo`, i.e. one doubling later; the orderings are the same) — and sends a new read request
-//! after one network delay plus that backoff. `prev` is its previous backoff (`base` before the
-//! first), for decorrelated jitter. Attempts are unlimited; base 5 ms, cap 2000 ms.
+//! (k = 1, 2, …: the number of conflicts so far) it waits a backoff and sends a new read request
+//! after one network delay plus that backoff. Which exponent the k-th backoff uses is the
+//! [`RetryIndex`]: by default ([`RetryIndex::Published`]) that of Brooker's simulator, which
+//! increments its attempt counter *before* computing the delay, so the k-th conflict waits with
+//! `expo(k) = min(cap, base·2^k)` — the first retry up to `2·base`; with [`RetryIndex::Sdk`] it
+//! waits with `expo(k − 1)`, the first retry up to `base`, as the client model's retry presets do
+//! ([`RetryPolicy::delay`] of retry k). Decorrelated jitter (`min(cap, U(base, 3·prev))`, `prev`
+//! the client's previous backoff, `base` before the first) and no backoff do not depend on the
+//! counter. Attempts are unlimited; base 5 ms, cap 2000 ms.
 //!
 //! **Measured** per run: write calls (every conditional write that reaches the server) and the
 //! completion time (when the last client receives its successful write reply). Each
@@ -54,6 +58,39 @@ pub const MAX_CLIENTS: u32 = 10_000;
 /// Most runs per (N, algorithm).
 pub const MAX_RUNS: u32 = 1_000_000;
 
+/// How the k-th conflict of a client is numbered for the backoff: which doubling its retry waits
+/// with. Decorrelated jitter and no backoff do not depend on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum RetryIndex {
+    /// Brooker's published simulator: the attempt counter is incremented before the delay is
+    /// computed, so the k-th conflict waits with expo(k) = min(cap, base·2^k): the first retry up
+    /// to 2·base (10 ms; full jitter U(0, 2·base), exponential 2·base)
+    #[default]
+    Published,
+    /// As the retry presets of `[clients]` (the SDKs): the k-th conflict waits with expo(k − 1):
+    /// the first retry up to base (5 ms)
+    Sdk,
+}
+
+impl RetryIndex {
+    /// The name on the command line and in the outputs (`published`, `sdk`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RetryIndex::Published => "published",
+            RetryIndex::Sdk => "sdk",
+        }
+    }
+
+    /// The retry number passed to [`RetryPolicy::delay`] (whose retry r waits with expo(r − 1))
+    /// after a client's `conflicts`-th conflict.
+    pub fn retry(self, conflicts: u32) -> u32 {
+        match self {
+            RetryIndex::Published => conflicts.saturating_add(1),
+            RetryIndex::Sdk => conflicts,
+        }
+    }
+}
+
 /// What to run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackoffConfig {
@@ -63,6 +100,8 @@ pub struct BackoffConfig {
     pub runs: u32,
     /// Master seed of every run's streams.
     pub seed: u64,
+    /// How conflicts are numbered for the backoff (default: as the published simulator).
+    pub retry_index: RetryIndex,
     /// Worker threads (default: rayon's global pool).
     pub threads: Option<usize>,
 }
@@ -73,6 +112,7 @@ impl Default for BackoffConfig {
             clients: (1..=19).map(|i| i * 10).collect(),
             runs: 100,
             seed: DEFAULT_SEED,
+            retry_index: RetryIndex::Published,
             threads: None,
         }
     }
@@ -133,6 +173,8 @@ pub struct Row {
     pub n_clients: u32,
     /// Backoff algorithm.
     pub algorithm: BackoffKind,
+    /// How conflicts were numbered for the backoff.
+    pub retry_index: RetryIndex,
     /// Runs averaged.
     pub runs: u32,
     /// Mean write calls per run.
@@ -167,8 +209,9 @@ enum Ev {
     WriteReply { client: u32, ok: bool },
 }
 
-/// Runs one simulation of `n_clients` clients backing off with `kind`.
-pub fn simulate_run(n_clients: u32, kind: BackoffKind, seed: u64, run: u32) -> RunResult {
+/// Runs one simulation of `n_clients` clients backing off with `kind`, conflicts numbered by
+/// `retry_index`. The random streams do not depend on `retry_index`.
+pub fn simulate_run(n_clients: u32, kind: BackoffKind, retry_index: RetryIndex, seed: u64, run: u32) -> RunResult {
     let key = |what: &str| Mechanism::named(&format!("experiment/backoff/{what}/n={n_clients}/{}", kind.name()));
     let mut net_rng = stream(seed, u64::from(run), key("network"));
     let mut jitter_rng = stream(seed, u64::from(run), key("jitter"));
@@ -207,7 +250,7 @@ pub fn simulate_run(n_clients: u32, kind: BackoffKind, seed: u64, run: u32) -> R
             Ev::WriteReply { client, ok: false } => {
                 let c = client as usize;
                 conflicts[c] += 1;
-                let backoff = policy.delay(conflicts[c], prev[c], &mut jitter_rng);
+                let backoff = policy.delay(retry_index.retry(conflicts[c]), prev[c], &mut jitter_rng);
                 prev[c] = backoff;
                 sim.schedule_in(net().saturating_add(backoff), Ev::ReadArrives { client });
             }
@@ -244,7 +287,7 @@ pub fn run(config: &BackoffConfig) -> Result<Vec<Row>, BackoffError> {
         .collect();
     let work = || -> Vec<RunResult> {
         jobs.par_iter()
-            .map(|&(n, k, r)| simulate_run(n, k, config.seed, r))
+            .map(|&(n, k, r)| simulate_run(n, k, config.retry_index, config.seed, r))
             .collect()
     };
     let results = match config.threads {
@@ -264,6 +307,7 @@ pub fn run(config: &BackoffConfig) -> Result<Vec<Row>, BackoffError> {
             Row {
                 n_clients,
                 algorithm,
+                retry_index: config.retry_index,
                 runs: config.runs,
                 mean_write_calls,
                 se_write_calls,
@@ -279,8 +323,15 @@ pub fn run(config: &BackoffConfig) -> Result<Vec<Row>, BackoffError> {
 pub fn render_table(config: &BackoffConfig, rows: &[Row]) -> String {
     let mut out = format!(
         "Backoff experiment (Brooker 2015, optimistic concurrency): {} runs per N, seed {}, \
-         base 5 ms, cap 2000 ms, each message |Normal(10 ms, 2 ms)|\n",
-        config.runs, config.seed
+         base 5 ms, cap 2000 ms, each message |Normal(10 ms, 2 ms)|, retry index {} (first retry \
+         up to {})\n",
+        config.runs,
+        config.seed,
+        config.retry_index.name(),
+        match config.retry_index {
+            RetryIndex::Published => "2·base",
+            RetryIndex::Sdk => "base",
+        }
     );
     type Column = fn(&Row) -> f64;
     let blocks: [(&str, Column); 2] = [
@@ -303,21 +354,24 @@ pub fn render_table(config: &BackoffConfig, rows: &[Row]) -> String {
     out
 }
 
-/// The CSV text: `n_clients,algorithm,runs,mean_write_calls,se_write_calls,mean_completion_ms,se_completion_ms`.
+/// The CSV text:
+/// `n_clients,algorithm,runs,mean_write_calls,se_write_calls,mean_completion_ms,se_completion_ms,retry_index`.
 pub fn to_csv(rows: &[Row]) -> String {
-    let mut out =
-        String::from("n_clients,algorithm,runs,mean_write_calls,se_write_calls,mean_completion_ms,se_completion_ms\n");
+    let mut out = String::from(
+        "n_clients,algorithm,runs,mean_write_calls,se_write_calls,mean_completion_ms,se_completion_ms,retry_index\n",
+    );
     for r in rows {
         let _ = writeln!(
             out,
-            "{},{},{},{:.3},{:.3},{:.3},{:.3}",
+            "{},{},{},{:.3},{:.3},{:.3},{:.3},{}",
             r.n_clients,
             r.algorithm.name(),
             r.runs,
             r.mean_write_calls,
             r.se_write_calls,
             r.mean_completion_ms,
-            r.se_completion_ms
+            r.se_completion_ms,
+            r.retry_index.name()
         );
     }
     out
@@ -353,6 +407,7 @@ mod tests {
             clients: vec![100],
             runs: 30,
             seed: 11,
+            retry_index: RetryIndex::Published,
             threads: None,
         };
         let rows = run(&config).unwrap();
@@ -386,25 +441,29 @@ mod tests {
             clients: vec![10, 40],
             runs: 6,
             seed: 5,
+            retry_index: RetryIndex::Published,
             threads: Some(threads),
         };
         let one = to_csv(&run(&config(1)).unwrap());
         assert_eq!(one, to_csv(&run(&config(3)).unwrap()));
         assert_eq!(one.lines().count(), 1 + 2 * ALGORITHMS.len());
         assert_eq!(
-            simulate_run(20, BackoffKind::FullJitter, 9, 4),
-            simulate_run(20, BackoffKind::FullJitter, 9, 4)
+            simulate_run(20, BackoffKind::FullJitter, RetryIndex::Published, 9, 4),
+            simulate_run(20, BackoffKind::FullJitter, RetryIndex::Published, 9, 4)
         );
         assert_ne!(
-            simulate_run(20, BackoffKind::FullJitter, 9, 4),
-            simulate_run(20, BackoffKind::FullJitter, 9, 5)
+            simulate_run(20, BackoffKind::FullJitter, RetryIndex::Published, 9, 4),
+            simulate_run(20, BackoffKind::FullJitter, RetryIndex::Published, 9, 5)
         );
     }
 
     #[test]
     fn one_client_never_conflicts() {
-        for k in ALGORITHMS {
-            let r = simulate_run(1, k, 1, 0);
+        for (k, index) in ALGORITHMS
+            .into_iter()
+            .flat_map(|k| [(k, RetryIndex::Published), (k, RetryIndex::Sdk)])
+        {
+            let r = simulate_run(1, k, index, 1, 0);
             assert_eq!(r.write_calls, 1);
             // Four messages of about 10 ms each.
             assert!(r.completion.0 > 10_000 && r.completion.0 < 80_000, "{r:?}");
@@ -433,5 +492,104 @@ mod tests {
         let path = write_csv(&rows, &dir.path().join("out")).unwrap();
         assert_eq!(std::fs::read_to_string(path).unwrap(), to_csv(&rows));
         assert!(render_table(&config, &rows).contains("decorrelated-jitter"));
+        assert!(render_table(&config, &rows).contains("retry index published"));
+        assert!(to_csv(&rows).lines().skip(1).all(|l| l.ends_with(",published")));
+    }
+
+    /// The delay after the k-th conflict, as [`simulate_run`] draws it.
+    fn delay_after(kind: BackoffKind, index: RetryIndex, conflicts: u32, rng: &mut crate::random::SimRng) -> u64 {
+        let p = policy(kind);
+        p.delay(index.retry(conflicts), p.base, rng).0
+    }
+
+    /// The first retry waits up to 2·base as in the published simulator (counter incremented
+    /// before the delay), up to base with `sdk`; later retries double from there until the cap.
+    #[test]
+    fn first_retry_waits_up_to_twice_base_published_and_base_sdk() {
+        use BackoffKind as K;
+        use RetryIndex::{Published, Sdk};
+        let base = policy(K::FullJitter).base.0;
+        assert_eq!(base, 5_000);
+        let mut rng = stream(3, 0, Mechanism::named("test/backoff/first-retry"));
+        let mut draws = |kind, index, conflicts| -> Vec<u64> {
+            (0..10_000)
+                .map(|_| delay_after(kind, index, conflicts, &mut rng))
+                .collect()
+        };
+        let max = |v: &[u64]| *v.iter().max().unwrap();
+        let min = |v: &[u64]| *v.iter().min().unwrap();
+
+        // Full jitter: U(0, 2·base) against U(0, base).
+        let published = draws(K::FullJitter, Published, 1);
+        assert!(
+            max(&published) <= 2 * base && max(&published) > base,
+            "{}",
+            max(&published)
+        );
+        assert!(published.iter().filter(|&&d| d > base).count() > 4_000);
+        let sdk = draws(K::FullJitter, Sdk, 1);
+        assert!(max(&sdk) <= base && max(&sdk) > base * 99 / 100, "{}", max(&sdk));
+
+        // Equal jitter: expo/2 + U(0, expo/2), expo = 2·base against base.
+        let published = draws(K::EqualJitter, Published, 1);
+        assert!(min(&published) >= base && max(&published) <= 2 * base && max(&published) > base);
+        let sdk = draws(K::EqualJitter, Sdk, 1);
+        assert!(min(&sdk) >= base / 2 && max(&sdk) <= base);
+
+        // Exponential: exactly 2·base, 4·base, … against base, 2·base, …, then the cap.
+        for k in 1..=3 {
+            assert_eq!(draws(K::Exponential, Published, k)[0], base << k);
+            assert_eq!(draws(K::Exponential, Sdk, k)[0], base << (k - 1));
+        }
+        let cap = policy(K::Exponential).cap.0;
+        assert_eq!(draws(K::Exponential, Published, 9)[0], cap, "5 ms·2^9 > 2000 ms");
+        assert_eq!(draws(K::Exponential, Sdk, 9)[0], base << 8, "5 ms·2^8 < 2000 ms");
+        assert_eq!(draws(K::Exponential, Published, u32::MAX)[0], cap, "no overflow");
+
+        // No backoff and decorrelated jitter do not depend on the counter.
+        for kind in [K::None, K::DecorrelatedJitter] {
+            let mut a = stream(4, 0, Mechanism::named("test/backoff/same"));
+            let mut b = a.clone();
+            for k in 1..50 {
+                assert_eq!(
+                    delay_after(kind, Published, k, &mut a),
+                    delay_after(kind, Sdk, k, &mut b)
+                );
+            }
+        }
+    }
+
+    /// The two conventions share their random streams: no backoff and decorrelated jitter give
+    /// identical runs; with the published convention's longer waits, full and equal jitter make
+    /// clearly fewer write calls (about 9 % fewer at N = 100).
+    #[test]
+    fn published_index_waits_longer_and_leaves_the_others_unchanged() {
+        let config = |retry_index| BackoffConfig {
+            clients: vec![100],
+            runs: 30,
+            seed: 12,
+            retry_index,
+            threads: None,
+        };
+        let published = run(&config(RetryIndex::Published)).unwrap();
+        let sdk = run(&config(RetryIndex::Sdk)).unwrap();
+        use BackoffKind as K;
+        for k in [K::None, K::DecorrelatedJitter] {
+            let (p, s) = (row(&published, k), row(&sdk, k));
+            assert_eq!(
+                (p.mean_write_calls, p.mean_completion_ms),
+                (s.mean_write_calls, s.mean_completion_ms),
+                "{k:?}"
+            );
+        }
+        for k in [K::FullJitter, K::EqualJitter] {
+            let calls = |rows: &[Row]| (row(rows, k).mean_write_calls, row(rows, k).se_write_calls);
+            assert!(
+                clearly_above(calls(&sdk), calls(&published)),
+                "{k:?}: sdk {:?} vs published {:?}",
+                calls(&sdk),
+                calls(&published)
+            );
+        }
     }
 }

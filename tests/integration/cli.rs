@@ -139,6 +139,32 @@ fn experiment_backoff_prints_a_table_and_writes_csv() {
         "header + 2 client counts x 5 algorithms:\n{csv}"
     );
     assert!(csv.starts_with("n_clients,algorithm,runs,mean_write_calls"));
+    assert!(stdout.contains("retry index published"), "{stdout}");
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",published")), "{csv}");
+
+    // The SDK convention on request; a bad convention is bad input.
+    bin()
+        .args([
+            "experiment",
+            "backoff",
+            "--clients",
+            "10",
+            "--runs",
+            "2",
+            "--retry-index",
+            "sdk",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("backoff.csv")).unwrap();
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",sdk")), "{csv}");
+    bin()
+        .args(["experiment", "backoff", "--retry-index", "brooker", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
 }
 
 #[test]
