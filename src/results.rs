@@ -92,13 +92,8 @@ impl ResultsWriter {
         }
         for inc in &o.incidents {
             self.incidents
-                .write_record(rows::incident_row(s, procs, o.replication, inc))
+                .write_record(rows::incident_row(s, procs, o, inc))
                 .map_err(csv_err)?;
-        }
-        for d in &o.disasters {
-            for row in rows::disaster_rows(s, o.replication, d) {
-                self.incidents.write_record(row).map_err(csv_err)?;
-            }
         }
         Ok(())
     }

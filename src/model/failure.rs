@@ -1,7 +1,7 @@
 //! Failure processes: each `[[failures]]` entry expanded into independent renewal processes,
 //! one per zone (or per service and zone), each with its own random stream.
 
-use crate::model::FailureKind;
+use crate::model::{FailureKind, RegionRole};
 use crate::model::Fault;
 use crate::model::Scenario;
 use crate::random::Mechanism;
@@ -9,7 +9,7 @@ use crate::random::Mechanism;
 /// What a failure process takes down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// A whole zone.
+    /// A whole zone of the primary (its datacenter in a region without zones).
     Zone(u32),
     /// One service in one zone.
     ServiceInZone {
@@ -22,26 +22,67 @@ pub enum Target {
     ZoneDestruction(u32),
     /// Every zone of the primary region.
     RegionDisaster,
+    /// A zone of the paired region (zone 1 hosts a recovered deployment).
+    PairZone(u32),
+    /// Every zone of the paired region.
+    PairDisaster,
+    /// Another region: `shares_pair` when its tenants recover into our pair too.
+    RemoteDisaster {
+        /// The region's pair is ours.
+        shares_pair: bool,
+    },
 }
 
 impl Target {
     /// What a scripted fault hits.
     pub fn of_fault(f: &Fault) -> Target {
-        match (f.kind, f.service) {
-            (FailureKind::ServiceOutage, Some(service)) => Target::ServiceInZone { service, zone: f.zone },
-            (FailureKind::ZoneDestruction, _) => Target::ZoneDestruction(f.zone),
-            (FailureKind::RegionDisaster, _) => Target::RegionDisaster,
-            _ => Target::Zone(f.zone),
+        Target::of(f.kind, f.region, f.zone, f.service)
+    }
+
+    fn of(kind: FailureKind, region: RegionRole, zone: u32, service: Option<usize>) -> Target {
+        match (kind, region, service) {
+            (FailureKind::RegionDisaster, RegionRole::Primary, _) => Target::RegionDisaster,
+            (FailureKind::RegionDisaster, RegionRole::Pair, _) => Target::PairDisaster,
+            (FailureKind::RegionDisaster, r, _) => Target::RemoteDisaster {
+                shares_pair: r == RegionRole::SharesPair,
+            },
+            (_, RegionRole::Pair, _) => Target::PairZone(zone),
+            (FailureKind::ServiceOutage, _, Some(service)) => Target::ServiceInZone { service, zone },
+            (FailureKind::ZoneDestruction, _, _) => Target::ZoneDestruction(zone),
+            _ => Target::Zone(zone),
         }
     }
 
-    /// What is hit: `zone 2 outage`, `sql down in zone 1`, `zone 3 destroyed`.
+    /// Whether it takes a whole region down (it then ends by itself, with no crew).
+    pub fn is_region(&self) -> bool {
+        matches!(
+            self,
+            Target::RegionDisaster | Target::PairDisaster | Target::RemoteDisaster { .. }
+        )
+    }
+
+    /// What is hit: `zone 2 outage`, `sql down in zone 1`, `datacenter destroyed`, ...; a region
+    /// without zones has one datacenter, and is spoken of so.
     pub fn describe(&self, s: &Scenario) -> String {
+        let place = |zones: u32, z: u32| {
+            if zones == 0 {
+                "datacenter".to_string()
+            } else {
+                format!("zone {z}")
+            }
+        };
+        let here = |z| place(s.region.zones, z);
         match *self {
-            Target::Zone(z) => format!("zone {z} outage"),
-            Target::ServiceInZone { service, zone } => format!("{} down in zone {zone}", s.services[service].name),
-            Target::ZoneDestruction(z) => format!("zone {z} destroyed"),
+            Target::Zone(z) => format!("{} outage", here(z)),
+            Target::ServiceInZone { service, zone } => {
+                format!("{} down in {}", s.services[service].name, here(zone).replace("datacenter", "the datacenter"))
+            }
+            Target::ZoneDestruction(z) => format!("{} destroyed", here(z)),
             Target::RegionDisaster => format!("region {} lost", s.region.name),
+            Target::PairZone(z) => format!("{} outage in the pair {}", place(s.pair.zones, z), s.pair.name),
+            Target::PairDisaster => format!("pair region {} lost", s.pair.name),
+            Target::RemoteDisaster { shares_pair: true } => format!("a region sharing the pair {} lost", s.pair.name),
+            Target::RemoteDisaster { shares_pair: false } => "another region lost".to_string(),
         }
     }
 }
@@ -76,35 +117,34 @@ impl Process {
     }
 }
 
-/// Expands the scenario's failure declarations into independent processes, in a fixed order.
-/// Region disasters are validated but not simulated yet (see the DR issue).
+/// Expands the scenario's failure declarations into independent processes, in a fixed order:
+/// one per zone (of the primary or the pair), per service and zone, or per region.
 pub fn processes(s: &Scenario) -> Vec<Process> {
     let mut out = Vec::new();
     for (i, f) in s.failures.iter().enumerate() {
+        if f.kind == FailureKind::RegionDisaster {
+            let target = Target::of(f.kind, f.region, 1, None);
+            // The primary keeps its historical stream name; others are keyed by region.
+            let name = match f.region {
+                RegionRole::Primary => format!("failure/{}/region", f.name),
+                _ => format!("failure/{}/region/{}", f.name, f.region_name),
+            };
+            out.push(Process::new(i, target, name));
+            continue;
+        }
         for &z in &f.zones {
-            match f.kind {
-                FailureKind::ZoneOutage => {
-                    out.push(Process::new(i, Target::Zone(z), format!("failure/{}/zone{z}", f.name)))
+            let zone_key = match f.region {
+                RegionRole::Pair => format!("pair-zone{z}"),
+                _ => format!("zone{z}"),
+            };
+            if f.kind == FailureKind::ServiceOutage && f.region != RegionRole::Pair {
+                for &svc in &f.services {
+                    let name = format!("failure/{}/{}/{zone_key}", f.name, s.services[svc].name);
+                    out.push(Process::new(i, Target::ServiceInZone { service: svc, zone: z }, name));
                 }
-                FailureKind::ZoneDestruction => out.push(Process::new(
-                    i,
-                    Target::ZoneDestruction(z),
-                    format!("failure/{}/zone{z}", f.name),
-                )),
-                FailureKind::ServiceOutage => {
-                    for &svc in &f.services {
-                        let name = format!("failure/{}/{}/zone{z}", f.name, s.services[svc].name);
-                        out.push(Process::new(i, Target::ServiceInZone { service: svc, zone: z }, name));
-                    }
-                }
-                // One process for the region, not one per zone; disasters of other regions are
-                // not simulated.
-                FailureKind::RegionDisaster if f.hits_primary && z == f.zones[0] => out.push(Process::new(
-                    i,
-                    Target::RegionDisaster,
-                    format!("failure/{}/region", f.name),
-                )),
-                FailureKind::RegionDisaster => {}
+            } else {
+                let target = Target::of(f.kind, f.region, z, None);
+                out.push(Process::new(i, target, format!("failure/{}/{zone_key}", f.name)));
             }
         }
     }

@@ -24,11 +24,11 @@ pub use distribution::{Dist, DistSpec, LogNormalCenter};
 pub use recovery_plan::{CapacityPlan, RecoveryPlan, StorageLink, storage_copy_time};
 pub use regions::Region;
 pub use system::{BackupPolicy, Crew, FailureProcess, Fault, Feature, ImportanceSampling, Scenario, Service, Targets};
-pub use vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, ServiceKind, Sku};
+pub use vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, RecoveryTrigger, RegionRole, ServiceKind, Sku};
 
 pub use failure::{Process, Target, processes};
 pub use outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
-pub use recovery::{RegionalRecovery, Stage, add_business_time, regional_recovery};
+pub use recovery::{RecoveryDraw, RegionalRecovery, Stage, add_business_time, capacity_wait, regional_recovery};
 pub use recovery_point::achieved_rpo;
 pub use replication::{Event, Model};
 

@@ -13,6 +13,8 @@ pub enum IncidentKind {
     Failover,
     /// Some service was down outright.
     Outage,
+    /// The brief disruption of failing back from the paired region to the primary.
+    Failback,
 }
 
 impl IncidentKind {
@@ -21,6 +23,7 @@ impl IncidentKind {
         match self {
             IncidentKind::Failover => "failover",
             IncidentKind::Outage => "outage",
+            IncidentKind::Failback => "failback",
         }
     }
 }
@@ -72,12 +75,59 @@ pub struct Incident {
     pub cause: Cause,
     /// Bit i set when feature i was down at some point during the incident.
     pub features_down: u64,
+    /// Opened by a disaster of the primary region (reported with the disaster, not as a zone
+    /// incident).
+    pub regional: bool,
+    /// The plane came back on the primary after the region's data was destroyed: nothing
+    /// restored it, its data is lost (`rpo` is then meaningless).
+    pub data_lost: bool,
+    /// The recovery into the pair that this incident was part of (index into
+    /// [`ReplicationOutcome::recoveries`]).
+    pub recovery: Option<u32>,
 }
 
 impl Incident {
     /// Achieved RTO (a lower bound when censored).
     pub fn rto(&self) -> SimDuration {
         self.end.saturating_since(self.start)
+    }
+
+    /// A zone-level incident: not opened by a region disaster, not a failback.
+    pub fn is_zone_level(&self) -> bool {
+        !self.regional && self.kind != IncidentKind::Failback
+    }
+}
+
+/// One recovery into the paired region: requested after a detected outage, raced by the natural
+/// recovery of the primary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recovery {
+    /// The failure or fault whose outage triggered the request.
+    pub trigger: Cause,
+    /// When that outage began.
+    pub start: SimTime,
+    /// Whether consent was refused.
+    pub refused: bool,
+    /// When consent was given (the pipeline starts then, or when the pair is up again).
+    pub consented: Option<SimTime>,
+    /// When each plane (by [`Plane::index`]) began serving from the pair.
+    pub pair_served: [Option<SimTime>; 2],
+    /// The stages that ran, in order of start (a stage overtaken by the natural recovery keeps
+    /// its planned end).
+    pub stages: Vec<super::recovery::Stage>,
+}
+
+impl Recovery {
+    /// How the recovery ended for `plane`: `pair` (served from the pair), `refused` (no consent),
+    /// or `natural` (the primary came back first).
+    pub fn outcome(&self, plane: Plane) -> &'static str {
+        if self.pair_served[plane.index()].is_some() {
+            "pair"
+        } else if self.refused {
+            "refused"
+        } else {
+            "natural"
+        }
     }
 }
 
@@ -99,6 +149,8 @@ pub struct ReplicationOutcome {
     pub status_log: Vec<StatusChange>,
     /// Regional disasters that started inside the observation window.
     pub disasters: Vec<Disaster>,
+    /// Recoveries into the pair requested during the replication (incidents refer to them).
+    pub recoveries: Vec<Recovery>,
     /// What the clients saw, when the scenario has `[clients]`.
     pub clients: Option<crate::model::clients::ClientOutcome>,
     /// Under importance sampling, the replication's likelihood ratio (its weight): the density of
@@ -112,30 +164,30 @@ impl ReplicationOutcome {
     /// the horizon counts by its RTO so far (a miss once that is past the target).
     pub fn misses(&self, s: &Scenario, plane: Plane, objective: Objective) -> u64 {
         let t = s.targets[plane.index()];
+        let horizon = SimTime(s.horizon.ticks());
         let zone = self
-            .incidents
-            .iter()
-            .filter(|i| i.plane == plane)
+            .zone_incidents(plane)
             .filter(|i| match objective {
                 Objective::Rto => i.rto() > t.rto,
-                Objective::Rpo => i.rpo > t.rpo,
+                Objective::Rpo => i.data_lost || i.rpo > t.rpo,
             })
             .count();
         let regional = self
             .disasters
             .iter()
             .filter(|d| match objective {
-                Objective::Rto => {
-                    let rto = match plane {
-                        Plane::Control => d.recovery.control_plane_rto(),
-                        Plane::Data => d.recovery.data_plane_rto(),
-                    };
-                    rto > t.rto
-                }
+                Objective::Rto => d.rto(plane, horizon).0 > t.rto,
                 Objective::Rpo => d.rpo[plane.index()].is_none_or(|x| x > t.rpo),
             })
             .count();
         (zone + regional) as u64
+    }
+
+    /// The zone-level incidents of `plane` ([`Incident::is_zone_level`]).
+    pub fn zone_incidents(&self, plane: Plane) -> impl Iterator<Item = &Incident> {
+        self.incidents
+            .iter()
+            .filter(move |i| i.plane == plane && i.is_zone_level())
     }
 }
 
@@ -150,6 +202,8 @@ pub struct StatusChange {
     pub status: ServiceStatus,
     /// Zones it serves from now on (bit z-1 for zone z).
     pub healthy_zones: u32,
+    /// Served from the paired region (read-only for the control plane).
+    pub in_pair: bool,
 }
 
 /// One line of a replication's event log.
@@ -165,17 +219,40 @@ pub struct TraceRecord {
     pub detail: String,
 }
 
-/// One regional disaster and how the planes came through it.
+/// One disaster of the primary region and how the planes came through it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Disaster {
-    /// The recovery timeline (stages, when each plane served again).
-    pub recovery: super::recovery::RegionalRecovery,
+    /// When it struck.
+    pub start: SimTime,
     /// The region's data was destroyed.
     pub destroyed: bool,
-    /// Achieved RPO per plane ([`Plane::index`]); `None` when the data was lost outright.
+    /// A recovery into the pair was running (consent given) while it lasted.
+    pub dr_started: bool,
+    /// When each plane (by [`Plane::index`]) served again; `None`: not by the horizon.
+    pub serving: [Option<SimTime>; 2],
+    /// Each plane served again from the pair.
+    pub failed_over: [bool; 2],
+    /// Achieved RPO per plane; `None` when the data was lost outright.
     pub rpo: [Option<SimDuration>; 2],
-    /// Audio/video unavailable (until the primary is back).
+    /// When the control plane served read-only from the pair, if it did.
+    pub control_plane_read_only: Option<SimTime>,
+    /// When the control plane was fully operational again on the primary.
+    pub control_plane_full: Option<SimTime>,
+    /// Audio/video unavailable: from the disaster until every media feature is up again (after
+    /// failback when the data plane ran in the pair), or the horizon.
     pub media_unavailable: SimDuration,
-    /// Media uploaded from the data plane's restore in the pair until failback is at risk.
+    /// Media uploaded while the data plane ran in the pair, until the end of failback, is at risk.
     pub uploads_at_risk: SimDuration,
+    /// The recovery that covered it (index into [`ReplicationOutcome::recoveries`]).
+    pub recovery: Option<u32>,
+}
+
+impl Disaster {
+    /// Achieved RTO of `plane` and whether it is censored (not serving again by `horizon`).
+    pub fn rto(&self, plane: Plane, horizon: SimTime) -> (SimDuration, bool) {
+        match self.serving[plane.index()] {
+            Some(t) => (t.saturating_since(self.start), false),
+            None => (horizon.saturating_since(self.start), true),
+        }
+    }
 }

@@ -12,7 +12,6 @@
 //! DR issue) calls it and turns it into incidents.
 
 use crate::engine::{SimDuration, SimTime};
-use crate::model::Dist;
 use crate::model::{CapacityPlan, RecoveryPlan};
 use rand::{Rng, RngExt};
 use std::cmp::Reverse;
@@ -88,14 +87,15 @@ pub fn add_business_time(t: SimTime, work: SimDuration) -> SimTime {
 }
 
 /// Time our tenant waits for a recovery crew when every tenant of the lost region fails over at
-/// once: we are at a uniformly random place in the queue, crews take tenants in order, each for
-/// `tenant_work`. `None` when the pair has no room left for us (we wait for the primary).
-fn capacity_wait<R: Rng + ?Sized>(c: &CapacityPlan, rng: &mut R) -> Option<SimDuration> {
-    let ahead = rng.random_range(0..c.tenants);
-    if c.room_for.is_some_and(|room| u64::from(ahead) >= room) {
+/// once: we are at a uniformly random place among our region's tenants, behind `earlier` tenants
+/// of other regions sharing the pair whose disasters began first; crews take tenants in order,
+/// each for `tenant_work`. `None` when the pair has no room left for us (we wait for the primary).
+pub fn capacity_wait<R: Rng + ?Sized>(c: &CapacityPlan, earlier: u64, rng: &mut R) -> Option<SimDuration> {
+    let ahead = earlier + u64::from(rng.random_range(0..c.tenants));
+    if c.room_for.is_some_and(|room| ahead >= room) {
         return None;
     }
-    if ahead < c.crews {
+    if ahead < u64::from(c.crews) {
         return Some(SimDuration::ZERO);
     }
     // List scheduling: each tenant ahead goes to the crew that frees first.
@@ -107,9 +107,89 @@ fn capacity_wait<R: Rng + ?Sized>(c: &CapacityPlan, rng: &mut R) -> Option<SimDu
     free.peek().map(|Reverse(t)| SimDuration(*t))
 }
 
-/// Draws the recovery timeline of one disaster at `start` whose natural recovery takes `outage`.
-/// `managed_dr`: the data plane is restored in the pair (managed DR enabled at creation);
-/// otherwise it waits for the primary.
+/// The random durations of one recovery, drawn when the outage starts (before anyone knows how
+/// long it will last), so that the race with the natural recovery is decided by events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecoveryDraw {
+    /// Outage start to detection: U(0, P) + (k − 1)·P.
+    pub detection: SimDuration,
+    /// The customer's response time to the consent request.
+    pub response: SimDuration,
+    /// The customer never consents.
+    pub refused: bool,
+    /// Control-plane failover into the pair.
+    pub control_plane_failover: SimDuration,
+    /// Creating the resources in the pair.
+    pub create_resources: SimDuration,
+    /// Validating the restored deployment.
+    pub validation: SimDuration,
+    /// Switching the data plane's traffic.
+    pub traffic_switch: SimDuration,
+    /// Primary back to start of failback.
+    pub failback_delay: SimDuration,
+    /// Length of the failback disruption.
+    pub failback_disruption: SimDuration,
+}
+
+impl RecoveryDraw {
+    /// Draws every stage of `plan`, always in the same order.
+    pub fn draw<R: Rng + ?Sized>(plan: &RecoveryPlan, rng: &mut R) -> RecoveryDraw {
+        // Health checks every P with a phase independent of the failure: the first failing check
+        // comes U(0, P) after it, and k consecutive failures declare the outage.
+        let period = plan.check_period.ticks();
+        let detection = SimDuration(rng.random_range(0..period) + u64::from(plan.consecutive_failures - 1) * period);
+        let response = plan.consent_response.sample(rng);
+        let refused = plan.no_consent_probability > 0.0 && rng.random_bool(plan.no_consent_probability);
+        RecoveryDraw {
+            detection,
+            response,
+            refused,
+            control_plane_failover: plan.control_plane_failover.sample(rng),
+            create_resources: plan.create_resources.sample(rng),
+            validation: plan.validation.sample(rng),
+            traffic_switch: plan.traffic_switch.sample(rng),
+            failback_delay: plan.failback_delay.sample(rng),
+            failback_disruption: plan.failback_disruption.sample(rng),
+        }
+    }
+
+    /// When the customer answers a request made at `request`.
+    pub fn consent_at(&self, plan: &RecoveryPlan, request: SimTime) -> SimTime {
+        if plan.business_hours {
+            add_business_time(request, self.response)
+        } else {
+            request.saturating_add(self.response)
+        }
+    }
+
+    /// The data-plane restore from `queued` (a crew is free for us): create, database and storage
+    /// restores in parallel, validate, switch traffic. Hands each stage to `stage`; returns when
+    /// the data plane serves from the pair.
+    pub fn restore_data_plane(
+        &self,
+        plan: &RecoveryPlan,
+        queued: SimTime,
+        stage: &mut impl FnMut(&'static str, SimTime, SimTime),
+    ) -> SimTime {
+        let created = queued.saturating_add(self.create_resources);
+        stage("create-resources", queued, created);
+        let db = created.saturating_add(plan.database_restore);
+        stage("database-restore", created, db);
+        let st = created.saturating_add(plan.storage_restore);
+        stage("storage-restore", created, st);
+        let restored = db.max(st);
+        let validated = restored.saturating_add(self.validation);
+        stage("validation", restored, validated);
+        let switched = validated.saturating_add(self.traffic_switch);
+        stage("traffic-switch", validated, switched);
+        switched
+    }
+}
+
+/// Draws the recovery timeline of one region disaster at `start` whose natural recovery takes
+/// `outage`, for a deployment alone in the pair (the closed-form view of what the replication
+/// loop does with events; the oracles of section 7 test it). `managed_dr`: the data plane is
+/// restored in the pair; otherwise it waits for the primary.
 pub fn regional_recovery<R: Rng + ?Sized>(
     plan: &RecoveryPlan,
     managed_dr: bool,
@@ -118,25 +198,12 @@ pub fn regional_recovery<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> RegionalRecovery {
     let primary_back = start.saturating_add(outage);
+    let draw = RecoveryDraw::draw(plan, rng);
     let mut stages = Vec::new();
-    let mut stage = |name, a: SimTime, b: SimTime| {
-        stages.push(Stage { name, start: a, end: b });
-        b
-    };
-    // Health checks every P with a phase independent of the failure: the first failing check
-    // comes U(0, P) after it, and k consecutive failures declare the outage.
-    let period = plan.check_period.ticks();
-    let first_check = start.ticks() + rng.random_range(0..period);
-    let detected = SimTime(first_check + u64::from(plan.consecutive_failures - 1) * period);
-    let detected = stage("detection", start, detected);
-    let sample = |d: &Dist, rng: &mut R| d.sample(rng);
-    let response = sample(&plan.consent_response, rng);
-    let consented = if plan.business_hours {
-        add_business_time(detected, response)
-    } else {
-        detected.saturating_add(response)
-    };
-    let refused = plan.no_consent_probability > 0.0 && rng.random_bool(plan.no_consent_probability);
+    let mut stage = |name, a: SimTime, b: SimTime| stages.push(Stage { name, start: a, end: b });
+    let detected = start.saturating_add(draw.detection);
+    stage("detection", start, detected);
+    let request = detected.max(start.saturating_add(plan.min_outage));
     let mut out = RegionalRecovery {
         start,
         primary_back,
@@ -148,14 +215,15 @@ pub fn regional_recovery<R: Rng + ?Sized>(
         data_plane_failed_over: false,
         stages: Vec::new(),
     };
-    if detected >= primary_back || refused {
-        if refused && detected < primary_back {
-            stage("consent-refused", detected, detected);
+    if request >= primary_back || draw.refused {
+        if draw.refused && request < primary_back {
+            stage("consent-refused", request, request);
         }
         out.stages = stages;
         return out;
     }
-    let consented = stage("consent", detected, consented);
+    let consented = draw.consent_at(plan, request);
+    stage("consent", request, consented);
     if consented >= primary_back {
         // The primary came back first: nothing was started, nothing to abandon.
         out.stages = stages;
@@ -163,53 +231,37 @@ pub fn regional_recovery<R: Rng + ?Sized>(
     }
     out.dr_started = Some(consented);
     // Control plane: failover, then read-only until the primary is back, then failback.
-    let cp_ready = consented.saturating_add(sample(&plan.control_plane_failover, rng));
-    let cp_ready = stage("control-plane-failover", consented, cp_ready);
+    let cp_ready = consented.saturating_add(draw.control_plane_failover);
+    stage("control-plane-failover", consented, cp_ready);
     let failed_over_cp = cp_ready < primary_back;
     if failed_over_cp {
         out.control_plane_serving = cp_ready;
     }
-    // Data plane: create, then database and storage restores in parallel, validate, switch.
+    // Data plane, beside it: wait for a crew, then the restore pipeline.
     let mut dp_ready = None;
-    let queued = match &plan.capacity {
-        None => Some(consented),
-        Some(c) => capacity_wait(c, rng).map(|w| stage("capacity-wait", consented, consented.saturating_add(w))),
-    };
-    if let (true, Some(queued)) = (managed_dr, queued) {
-        let created = queued.saturating_add(sample(&plan.create_resources, rng));
-        let created = stage("create-resources", queued, created);
-        let db = stage(
-            "database-restore",
-            created,
-            created.saturating_add(plan.database_restore),
-        );
-        let st = stage("storage-restore", created, created.saturating_add(plan.storage_restore));
-        let restored = db.max(st);
-        let validated = stage(
-            "validation",
-            restored,
-            restored.saturating_add(sample(&plan.validation, rng)),
-        );
-        let switched = stage(
-            "traffic-switch",
-            validated,
-            validated.saturating_add(sample(&plan.traffic_switch, rng)),
-        );
-        if switched < primary_back {
-            out.data_plane_serving = switched;
-            out.data_plane_failed_over = true;
-            dp_ready = Some(switched);
+    if managed_dr {
+        let queued = match &plan.capacity {
+            None => Some(consented),
+            Some(c) => capacity_wait(c, 0, rng).map(|w| {
+                let q = consented.saturating_add(w);
+                stage("capacity-wait", consented, q);
+                q
+            }),
+        };
+        if let Some(queued) = queued {
+            let switched = draw.restore_data_plane(plan, queued, &mut stage);
+            if switched < primary_back {
+                out.data_plane_serving = switched;
+                out.data_plane_failed_over = true;
+                dp_ready = Some(switched);
+            }
         }
     }
     // Failback after the primary returns, with a brief disruption, for what failed over.
     if failed_over_cp || dp_ready.is_some() {
-        let delay = sample(&plan.failback_delay, rng);
-        let began = primary_back.saturating_add(delay);
-        let done = stage(
-            "failback",
-            began,
-            began.saturating_add(sample(&plan.failback_disruption, rng)),
-        );
+        let began = primary_back.saturating_add(draw.failback_delay);
+        let done = began.saturating_add(draw.failback_disruption);
+        stage("failback", began, done);
         if failed_over_cp {
             out.control_plane_full = done;
         }

@@ -2,11 +2,16 @@
 //! takes, and the contention in the pair (see `docs/MODEL.md`, section 5).
 
 use super::distribution::Dist;
+use super::vocabulary::RecoveryTrigger;
 use crate::engine::SimDuration;
 
 /// The validated recovery plan.
 #[derive(Clone, Debug)]
 pub struct RecoveryPlan {
+    /// Which outages lead to a consent request.
+    pub trigger: RecoveryTrigger,
+    /// How long an outage must have lasted before the request is made (0: at detection).
+    pub min_outage: SimDuration,
     /// Health-check period.
     pub check_period: SimDuration,
     /// Consecutive failures to detect.

@@ -3,7 +3,7 @@
 
 use super::distribution::Dist;
 use super::regions::Region;
-use super::vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, ServiceKind, Sku};
+use super::vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, RegionRole, ServiceKind, Sku};
 use crate::engine::{SimDuration, SimTime};
 
 /// A validated scenario, ready to simulate. Built only by the scenario layer's validation; it
@@ -26,6 +26,9 @@ pub struct Scenario {
     pub region: Region,
     /// Its pair (DR side).
     pub pair: Region,
+    /// Zones modelled in the pair: its zone count, or 1 (its datacenter). A recovered deployment
+    /// runs zonal in the pair's first zone.
+    pub pair_zones: u32,
     /// SKU: sets the restore throughput of the database and the default client population.
     pub sku: Sku,
     /// Data-plane mode.
@@ -157,8 +160,11 @@ pub struct FailureProcess {
     pub restore: Option<Dist>,
     /// Region disasters: probability the region's data is destroyed.
     pub destroys_data: f64,
-    /// Region disasters: it strikes the deployment's primary region (others are not simulated).
-    pub hits_primary: bool,
+    /// The region it strikes: the primary (default), the pair (zone outages and region
+    /// disasters), or another region (region disasters).
+    pub region: RegionRole,
+    /// That region's name.
+    pub region_name: String,
 }
 
 /// A validated scripted fault.
@@ -178,6 +184,10 @@ pub struct Fault {
     pub restore: Option<Dist>,
     /// Region disasters: the region's data is destroyed.
     pub destroys_data: bool,
+    /// The region it strikes (see [`FailureProcess::region`]).
+    pub region: RegionRole,
+    /// That region's name.
+    pub region_name: String,
 }
 
 impl Scenario {
@@ -185,7 +195,10 @@ impl Scenario {
     pub fn has_region_disasters(&self) -> bool {
         self.failures
             .iter()
-            .any(|f| f.kind == FailureKind::RegionDisaster && f.hits_primary)
-            || self.faults.iter().any(|f| f.kind == FailureKind::RegionDisaster)
+            .any(|f| f.kind == FailureKind::RegionDisaster && f.region == RegionRole::Primary)
+            || self
+                .faults
+                .iter()
+                .any(|f| f.kind == FailureKind::RegionDisaster && f.region == RegionRole::Primary)
     }
 }

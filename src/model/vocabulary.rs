@@ -110,3 +110,38 @@ pub enum FailureKind {
     /// `duration`) or the deployment is recovered in the pair (`[recovery]`).
     RegionDisaster,
 }
+
+/// Which outages lead to a request for consent to recover into the paired region.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecoveryTrigger {
+    /// Every outage of a plane that the health checks detect, whatever its cause (zone, datacenter,
+    /// service or region): the reliability article's rule.
+    #[default]
+    AnyOutage,
+    /// Only a disaster of the whole primary region.
+    RegionDisaster,
+}
+
+impl RecoveryTrigger {
+    /// Name in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecoveryTrigger::AnyOutage => "any-outage",
+            RecoveryTrigger::RegionDisaster => "region-disaster",
+        }
+    }
+}
+
+/// Where a failure or fault strikes, relative to the deployment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionRole {
+    /// The deployment's primary region.
+    Primary,
+    /// Its paired region, which hosts a recovery.
+    Pair,
+    /// Another region with the same pair: its tenants compete for the pair's room and crews.
+    SharesPair,
+    /// Any other region: simulated, without effect on the deployment.
+    Elsewhere,
+}

@@ -34,16 +34,11 @@ pub struct ImportanceSamplingStats {
 
 /// Whether disaster `d` misses `plane`'s RTO target (within `horizon`) or its RPO target.
 fn misses(s: &Scenario, d: &Disaster, plane: Plane) -> (bool, bool) {
-    let r = &d.recovery;
     let target = s.targets[plane.index()];
-    let serving = match plane {
-        Plane::Control => r.control_plane_serving,
-        Plane::Data => r.data_plane_serving,
-    };
     // Cut at the horizon: a censored recovery misses only once it is already past the target.
-    let rto = serving.ticks().min(s.horizon.ticks()).saturating_sub(r.start.ticks());
+    let (rto, _) = d.rto(plane, crate::engine::SimTime(s.horizon.ticks()));
     let rpo_missed = d.rpo[plane.index()].is_none_or(|rpo| rpo > target.rpo);
-    (rto > target.rto.ticks(), rpo_missed)
+    (rto > target.rto, rpo_missed)
 }
 
 impl ImportanceSamplingStats {

@@ -5,6 +5,7 @@ use crate::model::Plane;
 use crate::model::Scenario;
 use crate::model::clients::ClientStats;
 use crate::model::metric::{Metric, Objective, Subject};
+use crate::engine::SimTime;
 use crate::model::{IncidentKind, ReplicationOutcome};
 use crate::stats::{DurationStats, Moments, TargetMeet, TimeAverage};
 use serde::{Deserialize, Serialize};
@@ -15,11 +16,16 @@ pub struct PlaneStats {
     /// Fraction of the observation window the plane was fully up.
     pub availability: TimeAverage,
     /// Moments of the number of zone incidents per replication (its mean and standard error).
+    /// Everything below counts zone-level incidents only ([`crate::model::Incident::is_zone_level`]),
+    /// except `failback_incidents` and `availability`.
     pub incidents_per_replication: Moments,
     /// Incidents that were only failover windows.
     pub failover_incidents: u64,
     /// Incidents with an outright outage.
     pub outage_incidents: u64,
+    /// Failback disruptions (incidents of their own kind, not zone incidents).
+    #[serde(default)]
+    pub failback_incidents: u64,
     /// Incidents still open at the horizon.
     pub censored_incidents: u64,
     /// Achieved RTO of completed incidents, ticks.
@@ -110,7 +116,7 @@ pub fn per_replication(metric: &Metric, s: &Scenario, o: &ReplicationOutcome) ->
     match *metric {
         Metric::Availability(Subject::Plane(p)) => Some(1.0 - o.plane_downtime[p.index()] as f64 / window),
         Metric::Availability(Subject::Feature(i)) => Some(1.0 - *o.feature_downtime.get(i)? as f64 / window),
-        Metric::IncidentsPerReplication(p) => Some(o.incidents.iter().filter(|i| i.plane == p).count() as f64),
+        Metric::IncidentsPerReplication(p) => Some(o.zone_incidents(p).count() as f64),
         Metric::MissesPerReplication(p, objective) => Some(o.misses(s, p, objective) as f64),
         Metric::DisastersPerReplication => Some(o.disasters.len() as f64),
         _ => None,
@@ -134,22 +140,16 @@ impl DisasterStats {
         self.per_replication.record(o.disasters.len() as u64);
         let horizon = s.horizon.ticks();
         for d in &o.disasters {
-            let r = &d.recovery;
             self.disasters += 1;
-            self.dr_started += u64::from(r.dr_started.is_some());
+            self.dr_started += u64::from(d.dr_started);
             self.destroyed += u64::from(d.destroyed);
             for plane in Plane::ALL {
                 let p = &mut self.planes[plane.index()];
                 let target = s.targets[plane.index()];
-                let (serving, failed_over) = match plane {
-                    Plane::Control => (r.control_plane_serving, r.control_plane_serving < r.primary_back),
-                    Plane::Data => (r.data_plane_serving, r.data_plane_failed_over),
-                };
-                p.failed_over += u64::from(failed_over);
-                let censored = serving.ticks() > horizon;
+                p.failed_over += u64::from(d.failed_over[plane.index()]);
+                let (rto, censored) = d.rto(plane, SimTime(horizon));
                 p.censored += u64::from(censored);
-                let rto = serving.ticks().min(horizon).saturating_sub(r.start.ticks());
-                record_rto(&mut p.rto, &mut p.meet_rto, rto, censored, target.rto.ticks());
+                record_rto(&mut p.rto, &mut p.meet_rto, rto.ticks(), censored, target.rto.ticks());
                 match d.rpo[plane.index()] {
                     Some(rpo) => {
                         p.rpo.record(rpo.ticks());
@@ -161,13 +161,11 @@ impl DisasterStats {
                     }
                 }
             }
-            if r.control_plane_serving < r.primary_back {
-                self.control_plane_read_only
-                    .record(r.control_plane_serving.saturating_since(r.start).ticks());
+            if let Some(t) = d.control_plane_read_only {
+                self.control_plane_read_only.record(t.saturating_since(d.start).ticks());
             }
-            if r.control_plane_full.ticks() <= horizon {
-                self.control_plane_full
-                    .record(r.control_plane_full.saturating_since(r.start).ticks());
+            if let Some(t) = d.control_plane_full {
+                self.control_plane_full.record(t.saturating_since(d.start).ticks());
             }
             self.media_unavailable.record(d.media_unavailable.ticks());
             self.uploads_at_risk.record(d.uploads_at_risk.ticks());
@@ -210,6 +208,7 @@ impl RunStats {
                     incidents_per_replication: Moments::new(),
                     failover_incidents: 0,
                     outage_incidents: 0,
+                    failback_incidents: 0,
                     censored_incidents: 0,
                     rto: DurationStats::new(),
                     rpo: DurationStats::new(),
@@ -241,10 +240,16 @@ impl RunStats {
             p.availability.record(o.plane_downtime[plane.index()]);
             let mut count = 0;
             for inc in o.incidents.iter().filter(|i| i.plane == plane) {
+                if inc.kind == IncidentKind::Failback {
+                    p.failback_incidents += 1;
+                }
+                if !inc.is_zone_level() {
+                    continue;
+                }
                 count += 1;
                 match inc.kind {
                     IncidentKind::Failover => p.failover_incidents += 1,
-                    IncidentKind::Outage => p.outage_incidents += 1,
+                    IncidentKind::Outage | IncidentKind::Failback => p.outage_incidents += 1,
                 }
                 p.censored_incidents += u64::from(inc.censored);
                 record_rto(
@@ -284,6 +289,7 @@ impl RunStats {
             a.incidents_per_replication.merge(&b.incidents_per_replication);
             a.failover_incidents += b.failover_incidents;
             a.outage_incidents += b.outage_incidents;
+            a.failback_incidents += b.failback_incidents;
             a.censored_incidents += b.censored_incidents;
             a.rto.merge(&b.rto);
             a.rpo.merge(&b.rpo);

@@ -2,7 +2,7 @@
 
 use crate::model::Plane;
 use crate::model::Scenario;
-use crate::model::{Disaster, Incident, Process, ReplicationOutcome};
+use crate::model::{Incident, IncidentKind, Process, ReplicationOutcome};
 
 /// Header of `replications.csv`.
 pub fn replication_header(s: &Scenario) -> Vec<String> {
@@ -66,7 +66,7 @@ pub fn replication_row(s: &Scenario, o: &ReplicationOutcome) -> Vec<String> {
 }
 
 /// Header of `incidents.csv`.
-pub const INCIDENT_HEADER: [&str; 11] = [
+pub const INCIDENT_HEADER: [&str; 13] = [
     "replication",
     "plane",
     "start_s",
@@ -77,11 +77,16 @@ pub const INCIDENT_HEADER: [&str; 11] = [
     "kind",
     "cause",
     "features_down",
+    "recovery",
+    "recovery_trigger",
     "stages",
 ];
 
-/// One row of `incidents.csv`.
-pub fn incident_row(s: &Scenario, procs: &[Process], replication: u64, inc: &Incident) -> [String; 11] {
+/// One row of `incidents.csv`. An empty `rpo_s` means the data was lost outright; `recovery` says
+/// how the recovery into the pair that the incident was part of ended for its plane (`pair`,
+/// `natural`, `refused`), `not-requested` for an outage that led to none, empty otherwise; its
+/// stages are `name start-end` (seconds).
+pub fn incident_row(s: &Scenario, procs: &[Process], o: &ReplicationOutcome, inc: &Incident) -> [String; 13] {
     let cause = inc.cause.describe(s, procs);
     let features: Vec<&str> = s
         .features
@@ -90,63 +95,37 @@ pub fn incident_row(s: &Scenario, procs: &[Process], replication: u64, inc: &Inc
         .filter(|(i, _)| inc.features_down & (1 << i) != 0)
         .map(|(_, f)| f.name.as_str())
         .collect();
+    let rec = inc.recovery.and_then(|i| o.recoveries.get(i as usize));
+    let (recovery, trigger, stages) = match rec {
+        Some(r) => (
+            r.outcome(inc.plane).to_string(),
+            r.trigger.describe(s, procs),
+            r.stages
+                .iter()
+                .map(|st| format!("{} {}-{}", st.name, st.start.as_secs_f64(), st.end.as_secs_f64()))
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
+        None if inc.kind == IncidentKind::Outage => ("not-requested".to_string(), String::new(), String::new()),
+        None => (String::new(), String::new(), String::new()),
+    };
     [
-        replication.to_string(),
+        o.replication.to_string(),
         inc.plane.key().to_string(),
         format!("{}", inc.start.as_secs_f64()),
         format!("{}", inc.end.as_secs_f64()),
         format!("{}", inc.rto().as_secs_f64()),
-        format!("{}", inc.rpo.as_secs_f64()),
+        if inc.data_lost {
+            String::new()
+        } else {
+            format!("{}", inc.rpo.as_secs_f64())
+        },
         inc.censored.to_string(),
         inc.kind.as_str().to_string(),
         cause,
         features.join(";"),
-        String::new(),
+        recovery,
+        trigger,
+        stages,
     ]
-}
-
-/// The rows of a regional disaster in `incidents.csv`: one per plane, kind `region-disaster`,
-/// with every recovery stage as `name start-end` (seconds) in `stages`. An empty `rpo_s` means
-/// the data was lost outright.
-pub fn disaster_rows(s: &Scenario, replication: u64, d: &Disaster) -> Vec<[String; 11]> {
-    let r = &d.recovery;
-    let horizon = s.horizon.ticks();
-    let stages: Vec<String> = r
-        .stages
-        .iter()
-        .map(|st| format!("{} {}-{}", st.name, st.start.as_secs_f64(), st.end.as_secs_f64()))
-        .collect();
-    let cause = format!(
-        "region {} lost{}{}",
-        s.region.name,
-        if d.destroyed { ", data destroyed" } else { "" },
-        if r.dr_started.is_some() {
-            ", DR started"
-        } else {
-            ", no DR"
-        }
-    );
-    Plane::ALL
-        .iter()
-        .map(|&plane| {
-            let end = match plane {
-                Plane::Control => r.control_plane_serving,
-                Plane::Data => r.data_plane_serving,
-            };
-            let shown_end = end.ticks().min(horizon);
-            [
-                replication.to_string(),
-                plane.key().to_string(),
-                format!("{}", r.start.as_secs_f64()),
-                format!("{}", shown_end as f64 / 1e6),
-                format!("{}", shown_end.saturating_sub(r.start.ticks()) as f64 / 1e6),
-                d.rpo[plane.index()].map_or(String::new(), |x| format!("{}", x.as_secs_f64())),
-                (end.ticks() > horizon).to_string(),
-                "region-disaster".to_string(),
-                cause.clone(),
-                String::new(),
-                stages.join(";"),
-            ]
-        })
-        .collect()
 }

@@ -141,6 +141,12 @@ pub fn consent_response() -> Dist {
     dist("lognormal(median=1h, sigma=1)")
 }
 
+/// No minimum outage length: consent is requested as soon as the outage is detected, as the
+/// reliability article describes.
+pub fn min_outage() -> HumanDuration {
+    duration("0s")
+}
+
 /// Manual failover of the control plane. ASSUMPTION.
 pub fn control_plane_failover() -> Dist {
     dist("uniform(1h, 4h)")

@@ -5,7 +5,7 @@ use super::defaults;
 use super::validate::Invalid;
 use crate::engine::SimDuration;
 use crate::engine::duration::HumanDuration;
-use crate::model::{CapacityPlan, Dist, RecoveryPlan, Sku, StorageLink, storage_copy_time};
+use crate::model::{CapacityPlan, Dist, RecoveryPlan, RecoveryTrigger, Sku, StorageLink, storage_copy_time};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +18,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoverySection {
+    /// Which outages lead to a consent request: `any-outage` (a plane down outright for any
+    /// cause the health checks detect: a region disaster, a zone or datacenter outage or
+    /// destruction under a zonal plane, a service outage) or `region-disaster` (only a disaster
+    /// of the whole primary region).
+    #[serde(default)]
+    pub trigger: RecoveryTrigger,
+    /// How long an outage must have lasted before consent is requested (the request is made at
+    /// detection or at this age, whichever is later).
+    #[serde(default = "defaults::min_outage")]
+    pub min_outage: HumanDuration,
     /// Detection of the outage by health checks.
     #[serde(default)]
     pub detection: DetectionEntry,
@@ -269,6 +279,8 @@ pub fn validate_recovery(r: &RecoverySection, sku: Sku) -> Result<RecoveryPlan, 
         }
     };
     Ok(RecoveryPlan {
+        trigger: r.trigger,
+        min_outage: r.min_outage.0,
         check_period: r.detection.period.0,
         consecutive_failures: r.detection.consecutive_failures,
         consent_response: r.consent.response.clone(),
@@ -289,6 +301,8 @@ pub fn validate_recovery(r: &RecoverySection, sku: Sku) -> Result<RecoveryPlan, 
 impl Default for RecoverySection {
     fn default() -> Self {
         RecoverySection {
+            trigger: RecoveryTrigger::default(),
+            min_outage: defaults::min_outage(),
             detection: DetectionEntry::default(),
             consent: ConsentEntry::default(),
             control_plane_failover: defaults::control_plane_failover(),

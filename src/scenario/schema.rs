@@ -374,9 +374,11 @@ pub struct FailureEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("x-default" = "`service-outage`: every service"))]
     pub services: Option<Vec<String>>,
-    /// Region that fails (`region-disaster` only): the primary or any other region.
+    /// Region that fails: for a `region-disaster` the primary, its pair or any other region (one
+    /// sharing the pair competes for it); for a `zone-outage` the primary or the pair (zone 1 of
+    /// the pair hosts a recovered deployment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("x-default" = "`region-disaster`: the primary region"))]
+    #[schemars(extend("x-default" = "the primary region"))]
     pub region: Option<String>,
     /// Time from a repair (or the start) to the next failure, e.g. `"exp(mean=5y)"`; not always 0.
     pub time_to_failure: Dist,
@@ -406,6 +408,11 @@ pub struct FailureEntry {
 pub struct FaultEntry {
     /// What fails.
     pub kind: FailureKind,
+    /// Region hit: the primary, or for a `zone-outage` or `region-disaster` the pair (zone 1 of
+    /// the pair hosts a recovered deployment), or for a `region-disaster` any other region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "the primary region"))]
+    pub region: Option<String>,
     /// Zone (1-based) the fault hits; not for a `region-disaster`, which takes every zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("x-required" = "except for `region-disaster`"))]

@@ -34,13 +34,18 @@ fn compare_is_identical_whatever_the_thread_count_and_pairing_narrows_the_interv
     // (the same zone failures in both) the paired interval is narrower than an independent one.
     assert!(data["paired_ci95"][0].as_f64().unwrap() > 0.0, "{data}");
     assert!(data["narrowing"].as_f64().unwrap() > 1.5, "{data}");
-    // The control plane is the same design in both: every paired difference is exactly 0.
+    // The control plane is the same design in both; it differs only where a recovery the zonal
+    // data plane started was already running when a region disaster struck (the planes share
+    // the recovery), so its paired difference is a small fraction of the data plane's.
     let control = diffs
         .iter()
         .find(|d| d["metric"] == "availability.control_plane")
         .unwrap();
-    assert_eq!(control["difference"], 0.0);
-    assert_eq!(control["paired_ci95"], serde_json::json!([0.0, 0.0]));
+    let (c, d) = (
+        control["difference"].as_f64().unwrap().abs(),
+        data["difference"].as_f64().unwrap().abs(),
+    );
+    assert!(c < d / 100.0, "control {c}, data {d}");
 }
 
 /// Each quantity `compare` pairs is a catalogue metric, and its mean in A is that metric's value

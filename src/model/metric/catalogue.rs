@@ -72,7 +72,7 @@ fn availability(add: &mut impl FnMut(String, Metric, String), features: Features
             format!("availability.{}", p.key()),
             Metric::Availability(Subject::Plane(p)),
             format!(
-                "fraction of the observation window the {} was fully up (time average)",
+                "fraction of the observation window the {} was up: all its features other than audio/video (those are measured per feature) (time average)",
                 plane_name(p)
             ),
         );

@@ -3,6 +3,7 @@
 //! a deterministic recovery; plus business hours, refusals and DR disabled.
 
 use super::*;
+use crate::model::Dist;
 use crate::random::{Mechanism, stream};
 
 const HOUR: f64 = 3600.0;
@@ -11,6 +12,8 @@ const HOUR: f64 = 3600.0;
 fn plan(edit: impl FnOnce(&mut RecoveryPlan)) -> RecoveryPlan {
     let zero = Dist::fixed(SimDuration::ZERO);
     let mut r = RecoveryPlan {
+        trigger: crate::model::RecoveryTrigger::AnyOutage,
+        min_outage: SimDuration::ZERO,
         check_period: SimDuration(1),
         consecutive_failures: 1,
         consent_response: zero.clone(),

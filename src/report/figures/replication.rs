@@ -14,14 +14,15 @@ use std::collections::HashMap;
 fn window(o: &ReplicationOutcome, horizon: f64) -> Option<(f64, f64)> {
     const HOUR: f64 = 3600.0;
     if let Some(d) = o.disasters.first() {
-        let r = &d.recovery;
-        let end = r
-            .control_plane_full
-            .max(r.primary_back)
-            .max(r.data_plane_serving)
-            .as_secs_f64();
+        let end = d
+            .serving
+            .iter()
+            .chain([&d.control_plane_full])
+            .map(|t| t.map_or(horizon, |t| t.as_secs_f64()))
+            .fold(d.start.as_secs_f64(), f64::max)
+            .max(d.start.as_secs_f64() + d.media_unavailable.as_secs_f64());
         return Some((
-            (r.start.as_secs_f64() - 2.0 * HOUR).max(0.0),
+            (d.start.as_secs_f64() - 2.0 * HOUR).max(0.0),
             (end + 2.0 * HOUR).min(horizon),
         ));
     }
@@ -118,6 +119,8 @@ pub(crate) fn timeline(s: &Scenario, e: &Exemplar) -> Figure {
     let (rep, why, records, outcome) = (e.replication, e.why, &e.records, &e.outcome);
     let horizon = s.horizon.as_secs_f64();
     let mut lanes = Lanes::default();
+    // Planes running in the pair: they are up there, shown as served from the pair.
+    let mut in_pair: Vec<String> = Vec::new();
     for r in records {
         let t = r.time_s;
         match r.event {
@@ -127,21 +130,29 @@ pub(crate) fn timeline(s: &Scenario, e: &Exemplar) -> Figure {
             "service-down" => lanes.set("services", &r.entity, t, LaneState::Down),
             "service-up" => lanes.set("services", &r.entity, t, LaneState::Up),
             "incident-open" => lanes.set("planes", &r.entity, t, LaneState::Down),
-            "pair-serves" => lanes.set("planes", &r.entity, t, LaneState::ServingFromPair),
+            "pair-serves" => in_pair.push(r.entity.clone()),
             "incident-close" => {
                 // An incident that was only a failover window is shown as failing over.
                 if r.detail.starts_with("failover") {
                     lanes.relabel_open("planes", &r.entity, LaneState::Down, LaneState::Failover);
                 }
-                lanes.set("planes", &r.entity, t, LaneState::Up)
+                let state = if in_pair.contains(&r.entity) {
+                    LaneState::ServingFromPair
+                } else {
+                    LaneState::Up
+                };
+                lanes.set("planes", &r.entity, t, state)
             }
             "failback-start" => lanes.set("recovery", "failback", t, LaneState::Failover),
-            "failback-end" => lanes.set("recovery", "failback", t, LaneState::Up),
+            "failback-end" => {
+                in_pair.clear();
+                lanes.set("recovery", "failback", t, LaneState::Up)
+            }
             _ => {}
         }
     }
-    for d in &outcome.disasters {
-        for st in &d.recovery.stages {
+    for rec in &outcome.recoveries {
+        for st in rec.stages.iter().filter(|st| st.name != "failback") {
             lanes.span(
                 "recovery",
                 st.name,

@@ -4,7 +4,7 @@
 use super::site::{Regions, Site};
 use super::{Invalid, bad, check_zones, limits, service_index, unique};
 use crate::engine::SimTime;
-use crate::model::{Crew, Dist, FailureKind, FailureProcess, Fault, ImportanceSampling};
+use crate::model::{Crew, Dist, FailureKind, FailureProcess, Fault, ImportanceSampling, Region, RegionRole};
 use crate::scenario::defaults;
 use crate::scenario::schema::{CrewEntry, FailureEntry, FaultEntry, ImportanceSamplingSection, ServiceEntry};
 
@@ -39,6 +39,47 @@ fn restore_field(p: &str, kind: FailureKind, restore: &Option<Dist>) -> Result<O
     }
 }
 
+/// The region a failure or fault at `path` names (default: the primary), its role for the
+/// deployment, and the zones modelled there. The pair takes zone outages and region disasters,
+/// other regions only region disasters.
+fn region_of(
+    path: &str,
+    name: Option<&str>,
+    kind: FailureKind,
+    site: &Site,
+    known: &Regions,
+) -> Result<(RegionRole, Region, u32), Invalid> {
+    let Some(name) = name else {
+        return Ok((RegionRole::Primary, site.region.clone(), site.zones));
+    };
+    let Some(region) = known.get(name) else {
+        return Err(known.unknown(path.to_string(), name));
+    };
+    let role = if region.name == site.region.name {
+        RegionRole::Primary
+    } else if region.name == site.pair.name {
+        RegionRole::Pair
+    } else if region.pair.as_deref() == Some(site.pair.name.as_str()) {
+        RegionRole::SharesPair
+    } else {
+        RegionRole::Elsewhere
+    };
+    let allowed = match role {
+        RegionRole::Primary => true,
+        RegionRole::Pair => matches!(kind, FailureKind::ZoneOutage | FailureKind::RegionDisaster),
+        RegionRole::SharesPair | RegionRole::Elsewhere => kind == FailureKind::RegionDisaster,
+    };
+    if !allowed {
+        let what = match role {
+            RegionRole::Pair => "in the pair only a zone-outage or a region-disaster is simulated",
+            _ => "in a region other than the primary and its pair only a region-disaster is simulated",
+        };
+        return bad(path, format!("\"{name}\": {what}"));
+    }
+    let zones = region.zones.max(1);
+    Ok((role, region, zones))
+}
+
 /// Validates the failure processes; writes the defaults it applies (zones, services, region,
 /// probability of data destruction) into `entries`.
 pub(super) fn failures(
@@ -52,12 +93,13 @@ pub(super) fn failures(
     let mut failures = Vec::new();
     for (i, f) in entries.iter_mut().enumerate() {
         let p = format!("failures[{i}]");
-        let all: Vec<u32> = (1..=site.zones).collect();
+        let (role, region, modelled) = region_of(&format!("{p}.region"), f.region.as_deref(), f.kind, site, known)?;
+        let all: Vec<u32> = (1..=modelled).collect();
         let zlist = check_zones(
             &format!("{p}.zones"),
             f.zones.as_deref().unwrap_or(&all),
-            &site.region,
-            site.zones,
+            &region,
+            modelled,
         )?;
         let svc = match (&f.services, f.kind) {
             (Some(list), FailureKind::ServiceOutage) => list
@@ -69,14 +111,6 @@ pub(super) fn failures(
             (Some(_), _) => return bad(format!("{p}.services"), "only a service-outage names services"),
             (None, _) => Vec::new(),
         };
-        if f.region.is_some() && f.kind != FailureKind::RegionDisaster {
-            return bad(format!("{p}.region"), "only a region-disaster names a region");
-        }
-        if let Some(r) = &f.region
-            && known.get(r).is_none()
-        {
-            return Err(known.unknown(format!("{p}.region"), r));
-        }
         if f.time_to_failure.is_always_zero() {
             return bad(
                 format!("{p}.time_to_failure"),
@@ -121,13 +155,12 @@ pub(super) fn failures(
                 );
             }
         };
-        let hits_primary = f.region.as_ref().is_none_or(|r| *r == site.region.name);
         f.zones = Some(zlist.clone());
         if f.kind == FailureKind::ServiceOutage {
             f.services = Some(svc.iter().map(|&k| services[k].name.clone()).collect());
         }
+        f.region.get_or_insert_with(|| site.region.name.clone());
         if f.kind == FailureKind::RegionDisaster {
-            f.region.get_or_insert_with(|| site.region.name.clone());
             f.destroys_data = Some(destroys_data);
         }
         failures.push(FailureProcess {
@@ -140,7 +173,8 @@ pub(super) fn failures(
             crew,
             restore,
             destroys_data,
-            hits_primary,
+            region: role,
+            region_name: region.name.clone(),
         });
     }
     Ok(failures)
@@ -151,11 +185,13 @@ pub(super) fn faults(
     entries: &[FaultEntry],
     services: &[ServiceEntry],
     site: &Site,
+    known: &Regions,
     horizon: crate::engine::SimDuration,
 ) -> Result<Vec<Fault>, Invalid> {
     let mut faults = Vec::new();
     for (i, f) in entries.iter().enumerate() {
         let p = format!("faults[{i}]");
+        let (role, region, modelled) = region_of(&format!("{p}.region"), f.region.as_deref(), f.kind, site, known)?;
         if f.destroys_data && f.kind != FailureKind::RegionDisaster {
             return bad(
                 format!("{p}.destroys_data"),
@@ -170,7 +206,7 @@ pub(super) fn faults(
             (_, Some(z)) => z,
             (_, None) => return bad(format!("{p}.zone"), "missing field `zone`: the zone the fault hits"),
         };
-        check_zones(&format!("{p}.zone"), &[zone], &site.region, site.zones).map_err(|e| Invalid {
+        check_zones(&format!("{p}.zone"), &[zone], &region, modelled).map_err(|e| Invalid {
             path: format!("{p}.zone"),
             ..e
         })?;
@@ -194,6 +230,8 @@ pub(super) fn faults(
             duration: f.duration.clone(),
             restore,
             destroys_data: f.destroys_data,
+            region: role,
+            region_name: region.name.clone(),
         });
     }
     Ok(faults)
@@ -217,7 +255,7 @@ pub(super) fn importance_sampling(
     }
     let mut tilted = 0;
     for (i, f) in failures.iter().enumerate() {
-        if f.kind != FailureKind::RegionDisaster || !f.hits_primary {
+        if f.kind != FailureKind::RegionDisaster || f.region != RegionRole::Primary {
             continue;
         }
         if f.time_to_failure.exponential_rate().is_none() {

@@ -138,13 +138,18 @@ pub fn validate(mut file: ScenarioFile) -> Result<(Scenario, ScenarioFile), Inva
     let sim = site::simulation(&file.simulation)?;
     let known = site::regions(&file.regions)?;
     let site = site::deployment(&mut file.deployment, &known)?;
-    site::pin_regions(&mut file.regions, &site);
     let targets = site::targets(&file.targets)?;
     let services = services::services(&mut file.services, &site)?;
     let features = services::features(&file.features, &file.services)?;
     let crews = failures::crews(&file.crews)?;
     let failures = failures::failures(&mut file.failures, &file.services, &crews, &site, &known)?;
-    let faults = failures::faults(&file.faults, &file.services, &site, sim.horizon)?;
+    let faults = failures::faults(&file.faults, &file.services, &site, &known, sim.horizon)?;
+    // The canonical form carries every region the run used, built-in ones included.
+    let named = file.failures.iter().filter_map(|f| f.region.as_deref());
+    let named = named.chain(file.faults.iter().filter_map(|f| f.region.as_deref()));
+    let mut used = vec![site.region.clone(), site.pair.clone()];
+    used.extend(named.filter_map(|n| known.get(n)));
+    site::pin_regions(&mut file.regions, &used);
     let names: Vec<(String, Plane)> = features.iter().map(|f| (f.name.clone(), f.plane)).collect();
     let sku = file.deployment.sku;
     let clients = match &mut file.clients {
@@ -166,6 +171,7 @@ pub fn validate(mut file: ScenarioFile) -> Result<(Scenario, ScenarioFile), Inva
         seed: sim.seed,
         replication_rows: sim.replication_rows,
         region: site.region,
+        pair_zones: site.pair.zones.max(1),
         pair: site.pair,
         sku,
         data_plane: file.deployment.data_plane,

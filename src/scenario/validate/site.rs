@@ -161,10 +161,11 @@ pub(super) fn deployment(dep: &mut DeploymentSection, known: &Regions) -> Result
     })
 }
 
-/// The primary and its pair as `[[regions]]` entries, so the canonical form carries the zone
-/// counts and pairing the run used (built-in regions included).
-pub(super) fn pin_regions(entries: &mut Vec<RegionEntry>, site: &Site) {
-    for r in [&site.region, &site.pair] {
+/// The regions a run used (the primary, its pair, those failures and faults name) as
+/// `[[regions]]` entries, so the canonical form carries their zone counts and pairing (built-in
+/// regions included).
+pub(super) fn pin_regions(entries: &mut Vec<RegionEntry>, used: &[Region]) {
+    for r in used {
         if !entries.iter().any(|e| e.name == r.name) {
             entries.push(RegionEntry {
                 name: r.name.clone(),

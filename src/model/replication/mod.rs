@@ -1,18 +1,22 @@
-//! One replication: the event loop and what each event does.
+//! One replication: the event loop and what each event does. Status bookkeeping (services,
+//! features, planes, incidents) is in `status`; recoveries into the pair and the disasters they
+//! answer are in `recovery`.
+
+mod recovery;
+mod status;
 
 use super::failure::{Process, Target, processes};
 use super::importance::{Exposure, Tilting};
-use super::outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
-use super::recovery::regional_recovery;
+use super::outcome::{Cause, ReplicationOutcome, TraceRecord};
 use super::recovery_point::achieved_rpo;
 use super::topology::{Status, Topology};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
-use crate::model::BackupPolicy;
 use crate::model::Dist;
 use crate::model::Plane;
 use crate::model::Scenario;
 use crate::random::{Mechanism, SimRng, stream};
 use rand::RngExt;
+use recovery::Episode;
 use std::collections::VecDeque;
 
 /// The model's events. Indices refer to [`processes`], services, restores and faults.
@@ -30,6 +34,11 @@ pub enum Event {
     FaultStart(u32),
     /// A scripted fault ends.
     FaultEnd(u32),
+    /// The outage behind the current recovery was detected (and has lasted `min_outage`): the
+    /// customer is asked for consent.
+    ConsentRequested,
+    /// The customer consents.
+    Consented,
     /// A plane (by [`Plane::index`]) serves from the paired region.
     PairServes(u32),
     /// Failback to the primary starts (brief disruption).
@@ -52,6 +61,9 @@ struct Replication<'a> {
     topo: Topology,
     proc_rng: Vec<SimRng>,
     crews: Vec<CrewPool>,
+    /// Each service's status on the primary (zones, failover windows, restores).
+    primary_status: Vec<Status>,
+    /// Each service's status as served: from the pair while its plane runs there.
     status: Vec<Status>,
     failover_rng: Vec<SimRng>,
     failover_key: Vec<Option<EventKey>>,
@@ -62,11 +74,33 @@ struct Replication<'a> {
     restores: Vec<Vec<usize>>,
     feature_down_since: Vec<Option<SimTime>>,
     plane_down_since: [Option<SimTime>; 2],
-    open: [Option<Incident>; 2],
+    media_down_since: Option<SimTime>,
+    open: [Option<super::outcome::Incident>; 2],
     pending_rpo: [SimDuration; 2],
+    /// The planes as the primary would serve them: up, and down outright (an outage).
+    primary_up: [bool; 2],
+    primary_outage: [bool; 2],
+    /// Every feature of the plane (media too) up on the primary: failback may start.
+    primary_whole: [bool; 2],
+    /// Each plane runs in the pair.
     in_pair: [bool; 2],
     failing_back: bool,
-    disaster_active: bool,
+    /// Active causes taking down the pair's first zone (which hosts a recovery).
+    pair_down: u32,
+    /// Active disasters of the primary region, and of other regions that share its pair.
+    region_down: u32,
+    sharing_pair_down: u32,
+    /// The primary's data was destroyed and nothing has restored it yet.
+    region_destroyed: bool,
+    episode: Option<Episode>,
+    /// Disasters (indices into `out.disasters`) whose figures are not all settled yet.
+    open_disasters: Vec<recovery::OpenDisaster>,
+    /// Since when the data plane runs in the pair (uploads are at risk until failback ends).
+    data_in_pair_since: Option<SimTime>,
+    /// RPO of each plane's last restore into the pair.
+    pair_rpo: [SimDuration; 2],
+    /// The data plane's incident closed this update with its data lost.
+    lost_now: bool,
     recovery_rng: SimRng,
     /// Per process, what its likelihood ratio needs (empty without importance sampling).
     exposure: Vec<Exposure>,
@@ -85,7 +119,12 @@ pub struct Model<'s> {
     backup_keys: Vec<Mechanism>,
     fault_keys: Vec<Mechanism>,
     recovery_key: Mechanism,
+    /// Per plane, its features other than audio/video (the plane is up when they are).
     plane_masks: [u64; 2],
+    /// Per plane, all its features.
+    whole_masks: [u64; 2],
+    /// The audio/video features.
+    media_mask: u64,
     record_status: bool,
     tilting: Option<Tilting>,
 }
@@ -112,6 +151,8 @@ impl<'s> Model<'s> {
                 .collect(),
             recovery_key: Mechanism::named("recovery"),
             plane_masks: Plane::ALL.map(|p| plane_mask(scenario, p)),
+            whole_masks: Plane::ALL.map(|p| feature_mask(scenario, |f| f.plane == p)),
+            media_mask: feature_mask(scenario, |f| f.media),
             record_status: false,
         }
     }
@@ -177,6 +218,7 @@ impl<'a> Replication<'a> {
             topo: Topology::new(s),
             proc_rng: procs.iter().map(|p| stream(seed, rep, p.key)).collect(),
             crews: s.crews.iter().map(|_| CrewPool::default()).collect(),
+            primary_status: vec![Status::Up; s.services.len()],
             status: vec![Status::Up; s.services.len()],
             failover_rng: m.failover_keys.iter().map(|&k| stream(seed, rep, k)).collect(),
             failover_key: vec![None; s.services.len()],
@@ -187,11 +229,23 @@ impl<'a> Replication<'a> {
             restores: Vec::new(),
             feature_down_since: vec![None; s.features.len()],
             plane_down_since: [None; 2],
+            media_down_since: None,
             open: [None, None],
             pending_rpo: [SimDuration::ZERO; 2],
+            primary_up: [true; 2],
+            primary_outage: [false; 2],
+            primary_whole: [true; 2],
             in_pair: [false; 2],
             failing_back: false,
-            disaster_active: false,
+            pair_down: 0,
+            region_down: 0,
+            sharing_pair_down: 0,
+            region_destroyed: false,
+            episode: None,
+            open_disasters: Vec::new(),
+            data_in_pair_since: None,
+            pair_rpo: [SimDuration::ZERO; 2],
+            lost_now: false,
             recovery_rng: stream(seed, rep, m.recovery_key),
             exposure: match m.tilting {
                 Some(_) => vec![Exposure::default(); procs.len()],
@@ -258,27 +312,11 @@ impl<'a> Replication<'a> {
             }
             Event::Restored(r) => self.on_restored(r),
             Event::FaultStart(i) => self.on_fault_start(i),
-            Event::PairServes(plane) => {
-                self.cause = Cause::Other;
-                self.in_pair[plane as usize] = true;
-                self.log(
-                    "pair-serves",
-                    |_| Plane::ALL[plane as usize].key().to_string(),
-                    String::new,
-                );
-            }
-            Event::FailbackStart => {
-                self.cause = Cause::Failback;
-                self.failing_back = true;
-                self.log("failback-start", |s| s.region.name.clone(), String::new);
-            }
-            Event::FailbackEnd => {
-                self.cause = Cause::Other;
-                self.failing_back = false;
-                self.in_pair = [false; 2];
-                self.disaster_active = false;
-                self.log("failback-end", |s| s.region.name.clone(), String::new);
-            }
+            Event::ConsentRequested => self.on_consent_requested(),
+            Event::Consented => self.on_consented(),
+            Event::PairServes(plane) => self.on_pair_serves(plane as usize),
+            Event::FailbackStart => self.on_failback_start(),
+            Event::FailbackEnd => self.on_failback_end(),
             Event::FaultEnd(i) => {
                 self.cause = Cause::Other;
                 let target = Target::of_fault(&self.s.faults[i as usize]);
@@ -303,13 +341,14 @@ impl<'a> Replication<'a> {
             || s.failures[proc.failure].name.clone(),
         );
         self.apply(proc.target, true);
-        if proc.target == Target::RegionDisaster {
-            // The region comes back by itself after its outage (no crew); the recovery
-            // races it.
+        if proc.target.is_region() {
+            // A region comes back by itself after its outage (no crew); a recovery races it.
             let f = &s.failures[proc.failure];
             let outage = f.time_to_repair.sample(&mut self.proc_rng[p as usize]);
-            let destroyed = f.destroys_data > 0.0 && self.recovery_rng.random_bool(f.destroys_data);
-            self.region_disaster(outage, destroyed);
+            if proc.target == Target::RegionDisaster {
+                let destroyed = f.destroys_data > 0.0 && self.recovery_rng.random_bool(f.destroys_data);
+                self.region_disaster(destroyed);
+            }
             self.sim.schedule_in(outage, Event::Repaired(p));
             return;
         }
@@ -337,10 +376,15 @@ impl<'a> Replication<'a> {
                 self.topo.location[svc] = vec![z];
             }
             let zone = self.topo.location[svc][0];
+            let place = if self.s.region.zones == 0 {
+                "the datacenter".to_string()
+            } else {
+                format!("zone {zone}")
+            };
             self.log(
                 "restored",
                 |s| s.services[svc].name.clone(),
-                || format!("redeployed in zone {zone}"),
+                || format!("redeployed in {place}"),
             );
         }
     }
@@ -363,7 +407,7 @@ impl<'a> Replication<'a> {
             self.start_restore(target, r);
         }
         if target == Target::RegionDisaster {
-            self.region_disaster(d, f.destroys_data);
+            self.region_disaster(f.destroys_data);
         }
         self.sim.schedule_in(d, Event::FaultEnd(i));
     }
@@ -391,7 +435,14 @@ impl<'a> Replication<'a> {
                 delta(&mut self.topo.zone_down[z as usize - 1]);
                 delta(&mut self.destroyed[z as usize - 1]);
             }
-            Target::RegionDisaster => self.topo.zone_down.iter_mut().for_each(delta),
+            Target::RegionDisaster => {
+                self.topo.zone_down.iter_mut().for_each(delta);
+                delta(&mut self.region_down);
+            }
+            // The recovered deployment runs zonal in the pair's first zone.
+            Target::PairZone(1) | Target::PairDisaster => delta(&mut self.pair_down),
+            Target::PairZone(_) | Target::RemoteDisaster { shares_pair: false } => {}
+            Target::RemoteDisaster { shares_pair: true } => delta(&mut self.sharing_pair_down),
         }
     }
 
@@ -423,86 +474,6 @@ impl<'a> Replication<'a> {
         self.restores.push(hit);
         let id = (self.restores.len() - 1) as u32;
         self.sim.schedule_in(restore, Event::Restored(id));
-    }
-
-    /// The primary region is lost now for `outage`: draws the recovery timeline, schedules the
-    /// moments each plane serves from the pair and the failback, and records the disaster.
-    fn region_disaster(&mut self, outage: SimDuration, destroyed: bool) {
-        if self.disaster_active {
-            // A second disaster during the first one's recovery only extends the outage.
-            return;
-        }
-        self.disaster_active = true;
-        let s = self.s;
-        let now = self.sim.now();
-        let rec = regional_recovery(&s.recovery, s.disaster_recovery, now, outage, &mut self.recovery_rng);
-        let cp_failed_over = rec.control_plane_serving < rec.primary_back;
-        if cp_failed_over {
-            self.sim.schedule_at(
-                rec.control_plane_serving,
-                Event::PairServes(Plane::Control.index() as u32),
-            );
-        }
-        if rec.data_plane_failed_over {
-            self.sim
-                .schedule_at(rec.data_plane_serving, Event::PairServes(Plane::Data.index() as u32));
-        }
-        let failback = rec.stages.iter().find(|st| st.name == "failback").copied();
-        match failback {
-            Some(st) => {
-                self.sim.schedule_at(st.start, Event::FailbackStart);
-                self.sim.schedule_at(st.end, Event::FailbackEnd);
-            }
-            None => self.disaster_active = false,
-        }
-        // Recovery points: stores restored in the pair lose what was not yet copied there.
-        let mut rpo = [Some(SimDuration::ZERO); 2];
-        for (plane, restored) in [
-            (Plane::Control, cp_failed_over),
-            (Plane::Data, rec.data_plane_failed_over),
-        ] {
-            let i = plane.index();
-            if restored {
-                for svc in (0..s.services.len()).filter(|&x| s.services[x].plane == plane) {
-                    if let Some(policy) = &s.services[svc].backup {
-                        let geo = BackupPolicy {
-                            copy_lag: policy.pair_copy_lag,
-                            ..*policy
-                        };
-                        let r = achieved_rpo(&geo, self.backup_phase[svc], now, &mut self.backup_rng[svc]);
-                        rpo[i] = rpo[i].max(Some(r));
-                    }
-                }
-            } else if destroyed && plane == Plane::Data {
-                // Nothing was restored and the region's data is gone.
-                rpo[i] = None;
-            }
-        }
-        let media = s.features.iter().any(|f| f.media);
-        let primary_back = rec.primary_back;
-        let at_risk_until = failback.map_or(primary_back, |st| st.start);
-        let uploads_at_risk = if rec.data_plane_failed_over && media {
-            at_risk_until.saturating_since(rec.data_plane_serving)
-        } else {
-            SimDuration::ZERO
-        };
-        self.log(
-            "region-disaster",
-            |s| s.region.name.clone(),
-            || {
-                let back = crate::engine::duration::format_duration(outage);
-                format!("primary back after {back}, DR started: {}", rec.dr_started.is_some())
-            },
-        );
-        if now.ticks() >= s.warmup.ticks() {
-            self.out.disasters.push(Disaster {
-                media_unavailable: if media { outage } else { SimDuration::ZERO },
-                uploads_at_risk,
-                destroyed,
-                rpo,
-                recovery: rec,
-            });
-        }
     }
 
     fn request_repair(&mut self, p: u32) {
@@ -542,183 +513,11 @@ impl<'a> Replication<'a> {
         }
     }
 
-    /// Recomputes service, feature and plane status after an event, and accounts for changes.
-    fn update(&mut self) {
-        let now = self.sim.now();
-        self.update_services(now);
-        let feature_down_bits = self.update_features(now);
-        self.update_planes(now, feature_down_bits);
-    }
-
-    /// Service status from the zones' health: down, failing over (a window starts when a
-    /// serving service loses a zone) or up; served from the pair after a recovery.
-    fn update_services(&mut self, now: SimTime) {
-        let s = self.s;
-        for svc in 0..s.services.len() {
-            let healthy = self.topo.healthy_zones(svc);
-            let lost_zone = healthy.count_ones() < self.topo.healthy[svc].count_ones();
-            let zones_changed = healthy != self.topo.healthy[svc];
-            self.topo.healthy[svc] = healthy;
-            let new = if !self.topo.service_can_serve(s, svc, healthy) {
-                if let Some(k) = self.failover_key[svc].take() {
-                    self.sim.cancel(k);
-                }
-                Status::Down
-            } else if lost_zone && self.status[svc] != Status::Down && Topology::fails_over(s, svc) {
-                // Losing a zone while still serving: a failover window starts (or restarts).
-                if let Some(k) = self.failover_key[svc].take() {
-                    self.sim.cancel(k);
-                }
-                let w = s.services[svc].failover.sample(&mut self.failover_rng[svc]);
-                self.failover_key[svc] = self.sim.schedule_in(w, Event::FailoverDone(svc as u32));
-                if self.failover_key[svc].is_some() {
-                    Status::FailingOver
-                } else {
-                    Status::Up
-                }
-            } else if self.failover_key[svc].is_some() {
-                Status::FailingOver
-            } else {
-                Status::Up
-            };
-            // A plane recovered into the paired region serves from there until failback.
-            let new = match (self.in_pair[s.services[svc].plane.index()], self.failing_back) {
-                (true, false) => Status::Up,
-                (true, true) => Status::Down,
-                (false, _) => new,
-            };
-            if self.m.record_status && (new != self.status[svc] || zones_changed) {
-                self.out.status_log.push(StatusChange {
-                    time: now,
-                    service: svc as u32,
-                    status: new,
-                    healthy_zones: healthy,
-                });
-            }
-            if new != self.status[svc] {
-                self.status[svc] = new;
-                let ev = match new {
-                    Status::Up => "service-up",
-                    Status::FailingOver => "failover-start",
-                    Status::Down => "service-down",
-                };
-                self.log(
-                    ev,
-                    |s| s.services[svc].name.clone(),
-                    move || format!("{} healthy zone(s)", healthy.count_ones()),
-                );
-            }
-        }
-    }
-
-    /// Feature status from the services' (media stays down while served from the pair); returns
-    /// the set of features down.
-    fn update_features(&mut self, now: SimTime) -> u64 {
-        let s = self.s;
-        let mut feature_down_bits = 0u64;
-        for f in 0..s.features.len() {
-            let feature = &s.features[f];
-            // Audio/video stays down until the primary region is back.
-            let up = feature.services.iter().all(|&x| self.status[x] == Status::Up)
-                && !(feature.media && self.in_pair[feature.plane.index()]);
-            if !up {
-                feature_down_bits |= 1 << f;
-            }
-            match (up, self.feature_down_since[f]) {
-                (false, None) => {
-                    self.feature_down_since[f] = Some(now);
-                    self.log("feature-down", |s| s.features[f].name.clone(), String::new);
-                }
-                (true, Some(since)) => {
-                    self.out.feature_downtime[f] += self.observed(since, now);
-                    self.feature_down_since[f] = None;
-                    self.log("feature-up", |s| s.features[f].name.clone(), String::new);
-                }
-                _ => {}
-            }
-        }
-        feature_down_bits
-    }
-
-    /// Plane status from the features': opens and closes incidents, accounts for downtime.
-    fn update_planes(&mut self, now: SimTime, feature_down_bits: u64) {
-        let s = self.s;
-        for plane in Plane::ALL {
-            let i = plane.index();
-            let mask = self.m.plane_masks[i];
-            let up = feature_down_bits & mask == 0;
-            let any_down = s.features.iter().enumerate().any(|(f, feat)| {
-                feat.plane == plane
-                    && feature_down_bits & (1 << f) != 0
-                    && feat.services.iter().any(|&x| self.status[x] == Status::Down)
-            });
-            match (up, self.plane_down_since[i]) {
-                (false, None) => {
-                    self.plane_down_since[i] = Some(now);
-                    self.open[i] = Some(Incident {
-                        plane,
-                        start: now,
-                        end: now,
-                        censored: false,
-                        rpo: SimDuration::ZERO,
-                        kind: IncidentKind::Failover,
-                        cause: self.cause,
-                        features_down: 0,
-                    });
-                    if self.trace.is_some() {
-                        let cause = self.describe_cause();
-                        self.log("incident-open", |_| plane.key().to_string(), || cause);
-                    }
-                }
-                (true, Some(since)) => {
-                    self.out.plane_downtime[i] += self.observed(since, now);
-                    self.plane_down_since[i] = None;
-                    if let Some(mut inc) = self.open[i].take() {
-                        inc.end = now;
-                        let rto = inc.rto();
-                        self.log(
-                            "incident-close",
-                            |_| plane.key().to_string(),
-                            || format!("{} after {rto}", inc.kind.as_str()),
-                        );
-                        self.record(inc);
-                    }
-                }
-                _ => {}
-            }
-            if let Some(inc) = self.open[i].as_mut() {
-                inc.features_down |= feature_down_bits & mask;
-                if any_down {
-                    inc.kind = IncidentKind::Outage;
-                }
-                inc.rpo = inc.rpo.max(self.pending_rpo[i]);
-            }
-            self.pending_rpo[i] = SimDuration::ZERO;
-        }
-    }
-
-    fn describe_cause(&self) -> String {
-        self.cause.describe(self.s, self.procs)
-    }
-
     /// Part of `[from, to]` inside the observation window `[warmup, horizon]`.
     fn observed(&self, from: SimTime, to: SimTime) -> u64 {
         let lo = from.ticks().max(self.s.warmup.ticks());
         let hi = to.ticks().min(self.s.horizon.ticks());
         hi.saturating_sub(lo)
-    }
-
-    fn record(&mut self, inc: Incident) {
-        // A regional disaster is reported as a whole (see `region_disaster`), not as incidents.
-        let regional = match inc.cause {
-            Cause::Process(p) => self.procs[p as usize].target == Target::RegionDisaster,
-            Cause::Fault(i) => Target::of_fault(&self.s.faults[i as usize]) == Target::RegionDisaster,
-            Cause::Failback => true,
-            Cause::Other => false,
-        };
-        if !regional && inc.start.ticks() >= self.s.warmup.ticks() {
-            self.out.incidents.push(inc);
-        }
     }
 
     /// Closes everything still open at the horizon (incidents are then censored).
@@ -745,14 +544,20 @@ impl<'a> Replication<'a> {
                 self.record(inc);
             }
         }
+        self.finish_disasters(end);
     }
 }
 
-/// Bit mask of the features that belong to `plane`.
+/// Bit mask of the features of `plane` other than audio/video.
 fn plane_mask(s: &Scenario, plane: Plane) -> u64 {
+    feature_mask(s, |f| f.plane == plane && !f.media)
+}
+
+/// Bit mask of the features that satisfy `pick`.
+fn feature_mask(s: &Scenario, pick: impl Fn(&crate::model::Feature) -> bool) -> u64 {
     s.features
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.plane == plane)
+        .filter(|(_, f)| pick(f))
         .fold(0, |m, (i, _)| m | 1 << i)
 }
