@@ -1,9 +1,9 @@
 //! Failure processes: each `[[failures]]` entry expanded into independent renewal processes,
 //! one per zone (or per service and zone), each with its own random stream.
 
-use crate::model::{FailureKind, RegionRole};
 use crate::model::Fault;
 use crate::model::Scenario;
+use crate::model::{FailureKind, RegionRole};
 use crate::random::Mechanism;
 
 /// What a failure process takes down.
@@ -75,7 +75,11 @@ impl Target {
         match *self {
             Target::Zone(z) => format!("{} outage", here(z)),
             Target::ServiceInZone { service, zone } => {
-                format!("{} down in {}", s.services[service].name, here(zone).replace("datacenter", "the datacenter"))
+                format!(
+                    "{} down in {}",
+                    s.services[service].name,
+                    here(zone).replace("datacenter", "the datacenter")
+                )
             }
             Target::ZoneDestruction(z) => format!("{} destroyed", here(z)),
             Target::RegionDisaster => format!("region {} lost", s.region.name),

@@ -1,11 +1,11 @@
 //! The run's accumulators: one value per replication folded into exactly mergeable statistics.
 
 use super::importance::ImportanceSamplingStats;
+use crate::engine::SimTime;
 use crate::model::Plane;
 use crate::model::Scenario;
 use crate::model::clients::ClientStats;
 use crate::model::metric::{Metric, Objective, Subject};
-use crate::engine::SimTime;
 use crate::model::{IncidentKind, ReplicationOutcome};
 use crate::stats::{DurationStats, Moments, TargetMeet, TimeAverage};
 use serde::{Deserialize, Serialize};

@@ -132,7 +132,10 @@ pub fn render(s: &Summary) -> String {
         s.horizon,
         s.seed
     );
-    let _ = writeln!(out, "\nAvailability (fraction of the observation window up; a plane counts its features other than audio/video)");
+    let _ = writeln!(
+        out,
+        "\nAvailability (fraction of the observation window up; a plane counts its features other than audio/video)"
+    );
     for (name, _, a) in s.availability.rows() {
         availability_line(&mut out, name, a);
     }

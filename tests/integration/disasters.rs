@@ -79,19 +79,6 @@ fn contention_in_the_pair_stretches_the_data_plane_rto() {
 }
 
 #[test]
-fn media_stays_down_until_the_primary_is_back_and_uploads_in_between_are_at_risk() {
-    let s = with_reps("scenarios/region-disaster-drill.toml", 500);
-    let sum = Summary::new(&s, &run_with(&s, None));
-    let d = sum.region_disasters.unwrap();
-    let media = d.media_unavailable.unwrap();
-    assert_eq!((media.min, media.max), (5.0 * 86_400.0, 5.0 * 86_400.0));
-    assert!(d.uploads_at_risk.unwrap().mean > 0.0);
-    // Media features are less available than the rest of the data plane over the drill.
-    let a = |n: &str| sum.availability.features.get(n).unwrap().value.estimate;
-    assert!(a("media-playback") < a("quizzes"));
-}
-
-#[test]
 fn the_drills_recovery_plan_passes_its_gate_and_the_crunch_fails_the_same_gate() {
     let dir = tempfile::tempdir().unwrap();
     bin()

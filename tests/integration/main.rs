@@ -18,6 +18,7 @@ mod info;
 mod layers;
 mod oracles;
 mod properties;
+mod recoveries;
 mod report;
 mod robustness;
 mod scenarios;

@@ -55,7 +55,7 @@ fn zone_redundant_loses_no_data_and_zonal_does_on_zone_destruction() {
             &[
                 Override::replications(2000),
                 Override::set(format!("failures[{i}].time_to_failure"), "exp(mean=2y)".into()),
-                Override::set(format!("failures[{r}].time_to_failure"), "exp(mean=1000000y)".into()),
+                Override::set(format!("failures[{r}].time_to_failure"), "exp(mean=100000y)".into()),
             ],
         )
     };

@@ -57,7 +57,9 @@ pub(super) struct OpenDisaster {
 impl Replication<'_> {
     fn stage(&mut self, name: &'static str, start: SimTime, end: SimTime) {
         if let Some(ep) = &self.episode {
-            self.out.recoveries[ep.record as usize].stages.push(Stage { name, start, end });
+            self.out.recoveries[ep.record as usize]
+                .stages
+                .push(Stage { name, start, end });
         }
     }
 
@@ -107,7 +109,11 @@ impl Replication<'_> {
                 && let Some(k) = ep.serving[i].take()
             {
                 self.sim.cancel(k);
-                self.log("recovery-abandoned", |_| plane.key().to_string(), || "the primary came back first".into());
+                self.log(
+                    "recovery-abandoned",
+                    |_| plane.key().to_string(),
+                    || "the primary came back first".into(),
+                );
             }
         }
         let ep = self.episode.as_mut().expect("running");
@@ -122,7 +128,10 @@ impl Replication<'_> {
             return;
         }
         // Failback once every plane in the pair is whole again on the primary.
-        let ready = !pending && Plane::ALL.iter().all(|p| !self.in_pair[p.index()] || self.primary_whole[p.index()]);
+        let ready = !pending
+            && Plane::ALL
+                .iter()
+                .all(|p| !self.in_pair[p.index()] || self.primary_whole[p.index()]);
         match (ep.phase, ready) {
             (Phase::Running, true) => {
                 ep.key = self.sim.schedule_in(ep.draw.failback_delay, Event::FailbackStart);
@@ -235,7 +244,11 @@ impl Replication<'_> {
         self.log("consent", |s| s.pair.name.clone(), String::new);
         if self.pair_down > 0 {
             self.episode.as_mut().expect("recovery").phase = Phase::WaitingForPair;
-            self.log("pair-down", |s| s.pair.name.clone(), || "the recovery waits for the pair".into());
+            self.log(
+                "pair-down",
+                |s| s.pair.name.clone(),
+                || "the recovery waits for the pair".into(),
+            );
         } else {
             self.start_pipeline(now);
         }
@@ -282,15 +295,20 @@ impl Replication<'_> {
                 match queued {
                     Some(q) => {
                         let mut stages = Vec::new();
-                        let done =
-                            draw.restore_data_plane(plan, q, &mut |name, a, b| stages.push(Stage { name, start: a, end: b }));
+                        let done = draw.restore_data_plane(plan, q, &mut |name, a, b| {
+                            stages.push(Stage { name, start: a, end: b })
+                        });
                         if let Some(r) = self.recovery_mut() {
                             r.stages.extend(stages);
                         }
                         Some(done)
                     }
                     None => {
-                        self.log("no-room", |s| s.pair.name.clone(), || "the pair has no room left".into());
+                        self.log(
+                            "no-room",
+                            |s| s.pair.name.clone(),
+                            || "the pair has no room left".into(),
+                        );
                         None
                     }
                 }
@@ -324,7 +342,12 @@ impl Replication<'_> {
                     copy_lag: policy.pair_copy_lag,
                     ..*policy
                 };
-                rpo = rpo.max(achieved_rpo(&geo, self.backup_phase[svc], lost_at, &mut self.backup_rng[svc]));
+                rpo = rpo.max(achieved_rpo(
+                    &geo,
+                    self.backup_phase[svc],
+                    lost_at,
+                    &mut self.backup_rng[svc],
+                ));
             }
         }
         self.pending_rpo[i] = self.pending_rpo[i].max(rpo);
@@ -365,7 +388,9 @@ impl Replication<'_> {
 
     /// Uploads made while the data plane ran in the pair, until now, are at risk.
     fn settle_uploads(&mut self, now: SimTime) {
-        let Some(since) = self.data_in_pair_since.take() else { return };
+        let Some(since) = self.data_in_pair_since.take() else {
+            return;
+        };
         if self.m.media_mask == 0 {
             return;
         }
@@ -381,7 +406,13 @@ impl Replication<'_> {
         self.log(
             "region-disaster",
             |s| s.region.name.clone(),
-            || if destroyed { "data destroyed".into() } else { String::new() },
+            || {
+                if destroyed {
+                    "data destroyed".into()
+                } else {
+                    String::new()
+                }
+            },
         );
         // Data already running in the pair is safe there.
         if destroyed && !self.in_pair[Plane::Data.index()] {
@@ -390,10 +421,12 @@ impl Replication<'_> {
         if now.ticks() < self.s.warmup.ticks() {
             return;
         }
-        let consented = self
-            .episode
-            .as_ref()
-            .is_some_and(|e| matches!(e.phase, Phase::Running | Phase::FailbackScheduled | Phase::FailingBack | Phase::WaitingForPair));
+        let consented = self.episode.as_ref().is_some_and(|e| {
+            matches!(
+                e.phase,
+                Phase::Running | Phase::FailbackScheduled | Phase::FailingBack | Phase::WaitingForPair
+            )
+        });
         self.out.disasters.push(Disaster {
             start: now,
             destroyed,
@@ -438,7 +471,10 @@ impl Replication<'_> {
                 }
             }
             let cp = Plane::Control.index();
-            if d.control_plane_full.is_none() && d.serving[cp].is_some() && self.plane_down_since[cp].is_none() && !self.in_pair[cp]
+            if d.control_plane_full.is_none()
+                && d.serving[cp].is_some()
+                && self.plane_down_since[cp].is_none()
+                && !self.in_pair[cp]
             {
                 d.control_plane_full = Some(now);
             }

@@ -148,7 +148,9 @@ impl Replication<'_> {
             let mask = self.m.plane_masks[i];
             let up = down_bits & mask == 0;
             let any_down = s.features.iter().enumerate().any(|(f, feat)| {
-                mask & (1 << f) != 0 && down_bits & (1 << f) != 0 && feat.services.iter().any(|&x| self.status[x] == Status::Down)
+                mask & (1 << f) != 0
+                    && down_bits & (1 << f) != 0
+                    && feat.services.iter().any(|&x| self.status[x] == Status::Down)
             });
             // What the recovery learned (a restore's RPO) belongs to the incident it ends; the
             // features down include the plane's audio/video.
@@ -164,7 +166,11 @@ impl Replication<'_> {
                         end: now,
                         censored: false,
                         rpo: crate::engine::SimDuration::ZERO,
-                        kind: if failback { IncidentKind::Failback } else { IncidentKind::Failover },
+                        kind: if failback {
+                            IncidentKind::Failback
+                        } else {
+                            IncidentKind::Failover
+                        },
                         cause: self.cause,
                         features_down: 0,
                         regional: self.is_primary_disaster(self.cause),
