@@ -58,10 +58,12 @@ pub fn replicate_with(model: &Model<'_>, replication: u64, traffic_bin: Option<u
     let mut o = model.simulate(replication);
     if let Some(cm) = &s.clients {
         let mut rng = stream(s.seed, replication, Mechanism::named("clients"));
+        let disasters: Vec<_> = o.disasters.iter().map(|d| d.start).collect();
         o.clients = Some(clients::episodes::simulate_replication_with(
             s,
             cm,
             &o.status_log,
+            &disasters,
             &mut rng,
             traffic_bin,
         ));

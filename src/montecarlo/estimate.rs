@@ -61,6 +61,7 @@ fn stats(dist: Distribution, run: &RunStats) -> Option<&DurationStats> {
         Distribution::ClientLatency => run.clients.as_ref().map(|c| &c.latency),
         Distribution::ClientReconnect => run.clients.as_ref().map(|c| &c.reconnect),
         Distribution::ClientOverloaded => run.clients.as_ref().map(|c| &c.overloaded_after_trigger),
+        Distribution::ClientDisasterReconnect => run.clients.as_ref().map(|c| &c.disasters.reconnect),
         Distribution::DisasterRto(p) => run.disasters.as_ref().map(|d| &d.planes[p.index()].rto),
         Distribution::DisasterRpo(p) => run.disasters.as_ref().map(|d| &d.planes[p.index()].rpo),
         Distribution::ControlPlaneReadOnly => run.disasters.as_ref().map(|d| &d.control_plane_read_only),
@@ -78,6 +79,7 @@ fn summary(dist: Distribution, s: &Summary) -> Option<&DurationSummary> {
         Distribution::ClientLatency => s.clients.as_ref()?.latency.as_ref(),
         Distribution::ClientReconnect => s.clients.as_ref()?.reconnect.as_ref(),
         Distribution::ClientOverloaded => s.clients.as_ref()?.overloaded_after_trigger.as_ref(),
+        Distribution::ClientDisasterReconnect => s.clients.as_ref()?.region_disasters.as_ref()?.reconnect.as_ref(),
         Distribution::DisasterRto(p) => s.region_disasters.as_ref()?.planes[p].distribution(Objective::Rto),
         Distribution::DisasterRpo(p) => s.region_disasters.as_ref()?.planes[p].distribution(Objective::Rpo),
         Distribution::ControlPlaneReadOnly => s.region_disasters.as_ref()?.control_plane_read_only.as_ref(),
@@ -166,5 +168,13 @@ pub fn estimate(metric: &Metric, run: &RunStats, s: &Summary) -> Option<Estimate
             })
         }
         Metric::UserVisibleFailures => s.clients.as_ref()?.user_visible_failures.as_ref().map(proportion),
+        Metric::DisasterUserVisibleFailures => s
+            .clients
+            .as_ref()?
+            .region_disasters
+            .as_ref()?
+            .user_visible_failures
+            .as_ref()
+            .map(proportion),
     }
 }

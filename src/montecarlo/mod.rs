@@ -22,9 +22,9 @@ pub use checkpoint::{CHECKPOINT, Checkpoint};
 pub use distributions::{Distributions, Family};
 pub use estimate::{Estimate, Spread, estimate};
 pub use summary::{
-    AvailabilitySection, ClientsSummary, DisasterPlane, FeatureAvailability, FeatureFailures, ImportancePlane,
-    ImportanceSamplingSummary, Keyed, Misses, PerPlane, PlaneIncidents, RegionDisasterSummary, SCHEMA_VERSION,
-    ScenarioInfo, Stopping, Summary, ToolInfo,
+    AvailabilitySection, ClientDisasters, ClientsSummary, DisasterPlane, FeatureAvailability, FeatureFailures,
+    ImportancePlane, ImportanceSamplingSummary, Keyed, Misses, PerPlane, PlaneIncidents, RegionDisasterSummary,
+    SCHEMA_VERSION, ScenarioInfo, Stopping, Summary, ToolInfo,
 };
 pub use verdict::{Outcome, Verdict, all_hold, evaluate};
 pub use waves::{Accumulator, Runner, WAVE};

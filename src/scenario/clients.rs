@@ -88,6 +88,12 @@ pub struct MixEntry {
     pub feature: String,
     /// Relative weight, > 0: the share of requests is weight / sum of weights.
     pub weight: f64,
+    /// Fraction of the feature's requests that are writes, in [0, 1]. It matters only while the
+    /// feature's plane runs read-only in the paired region (the control plane after a recovery
+    /// into the pair): writes are then refused with 403, reads are served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "1 for a control-plane feature (every request a write), 0 for a data-plane one"))]
+    pub writes: Option<f64>,
 }
 
 fn bad<T>(path: &str, message: String) -> Result<T, Invalid> {
@@ -126,6 +132,7 @@ pub fn validate_clients(
     // The canonical form names every setting of the resolved policy, not just the preset's name.
     c.retry = RetrySpec::explicit(&c.retry.preset, &policy);
     let mix = mix(&mut c.mix, features)?;
+    let writes = writes(&c.mix, features)?;
     Ok(ClientModel {
         population,
         sample: c.sample,
@@ -141,7 +148,27 @@ pub fn validate_clients(
         throttle_retry_after: c.throttle_retry_after.map(|d| d.0),
         policy,
         mix,
+        writes,
     })
+}
+
+/// Fraction of writes per feature (by index): as given in the mix, else 1 for a control-plane
+/// feature and 0 for a data-plane one.
+fn writes(entries: &[MixEntry], features: &[(String, Plane)]) -> Result<Vec<f64>, Invalid> {
+    let mut out: Vec<f64> = features
+        .iter()
+        .map(|(_, plane)| if *plane == Plane::Control { 1.0 } else { 0.0 })
+        .collect();
+    for (i, m) in entries.iter().enumerate() {
+        let Some(w) = m.writes else { continue };
+        if !(0.0..=1.0).contains(&w) {
+            return bad(&format!("mix[{i}].writes"), format!("must be in [0, 1], got {w}"));
+        }
+        if let Some(f) = features.iter().position(|(n, _)| *n == m.feature) {
+            out[f] = w;
+        }
+    }
+    Ok(out)
 }
 
 /// The daily profile as (amplitude, peak in seconds of the day).
@@ -184,6 +211,7 @@ fn mix(entries: &mut Vec<MixEntry>, features: &[(String, Plane)]) -> Result<Vec<
             .map(|(name, _)| MixEntry {
                 feature: name.clone(),
                 weight: 1.0,
+                writes: None,
             })
             .collect();
         if entries.is_empty() {

@@ -115,3 +115,25 @@ fn summaries_with_clients_are_identical_across_thread_counts() {
     assert_eq!(one, summary_json(&s, Some(2)));
     assert!(String::from_utf8(one).unwrap().contains("\"clients\""));
 }
+
+#[test]
+fn clients_through_a_regional_disaster() {
+    // The region-disaster drill with clients (writes to admin-operations refused in the pair).
+    let s = load("tests/data/region-disaster-clients.toml");
+    let summary = summary(&s);
+    let c = summary.clients.unwrap();
+    let d = c.region_disasters.expect("a disaster in every replication");
+    assert_eq!(d.episodes, s.replications);
+    let status = |k: &str| *d.failures_by_status.get(k).unwrap();
+    assert!(status("503") > 0 && status("403") > 0, "{:?}", d.failures_by_status);
+    let feature = |k: &str| d.failures_by_feature.get(k).unwrap();
+    // Audio/video fails for (nearly) the whole disaster; browsing only until the switch.
+    let frac = |k: &str| feature(k).failed as f64 / feature(k).logical_requests as f64;
+    assert!(frac("media-playback") > 0.9, "{}", frac("media-playback"));
+    assert!(frac("browse-learn") < 0.5, "{}", frac("browse-learn"));
+    let r = d.reconnect.expect("clients reconnect after the switch");
+    assert!(r.min >= 0.0 && r.count > 0, "{r:?}");
+    // The metric paths resolve.
+    let json = String::from_utf8(summary_json(&s, Some(1))).unwrap();
+    assert!(json.contains("\"region_disasters\""));
+}

@@ -19,11 +19,17 @@ pub struct Episode {
     pub trigger_end: SimTime,
     /// No new requests after this (trigger end + `after`).
     pub to: SimTime,
+    /// A regional disaster of the primary struck during it (between `from` and the trigger's
+    /// end).
+    pub disaster: bool,
 }
 
 /// Finds the disruptions of the services the clients use, padded by `before` and `after` and
-/// merged where they overlap.
-pub fn episodes(s: &Scenario, cm: &ClientModel, log: &[StatusChange]) -> Vec<Episode> {
+/// merged where they overlap. A service is disrupted while it is not Up or while it is served
+/// from the paired region (its plane's audio/video is down there, its control plane read-only).
+/// An episode is a disaster's when one of the `disasters` (start times of the primary's regional
+/// disasters) falls between its start and its trigger's end.
+pub fn episodes(s: &Scenario, cm: &ClientModel, log: &[StatusChange], disasters: &[SimTime]) -> Vec<Episode> {
     let used = used_services(s, cm);
     let mut out: Vec<Episode> = Vec::new();
     let mut not_up = vec![false; s.services.len()];
@@ -33,7 +39,7 @@ pub fn episodes(s: &Scenario, cm: &ClientModel, log: &[StatusChange]) -> Vec<Epi
         if used & (1 << i) == 0 {
             continue;
         }
-        not_up[i] = c.status != ServiceStatus::Up;
+        not_up[i] = c.status != ServiceStatus::Up || c.in_pair;
         let any = not_up.iter().any(|&x| x);
         match (any, open) {
             (true, None) => open = Some(c.time),
@@ -46,6 +52,9 @@ pub fn episodes(s: &Scenario, cm: &ClientModel, log: &[StatusChange]) -> Vec<Epi
     }
     if let Some(start) = open {
         push_episode(&mut out, cm, start, SimTime(s.horizon.ticks()));
+    }
+    for ep in &mut out {
+        ep.disaster = disasters.iter().any(|&d| ep.from <= d && d <= ep.trigger_end);
     }
     out
 }
@@ -63,6 +72,7 @@ fn push_episode(out: &mut Vec<Episode>, cm: &ClientModel, start: SimTime, end: S
             trigger_start: start,
             trigger_end: end,
             to,
+            disaster: false,
         }),
     }
 }
@@ -77,8 +87,14 @@ fn used_services(s: &Scenario, cm: &ClientModel) -> u64 {
 
 /// Runs the clients through every disruption of one replication (drawn from the replication's
 /// `clients` stream, episode after episode).
-pub fn simulate_replication(s: &Scenario, cm: &ClientModel, log: &[StatusChange], rng: &mut SimRng) -> ClientOutcome {
-    simulate_replication_with(s, cm, log, rng, None)
+pub fn simulate_replication(
+    s: &Scenario,
+    cm: &ClientModel,
+    log: &[StatusChange],
+    disasters: &[SimTime],
+    rng: &mut SimRng,
+) -> ClientOutcome {
+    simulate_replication_with(s, cm, log, disasters, rng, None)
 }
 
 /// [`simulate_replication`], also recording requests and attempts per bin of `timeline_bin`
@@ -87,21 +103,22 @@ pub fn simulate_replication_with(
     s: &Scenario,
     cm: &ClientModel,
     log: &[StatusChange],
+    disasters: &[SimTime],
     rng: &mut SimRng,
     timeline_bin: Option<u64>,
 ) -> ClientOutcome {
     let mut out = ClientOutcome::new(s.features.len());
     out.timeline = timeline_bin.map(super::TrafficTimeline::new);
-    let mut state: Vec<(ServiceStatus, u32)> = s
+    let mut state: Vec<(ServiceStatus, u32, bool)> = s
         .services
         .iter()
-        .map(|x| (ServiceStatus::Up, zone_mask(x.zones.iter().copied())))
+        .map(|x| (ServiceStatus::Up, zone_mask(x.zones.iter().copied()), false))
         .collect();
     let mut next = 0;
-    for ep in episodes(s, cm, log) {
+    for ep in episodes(s, cm, log, disasters) {
         while next < log.len() && log[next].time < ep.from {
             let c = log[next];
-            state[c.service as usize] = (c.status, c.healthy_zones);
+            state[c.service as usize] = (c.status, c.healthy_zones, c.in_pair);
             next += 1;
         }
         let end = log[next..]
@@ -111,7 +128,19 @@ pub fn simulate_replication_with(
         if let Some(t) = out.timeline.as_mut() {
             t.triggers.push((ep.trigger_start, ep.trigger_end));
         }
+        let before = ep.disaster.then(|| ClientOutcome {
+            logical: out.logical,
+            logical_by_feature: out.logical_by_feature.clone(),
+            failed_by_feature: out.failed_by_feature.clone(),
+            failed_by_status: out.failed_by_status,
+            ..ClientOutcome::default()
+        });
         simulate_episode(s, cm, ep, &state, &log[next..end], rng, &mut out);
+        if let Some(before) = before {
+            let mut d = std::mem::take(&mut out.disasters);
+            d.add_delta(&before, &out);
+            out.disasters = d;
+        }
     }
     out
 }

@@ -20,11 +20,21 @@ pub enum FinalStatus {
     Terminated = 4,
     /// Any other status.
     Other = 5,
+    /// 403 Forbidden: a write refused by a read-only control plane (in the paired region).
+    Forbidden = 6,
 }
 
 impl FinalStatus {
     /// Names used in outputs, by index.
-    pub const NAMES: [&'static str; 6] = ["409", "429", "503", "timeout", "terminated", "other"];
+    pub const NAMES: [&'static str; 7] = ["409", "429", "503", "timeout", "terminated", "other", "403"];
+
+    /// The final status of a request answered `code` (an HTTP status).
+    pub fn of_code(code: u16) -> FinalStatus {
+        FinalStatus::of(&AttemptResult::Status {
+            code,
+            retry_after: None,
+        })
+    }
 
     /// Classifies an attempt's result.
     pub fn of(r: &AttemptResult) -> FinalStatus {
@@ -32,6 +42,7 @@ impl FinalStatus {
             AttemptResult::Status { code: 409, .. } => FinalStatus::Conflict,
             AttemptResult::Status { code: 429, .. } => FinalStatus::TooManyRequests,
             AttemptResult::Status { code: 503, .. } => FinalStatus::Unavailable,
+            AttemptResult::Status { code: 403, .. } => FinalStatus::Forbidden,
             AttemptResult::Timeout => FinalStatus::Timeout,
             AttemptResult::Terminated => FinalStatus::Terminated,
             _ => FinalStatus::Other,
@@ -56,7 +67,7 @@ pub struct ClientOutcome {
     /// Failed logical requests per feature.
     pub failed_by_feature: Vec<u64>,
     /// Failed logical requests by final status ([`FinalStatus`] index).
-    pub failed_by_status: [u64; 6],
+    pub failed_by_status: [u64; 7],
     /// Time from first attempt to final answer of each logical request, ticks.
     pub latency: Vec<u64>,
     /// Per affected client (one that saw a failed attempt): time from the end of the trigger to
@@ -68,6 +79,101 @@ pub struct ClientOutcome {
     pub overloaded_after_trigger: u64,
     /// Requests and attempts over time, when asked for (charts); never in a Monte Carlo run.
     pub timeline: Option<TrafficTimeline>,
+    /// What the clients saw through the regional disasters of the primary.
+    pub disasters: DisasterClients,
+}
+
+/// One replication's client metrics through regional disasters: the episodes in which a
+/// disaster of the primary struck.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DisasterClients {
+    /// Episodes in which a regional disaster struck.
+    pub episodes: u64,
+    /// Logical requests of those episodes.
+    pub logical: u64,
+    /// Logical requests per feature.
+    pub logical_by_feature: Vec<u64>,
+    /// Failed logical requests per feature.
+    pub failed_by_feature: Vec<u64>,
+    /// Failed logical requests by final status ([`FinalStatus`] index).
+    pub failed_by_status: [u64; 7],
+    /// Per client that saw a failure before the data plane served from the pair (the traffic
+    /// switch): time from the switch to its first successful data-plane request, ticks.
+    pub reconnect: Vec<u64>,
+    /// Such clients without a data-plane success by the end of their episode.
+    pub not_reconnected: u64,
+}
+
+impl DisasterClients {
+    /// Adds the counts of `after` less those of `before` (the same replication's outcome before
+    /// and after a disaster episode).
+    pub(super) fn add_delta(&mut self, before: &ClientOutcome, after: &ClientOutcome) {
+        self.episodes += 1;
+        self.logical += after.logical - before.logical;
+        let n = after.logical_by_feature.len();
+        self.logical_by_feature.resize(n, 0);
+        self.failed_by_feature.resize(n, 0);
+        for i in 0..n {
+            self.logical_by_feature[i] += after.logical_by_feature[i] - before.logical_by_feature[i];
+            self.failed_by_feature[i] += after.failed_by_feature[i] - before.failed_by_feature[i];
+        }
+        for i in 0..7 {
+            self.failed_by_status[i] += after.failed_by_status[i] - before.failed_by_status[i];
+        }
+    }
+
+    /// Failed logical requests.
+    pub fn failed(&self) -> u64 {
+        self.failed_by_status.iter().sum()
+    }
+}
+
+/// Client metrics through regional disasters, over a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisasterClientStats {
+    /// Episodes in which a regional disaster struck.
+    pub episodes: u64,
+    /// Logical requests of those episodes.
+    pub logical: u64,
+    /// Logical requests per feature.
+    pub logical_by_feature: Vec<u64>,
+    /// Failed logical requests per feature.
+    pub failed_by_feature: Vec<u64>,
+    /// Failed logical requests by final status.
+    pub failed_by_status: [u64; 7],
+    /// Reconnect times from the traffic switch to the pair.
+    pub reconnect: DurationStats,
+    /// Clients not reconnected after the switch by the end of their episode.
+    pub not_reconnected: u64,
+}
+
+impl DisasterClientStats {
+    fn record(&mut self, o: &DisasterClients) {
+        self.episodes += o.episodes;
+        self.logical += o.logical;
+        add(&mut self.logical_by_feature, &o.logical_by_feature);
+        add(&mut self.failed_by_feature, &o.failed_by_feature);
+        add(&mut self.failed_by_status, &o.failed_by_status);
+        for &x in &o.reconnect {
+            self.reconnect.record(x);
+        }
+        self.not_reconnected += o.not_reconnected;
+    }
+
+    fn merge(&mut self, o: &DisasterClientStats) {
+        self.episodes += o.episodes;
+        self.logical += o.logical;
+        add(&mut self.logical_by_feature, &o.logical_by_feature);
+        add(&mut self.failed_by_feature, &o.failed_by_feature);
+        add(&mut self.failed_by_status, &o.failed_by_status);
+        self.reconnect.merge(&o.reconnect);
+        self.not_reconnected += o.not_reconnected;
+    }
+
+    /// Failed logical requests.
+    pub fn failed(&self) -> u64 {
+        self.failed_by_status.iter().sum()
+    }
 }
 
 /// New logical requests and attempts per time bin, and the triggers (for a chart of retry
@@ -103,6 +209,11 @@ impl ClientOutcome {
         ClientOutcome {
             logical_by_feature: vec![0; features],
             failed_by_feature: vec![0; features],
+            disasters: DisasterClients {
+                logical_by_feature: vec![0; features],
+                failed_by_feature: vec![0; features],
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
@@ -129,7 +240,7 @@ pub struct ClientStats {
     /// Failed logical requests per feature.
     pub failed_by_feature: Vec<u64>,
     /// Failed logical requests by final status.
-    pub failed_by_status: [u64; 6],
+    pub failed_by_status: [u64; 7],
     /// Latency of logical requests.
     pub latency: DurationStats,
     /// Reconnect times of affected clients, from the end of the trigger.
@@ -138,6 +249,9 @@ pub struct ClientStats {
     pub not_reconnected: u64,
     /// Overloaded time after the trigger, per replication.
     pub overloaded_after_trigger: DurationStats,
+    /// Through regional disasters.
+    #[serde(default)]
+    pub disasters: DisasterClientStats,
 }
 
 impl ClientStats {
@@ -146,6 +260,11 @@ impl ClientStats {
         ClientStats {
             logical_by_feature: vec![0; features],
             failed_by_feature: vec![0; features],
+            disasters: DisasterClientStats {
+                logical_by_feature: vec![0; features],
+                failed_by_feature: vec![0; features],
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
@@ -169,6 +288,7 @@ impl ClientStats {
         if o.episodes > 0 {
             self.overloaded_after_trigger.record(o.overloaded_after_trigger);
         }
+        self.disasters.record(&o.disasters);
     }
 
     /// Adds another run's statistics (exact).
@@ -184,6 +304,7 @@ impl ClientStats {
         self.reconnect.merge(&o.reconnect);
         self.not_reconnected += o.not_reconnected;
         self.overloaded_after_trigger.merge(&o.overloaded_after_trigger);
+        self.disasters.merge(&o.disasters);
     }
 
     /// Failed logical requests.

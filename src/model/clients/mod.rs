@@ -2,6 +2,8 @@
 //! services queue or throttle them, and clients retry by their policy (`docs/MODEL.md`, section 4).
 
 pub mod budget;
+#[cfg(test)]
+mod disaster_tests;
 pub mod episodes;
 mod metrics;
 mod model;
@@ -9,7 +11,7 @@ pub mod presets;
 pub mod retry;
 pub mod traffic;
 
-pub use metrics::{ClientOutcome, ClientStats, FinalStatus, TrafficTimeline};
+pub use metrics::{ClientOutcome, ClientStats, DisasterClientStats, DisasterClients, FinalStatus, TrafficTimeline};
 pub use model::ClientModel;
 pub use presets::RetrySpec;
 pub use retry::RetryPolicy;

@@ -36,6 +36,9 @@ pub struct ClientModel {
     pub policy: RetryPolicy,
     /// (feature index, cumulative probability), increasing.
     pub mix: Vec<(usize, f64)>,
+    /// Fraction of writes per feature (by index): refused (403) while the feature's plane runs
+    /// read-only in the pair (the control plane); reads are served.
+    pub writes: Vec<f64>,
 }
 
 impl ClientModel {

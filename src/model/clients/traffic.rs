@@ -19,6 +19,14 @@
 //!   409; while one is down, 503. Attempts in flight at a zone that is lost are terminated.
 //! - **Back-fill**: instances lost with a zone come back in the surviving zones after the
 //!   service's `backfill` delay; they leave again when the zone returns.
+//! - **The paired region**: while a service's plane runs in the pair (after a recovery), the
+//!   service serves with the primary's full complement of instances (`instances_per_zone` × its
+//!   zones); audio/video features get 503, and writes to a control-plane feature get 403 (the
+//!   control plane is read-only there) and are never retried; reads are served.
+//! - **Steady stretches**: only `before`/`after` around each status change are simulated request
+//!   by request. In between, nothing changes: the requests of such a gap are drawn per feature
+//!   (Poisson) and answered as the state answers them (each failing with the same status, or
+//!   succeeding), with the attempts per request seen since the last change.
 
 use super::budget::BudgetState;
 use super::episodes::Episode;
@@ -61,6 +69,7 @@ enum Reconnect {
 struct Request {
     client: u32,
     feature: u32,
+    write: bool,
     started: SimTime,
     attempts: u32,
     prev_delay: SimDuration,
@@ -78,6 +87,7 @@ struct Attempt {
 struct Server {
     status: ServiceStatus,
     healthy: u32,
+    in_pair: bool,
     placed: u32,
     instances_per_zone: u32,
     backfilled: u32,
@@ -88,7 +98,12 @@ struct Server {
 
 impl Server {
     fn alive(&self) -> u32 {
-        self.instances_per_zone * self.healthy.count_ones() + self.backfilled
+        if self.in_pair {
+            // Recovered into the pair with the primary's full complement of instances.
+            self.instances_per_zone * self.placed.count_ones()
+        } else {
+            self.instances_per_zone * self.healthy.count_ones() + self.backfilled
+        }
     }
     fn capacity(&self) -> f64 {
         f64::from(self.alive()) * self.capacity_per_instance
@@ -107,17 +122,29 @@ struct Episode1<'a> {
     budgets: Vec<BudgetState>,
     reconnect: Vec<Reconnect>,
     first_rate: Vec<f64>,
+    /// Stretches not simulated request by request, in order, and the next one to come.
+    gaps: Vec<(SimTime, SimTime)>,
+    next_gap: usize,
+    /// Per feature: logical requests that arrived since the last status change, and their
+    /// attempts (the attempts per request of a following gap).
+    since_change: Vec<(u64, u64)>,
+    last_change: SimTime,
+    /// When the data plane served from the pair in a disaster's episode (the traffic switch).
+    switch: Option<SimTime>,
+    /// Per client, for the reconnect after the switch: 0 no failure yet, 1 failed before the
+    /// switch (waiting for a data-plane success after it), 2 reconnected.
+    switch_wait: Vec<u8>,
     rng: &'a mut SimRng,
     out: &'a mut ClientOutcome,
 }
 
-/// Simulates the clients during `ep`. `state` is every service's (status, healthy zones) at
-/// `ep.from`; `log` the changes after it.
+/// Simulates the clients during `ep`. `state` is every service's (status, healthy zones, served
+/// from the pair) at `ep.from`; `log` the changes after it.
 pub fn simulate_episode(
     s: &Scenario,
     cm: &ClientModel,
     ep: Episode,
-    state: &[(ServiceStatus, u32)],
+    state: &[(ServiceStatus, u32, bool)],
     log: &[StatusChange],
     rng: &mut SimRng,
     out: &mut ClientOutcome,
@@ -126,9 +153,10 @@ pub fn simulate_episode(
         .services
         .iter()
         .zip(state)
-        .map(|(svc, &(status, healthy))| Server {
+        .map(|(svc, &(status, healthy, in_pair))| Server {
             status,
             healthy,
+            in_pair,
             placed: zone_mask(svc.zones.iter().copied()),
             instances_per_zone: svc.instances_per_zone,
             backfilled: 0,
@@ -153,10 +181,50 @@ pub fn simulate_episode(
             .collect(),
         reconnect: vec![Reconnect::Unaffected; cm.sample as usize],
         first_rate: vec![0.0; s.services.len()],
+        gaps: gaps(cm, ep, log),
+        next_gap: 0,
+        since_change: vec![(0, 0); s.features.len()],
+        last_change: ep.from,
+        switch: if ep.disaster { traffic_switch(s, log) } else { None },
+        switch_wait: vec![0; cm.sample as usize],
         rng,
         out,
     };
     e.run();
+}
+
+/// The stretches of `ep` farther than `before` ahead of and `after` past every status change
+/// (and the trigger's start and end): nothing changes there.
+fn gaps(cm: &ClientModel, ep: Episode, log: &[StatusChange]) -> Vec<(SimTime, SimTime)> {
+    let mut marks: Vec<SimTime> = log.iter().map(|c| c.time).filter(|&t| t < ep.to).collect();
+    marks.push(ep.trigger_start);
+    marks.push(ep.trigger_end);
+    marks.sort();
+    let mut out = Vec::new();
+    let mut covered = ep.from;
+    for t in marks {
+        let start = SimTime(t.ticks().saturating_sub(cm.before.ticks()));
+        if start > covered {
+            out.push((covered, start.min(ep.to)));
+        }
+        covered = covered.max(t.saturating_add(cm.after));
+    }
+    if covered < ep.to {
+        out.push((covered, ep.to));
+    }
+    out.retain(|&(a, b)| b > a);
+    out
+}
+
+/// The traffic switch: the first time a data-plane service starts serving from the pair.
+fn traffic_switch(s: &Scenario, log: &[StatusChange]) -> Option<SimTime> {
+    log.iter()
+        .find(|c| {
+            c.in_pair
+                && c.status == ServiceStatus::Up
+                && s.services[c.service as usize].plane == crate::model::Plane::Data
+        })
+        .map(|c| c.time)
 }
 
 impl Episode1<'_> {
@@ -183,12 +251,114 @@ impl Episode1<'_> {
         }
         let waiting = self.reconnect.iter().filter(|&&r| r == Reconnect::Waiting).count();
         self.out.not_reconnected += waiting as u64;
+        if self.switch.is_some() {
+            self.out.disasters.not_reconnected += self.switch_wait.iter().filter(|&&w| w == 1).count() as u64;
+        }
+    }
+
+    /// Why `feature` refuses a request (a write when `write`) in the current state: 503 when a
+    /// service is down or the entry has no capacity, or for audio/video served from the pair;
+    /// 403 for a write to the control plane served (read-only) from the pair; 409 while a
+    /// service fails over. `None`: it is served (or queued).
+    fn refusal(&self, feature: usize, write: bool) -> Option<u16> {
+        let feature = &self.s.features[feature];
+        let services = &feature.services;
+        if services.iter().any(|&x| self.servers[x].status == ServiceStatus::Down)
+            || self.servers[services[0]].capacity() <= 0.0
+        {
+            return Some(503);
+        }
+        let in_pair = services.iter().any(|&x| self.servers[x].in_pair);
+        if in_pair && feature.media {
+            return Some(503);
+        }
+        if in_pair && write && feature.plane == crate::model::Plane::Control {
+            return Some(403);
+        }
+        if services
+            .iter()
+            .any(|&x| self.servers[x].status == ServiceStatus::FailingOver)
+        {
+            return Some(409);
+        }
+        None
+    }
+
+    /// Whether the state is steady enough to answer a gap's requests without queueing: no entry
+    /// service receives more first attempts than it serves, nor holds a backlog above the
+    /// overload threshold.
+    fn steady(&self) -> bool {
+        let peak = 1.0 + self.cm.diurnal.map_or(0.0, |(a, _)| a);
+        let h = self.cm.overload_delay.as_secs_f64();
+        self.servers.iter().enumerate().all(|(i, sv)| {
+            let mu = sv.capacity();
+            mu <= 0.0 || (self.first_rate[i] * peak <= mu && sv.backlog / mu <= h)
+        })
+    }
+
+    /// Accounts for the requests of the gap [from, to) without simulating them: per feature a
+    /// Poisson number of requests (reads and writes apart), each answered as the state answers
+    /// it, with the attempts per request seen since the last change (at least one).
+    fn skip_gap(&mut self, from: SimTime, to: SimTime) {
+        let cm = self.cm;
+        let (t0, t1) = (from.as_secs_f64(), to.as_secs_f64());
+        let exposure = match cm.diurnal {
+            None => t1 - t0,
+            Some((a, peak)) => {
+                let w = std::f64::consts::TAU / 86_400.0;
+                t1 - t0 + a / w * ((w * (t1 - peak)).sin() - (w * (t0 - peak)).sin())
+            }
+        };
+        let total = f64::from(cm.sample) * cm.rate * exposure;
+        let mut prev = 0.0;
+        for &(f, cum) in &cm.mix {
+            let share = cum - prev;
+            prev = cum;
+            let w = cm.writes[f];
+            let (since_logical, since_attempts) = self.since_change[f];
+            let per_request = if since_logical == 0 {
+                1.0
+            } else {
+                (since_attempts as f64 / since_logical as f64).max(1.0)
+            };
+            for (write, part) in [(false, 1.0 - w), (true, w)] {
+                let mean = total * share * part;
+                if mean <= 0.0 {
+                    continue;
+                }
+                let n = rand_distr::Poisson::new(mean).map_or(0.0, |p| self.rng.sample(p)) as u64;
+                self.out.logical += n;
+                self.out.logical_by_feature[f] += n;
+                if let Some(code) = self.refusal(f, write) {
+                    self.out.attempts += (n as f64 * per_request).round() as u64;
+                    self.out.failed_by_feature[f] += n;
+                    self.out.failed_by_status[FinalStatus::of_code(code) as usize] += n;
+                } else {
+                    self.out.attempts += n;
+                }
+            }
+        }
     }
 
     fn arrival(&mut self) {
         let now = self.sim.now();
         if now >= self.ep.to {
             return;
+        }
+        while self.next_gap < self.gaps.len() && self.gaps[self.next_gap].1 <= now {
+            self.next_gap += 1;
+        }
+        if let Some(&(from, to)) = self.gaps.get(self.next_gap)
+            && from <= now
+        {
+            self.next_gap += 1;
+            if self.steady() {
+                // Nothing changes until `to`: its requests are accounted for, not simulated
+                // (the Poisson process restarts at `to`).
+                self.skip_gap(from, to);
+                self.sim.schedule_at(to, Ev::Arrival);
+                return;
+            }
         }
         let cm = self.cm;
         let peak = 1.0 + cm.diurnal.map_or(0.0, |(a, _)| a);
@@ -207,15 +377,20 @@ impl Episode1<'_> {
             .iter()
             .find(|&&(_, c)| u < c)
             .map_or(cm.mix[cm.mix.len() - 1].0, |&(f, _)| f);
+        // Only a feature with both reads and writes draws which this one is.
+        let w = cm.writes[feature];
+        let write = w >= 1.0 || (w > 0.0 && self.rng.random::<f64>() < w);
         self.budgets[client as usize].on_request();
         self.out.logical += 1;
         self.out.logical_by_feature[feature] += 1;
+        self.since_change[feature].0 += 1;
         if let Some(t) = self.out.timeline.as_mut() {
             t.count(now, 0);
         }
         self.requests.push(Request {
             client,
             feature: feature as u32,
+            write,
             started: now,
             attempts: 0,
             prev_delay: cm.policy.base,
@@ -272,14 +447,15 @@ impl Episode1<'_> {
         for &(f, cum) in &cm.mix {
             let share = cum - prev;
             prev = cum;
-            let feature = &self.s.features[f];
-            if feature
-                .services
-                .iter()
-                .all(|&x| self.servers[x].status == ServiceStatus::Up)
-            {
-                self.first_rate[feature.services[0]] += total * share;
-            }
+            let w = cm.writes[f];
+            let served = if self.refusal(f, false).is_some() {
+                0.0
+            } else if self.refusal(f, true).is_some() {
+                1.0 - w
+            } else {
+                1.0
+            };
+            self.first_rate[self.s.features[f].services[0]] += total * share * served;
         }
     }
 
@@ -289,6 +465,10 @@ impl Episode1<'_> {
         let req = &mut self.requests[r as usize];
         req.attempts += 1;
         let req_attempts = req.attempts;
+        let (feature_index, write) = (req.feature as usize, req.write);
+        if req.started >= self.last_change {
+            self.since_change[feature_index].1 += 1;
+        }
         self.out.attempts += 1;
         if let Some(t) = self.out.timeline.as_mut() {
             t.count(now, 1);
@@ -297,29 +477,13 @@ impl Episode1<'_> {
         let entry = feature.services[0];
         self.drain(entry, now);
         let latency = cm.latency.sample(self.rng);
-        let down = feature
-            .services
-            .iter()
-            .any(|&x| self.servers[x].status == ServiceStatus::Down);
-        let failing_over = feature
-            .services
-            .iter()
-            .any(|&x| self.servers[x].status == ServiceStatus::FailingOver);
+        let refusal = self.refusal(feature_index, write);
         let sv = &mut self.servers[entry];
         let mu = sv.capacity();
-        let (answer, delay, zone) = if down || mu <= 0.0 {
+        let (answer, delay, zone) = if let Some(code) = refusal {
             (
                 AttemptResult::Status {
-                    code: 503,
-                    retry_after: None,
-                },
-                latency,
-                0,
-            )
-        } else if failing_over {
-            (
-                AttemptResult::Status {
-                    code: 409,
+                    code,
                     retry_after: None,
                 },
                 latency,
@@ -344,7 +508,8 @@ impl Episode1<'_> {
             }
             // The instance that serves it: a random healthy zone (back-filled instances live there too).
             let healthy = sv.healthy.count_ones();
-            let zone = if healthy == 0 {
+            // Served from the pair: no primary zone can drop it.
+            let zone = if healthy == 0 || sv.in_pair {
                 0
             } else {
                 nth_zone(sv.healthy, self.rng.random_range(0..healthy))
@@ -391,6 +556,22 @@ impl Episode1<'_> {
         let req = &self.requests[r as usize];
         let client = req.client as usize;
         let elapsed = now.saturating_since(req.started);
+        // A client that saw a failure before the traffic switch reconnects with its first
+        // data-plane success after it.
+        if let Some(switch) = self.switch {
+            let w = &mut self.switch_wait[client];
+            match (&result, *w) {
+                (AttemptResult::Success, 1)
+                    if now >= switch && self.s.features[req.feature as usize].plane == crate::model::Plane::Data =>
+                {
+                    self.out.disasters.reconnect.push(now.saturating_since(switch).ticks());
+                    *w = 2;
+                }
+                (AttemptResult::Success, _) => {}
+                (_, 0) if now < switch => *w = 1,
+                _ => {}
+            }
+        }
         // A client that saw a failure reconnects with its first success after the trigger.
         match (&result, self.reconnect[client]) {
             (AttemptResult::Success, Reconnect::Waiting) if now >= self.ep.trigger_end => {
@@ -403,14 +584,19 @@ impl Episode1<'_> {
             (_, Reconnect::Unaffected | Reconnect::Done) => self.reconnect[client] = Reconnect::Waiting,
             (_, Reconnect::Waiting) => {}
         }
-        let decision = self.cm.policy.decide(
-            req.attempts,
-            &result,
-            elapsed,
-            req.prev_delay,
-            &mut self.budgets[client],
-            self.rng,
-        );
+        // A refusal of the read-only control plane is final: no client retries it.
+        let decision = if matches!(result, AttemptResult::Status { code: 403, .. }) {
+            Decision::GiveUp(super::retry::GiveUpReason::NotRetryable)
+        } else {
+            self.cm.policy.decide(
+                req.attempts,
+                &result,
+                elapsed,
+                req.prev_delay,
+                &mut self.budgets[client],
+                self.rng,
+            )
+        };
         match decision {
             Decision::Done => self.out.latency.push(elapsed.ticks()),
             Decision::Retry { after } => {
@@ -435,11 +621,14 @@ impl Episode1<'_> {
         for x in 0..self.servers.len() {
             self.drain(x, now);
         }
+        self.last_change = now;
+        self.since_change.iter_mut().for_each(|x| *x = (0, 0));
         let sv = &mut self.servers[svc];
         let lost = sv.healthy & !c.healthy_zones;
         let returned = c.healthy_zones & !sv.healthy;
         sv.status = c.status;
         sv.healthy = c.healthy_zones;
+        sv.in_pair = c.in_pair;
         if returned != 0 {
             // The zone's own instances are back; back-filled ones are released.
             sv.backfilled = 0;

@@ -166,6 +166,12 @@ fn clients(add: &mut impl FnMut(String, Metric, String)) {
     ] {
         durations(add, dist);
     }
+    add(
+        "clients.region_disasters.user_visible_failures".into(),
+        Metric::DisasterUserVisibleFailures,
+        "fraction of logical requests that failed for the user in the episodes of regional disasters (disaster to failback)".into(),
+    );
+    durations(add, Distribution::ClientDisasterReconnect);
 }
 
 /// `region_disasters.*`: per disaster, per plane and the recovery's milestones.
@@ -279,9 +285,10 @@ mod tests {
         paths.dedup();
         assert_eq!(paths.len(), n, "duplicate paths");
         // Availability: 2 planes + 3 features. Zone incidents per plane: incidents, 2 × 7 stats,
-        // 2 P(meet). Misses: 2 × 2. Clients: 2 + 3 × 7. Region disasters: per replication,
-        // per plane 2 × 7 stats + 2 P(meet), 4 × 7 more. Importance sampling: 3 + 2 × 2.
-        assert_eq!(n, 5 + 2 * 17 + 4 + (2 + 21) + (1 + 2 * 16 + 28) + (3 + 4));
+        // 2 P(meet). Misses: 2 × 2. Clients: 2 + 3 × 7, through disasters 1 + 7. Region
+        // disasters: per replication, per plane 2 × 7 stats + 2 P(meet), 4 × 7 more. Importance
+        // sampling: 3 + 2 × 2.
+        assert_eq!(n, 5 + 2 * 17 + 4 + (2 + 21 + 1 + 7) + (1 + 2 * 16 + 28) + (3 + 4));
         for d in &all {
             assert!(!d.meaning.is_empty() && !d.meaning.contains('\n'), "{}", d.path);
             assert!(!d.meaning.ends_with('.'), "one line, no full stop: {}", d.path);

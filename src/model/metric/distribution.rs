@@ -102,6 +102,8 @@ pub enum Distribution {
     ClientReconnect,
     /// Time the entry services stayed overloaded after the trigger, per replication.
     ClientOverloaded,
+    /// Reconnect time after the traffic switch to the pair, through regional disasters.
+    ClientDisasterReconnect,
     /// Achieved RTO of a plane through regional disasters.
     DisasterRto(Plane),
     /// Achieved RPO of a plane through regional disasters.
@@ -125,6 +127,7 @@ impl Distribution {
             Distribution::ClientLatency => "clients.latency".into(),
             Distribution::ClientReconnect => "clients.reconnect".into(),
             Distribution::ClientOverloaded => "clients.overloaded_after_trigger".into(),
+            Distribution::ClientDisasterReconnect => "clients.region_disasters.reconnect".into(),
             Distribution::DisasterRto(p) => format!("region_disasters.{}.rto", p.key()),
             Distribution::DisasterRpo(p) => format!("region_disasters.{}.rpo", p.key()),
             Distribution::ControlPlaneReadOnly => "region_disasters.control_plane_read_only".into(),
@@ -145,6 +148,9 @@ impl Distribution {
             }
             Distribution::ClientOverloaded => {
                 "the time the entry services stayed overloaded after a failover, per replication with one".into()
+            }
+            Distribution::ClientDisasterReconnect => {
+                "the time from the traffic switch to the pair (a regional disaster) to the first data-plane success of a client that failed before it".into()
             }
             Distribution::DisasterRto(p) => format!(
                 "the achieved RTO of the {} through regional disasters it recovered from",
@@ -168,9 +174,10 @@ impl Distribution {
     pub(super) fn needs(self) -> Option<Needs> {
         match self {
             Distribution::Rto(_) | Distribution::Rpo(_) => None,
-            Distribution::ClientLatency | Distribution::ClientReconnect | Distribution::ClientOverloaded => {
-                Some(Needs::Clients)
-            }
+            Distribution::ClientLatency
+            | Distribution::ClientReconnect
+            | Distribution::ClientOverloaded
+            | Distribution::ClientDisasterReconnect => Some(Needs::Clients),
             Distribution::DisasterRto(_)
             | Distribution::DisasterRpo(_)
             | Distribution::ControlPlaneReadOnly

@@ -189,6 +189,8 @@ pub enum Metric {
     RetryAmplification,
     /// `clients.user_visible_failures`: fraction of logical requests failed, Wilson interval.
     UserVisibleFailures,
+    /// `clients.region_disasters.user_visible_failures`: the same through regional disasters.
+    DisasterUserVisibleFailures,
 }
 
 impl Metric {
@@ -200,6 +202,7 @@ impl Metric {
             | Metric::PMeet(..)
             | Metric::DisasterPMeet(..)
             | Metric::UserVisibleFailures
+            | Metric::DisasterUserVisibleFailures
             | Metric::Weighted(Weighted::PAnyDisaster | Weighted::PMissed(..)) => Unit::Probability,
             Metric::IncidentsPerReplication(_)
             | Metric::MissesPerReplication(..)
@@ -219,7 +222,9 @@ impl Metric {
             | Metric::MissesPerReplication(..) => None,
             Metric::DisastersPerReplication | Metric::DisasterPMeet(..) => Some(Needs::RegionDisasters),
             Metric::Weighted(_) => Some(Needs::ImportanceSampling),
-            Metric::RetryAmplification | Metric::UserVisibleFailures => Some(Needs::Clients),
+            Metric::RetryAmplification | Metric::UserVisibleFailures | Metric::DisasterUserVisibleFailures => {
+                Some(Needs::Clients)
+            }
         }
     }
 

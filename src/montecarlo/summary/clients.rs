@@ -2,7 +2,7 @@
 
 use super::keyed::Keyed;
 use crate::model::Scenario;
-use crate::model::clients::{ClientModel, ClientStats, FinalStatus};
+use crate::model::clients::{ClientModel, ClientStats, DisasterClientStats, FinalStatus};
 use crate::stats::{DurationSummary, Proportion, ProportionSummary};
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,32 @@ pub struct ClientsSummary {
     /// Per replication with at least one episode: time the entry services were overloaded
     /// (queueing delay above the threshold) after the trigger ended.
     pub overloaded_after_trigger: Option<DurationSummary>,
+    /// Through regional disasters of the primary (present when at least one struck during a
+    /// simulated episode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_disasters: Option<ClientDisasters>,
+}
+
+/// What the clients saw in the episodes in which a regional disaster struck: from the disaster
+/// to the end of failback (and `after` past it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientDisasters {
+    /// Episodes in which a regional disaster struck.
+    pub episodes: u64,
+    /// Logical requests of those episodes (simulated).
+    pub logical_requests: u64,
+    /// Fraction of those logical requests that failed for the user, with a Wilson interval.
+    pub user_visible_failures: Option<ProportionSummary>,
+    /// Failed logical requests by final status (`409`, `429`, `503`, `timeout`, `terminated`,
+    /// `other`, `403`).
+    pub failures_by_status: Keyed<u64>,
+    /// By feature (those with requests): logical requests and failures.
+    pub failures_by_feature: Keyed<FeatureFailures>,
+    /// Per client that saw a failure before the traffic switch (the data plane serving from the
+    /// pair): from the switch to its first successful data-plane request.
+    pub reconnect: Option<DurationSummary>,
+    /// Such clients without a data-plane success by the end of their episode.
+    pub not_reconnected: u64,
 }
 
 /// Requests and failures of one feature.
@@ -74,29 +100,51 @@ pub(super) fn summary(s: &Scenario, cm: &ClientModel, c: &ClientStats) -> Client
         },
         throttled_attempts: c.throttled,
         user_visible_failures: failures.summary(),
-        failures_by_status: FinalStatus::NAMES
-            .iter()
-            .zip(c.failed_by_status)
-            .map(|(n, failed)| ((*n).to_string(), failed))
-            .collect(),
-        failures_by_feature: s
-            .features
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| c.logical_by_feature[*i] > 0)
-            .map(|(i, f)| {
-                (
-                    f.name.clone(),
-                    FeatureFailures {
-                        logical_requests: c.logical_by_feature[i],
-                        failed: c.failed_by_feature[i],
-                    },
-                )
-            })
-            .collect(),
+        failures_by_status: by_status(&c.failed_by_status),
+        failures_by_feature: by_feature(s, &c.logical_by_feature, &c.failed_by_feature),
         latency: c.latency.summary(),
         reconnect: c.reconnect.summary(),
         not_reconnected: c.not_reconnected,
         overloaded_after_trigger: c.overloaded_after_trigger.summary(),
+        region_disasters: (c.disasters.episodes > 0).then(|| disasters(s, &c.disasters)),
     }
+}
+
+fn disasters(s: &Scenario, d: &DisasterClientStats) -> ClientDisasters {
+    let mut failures = Proportion::new();
+    failures.record_many(d.failed(), d.logical);
+    ClientDisasters {
+        episodes: d.episodes,
+        logical_requests: d.logical,
+        user_visible_failures: failures.summary(),
+        failures_by_status: by_status(&d.failed_by_status),
+        failures_by_feature: by_feature(s, &d.logical_by_feature, &d.failed_by_feature),
+        reconnect: d.reconnect.summary(),
+        not_reconnected: d.not_reconnected,
+    }
+}
+
+fn by_status(failed: &[u64; 7]) -> Keyed<u64> {
+    FinalStatus::NAMES
+        .iter()
+        .zip(failed)
+        .map(|(n, &failed)| ((*n).to_string(), failed))
+        .collect()
+}
+
+fn by_feature(s: &Scenario, logical: &[u64], failed: &[u64]) -> Keyed<FeatureFailures> {
+    s.features
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| logical.get(*i).copied().unwrap_or(0) > 0)
+        .map(|(i, f)| {
+            (
+                f.name.clone(),
+                FeatureFailures {
+                    logical_requests: logical[i],
+                    failed: failed[i],
+                },
+            )
+        })
+        .collect()
 }

@@ -13,7 +13,7 @@ mod importance;
 mod keyed;
 mod planes;
 
-pub use clients::{ClientsSummary, FeatureFailures};
+pub use clients::{ClientDisasters, ClientsSummary, FeatureFailures};
 pub use disasters::{DisasterPlane, RegionDisasterSummary};
 pub use importance::{ImportancePlane, ImportanceSamplingSummary};
 pub(super) use keyed::plane_key;
