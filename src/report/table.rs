@@ -203,26 +203,7 @@ pub fn render(s: &Summary) -> String {
             "  {} episodes, {} logical requests, {} attempts: retry amplification {:.3}, {} throttled",
             c.episodes, c.logical_requests, c.attempts, c.retry_amplification, c.throttled_attempts
         );
-        if let Some(f) = &c.user_visible_failures {
-            let by: Vec<String> = c
-                .failures_by_status
-                .iter()
-                .filter(|(_, failed)| **failed > 0)
-                .map(|(status, failed)| format!("{status} {failed}"))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  user-visible failures {:.4} %  95% Wilson [{:.4} %, {:.4} %]  by status: {}",
-                f.estimate * 100.0,
-                f.wilson95[0] * 100.0,
-                f.wilson95[1] * 100.0,
-                if by.is_empty() {
-                    "none".to_string()
-                } else {
-                    by.join(", ")
-                }
-            );
-        }
+        failures_line(&mut out, "  ", c.user_visible_failures.as_ref(), &c.failures_by_status);
         durations(&mut out, "latency", &c.latency);
         durations(&mut out, "reconnect after failover", &c.reconnect);
         let _ = writeln!(
@@ -231,6 +212,58 @@ pub fn render(s: &Summary) -> String {
             c.not_reconnected
         );
         durations(&mut out, "overloaded after trigger", &c.overloaded_after_trigger);
+        if let Some(d) = &c.region_disasters {
+            let _ = writeln!(
+                out,
+                "  through regional disasters ({} episodes, {} logical requests):",
+                d.episodes, d.logical_requests
+            );
+            failures_line(
+                &mut out,
+                "    ",
+                d.user_visible_failures.as_ref(),
+                &d.failures_by_status,
+            );
+            let by: Vec<String> = d
+                .failures_by_feature
+                .iter()
+                .map(|(name, f)| {
+                    format!(
+                        "{name} {:.1} %",
+                        100.0 * f.failed as f64 / f.logical_requests.max(1) as f64
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "    failed by feature: {}", by.join(", "));
+            durations(&mut out, "reconnect after the traffic switch", &d.reconnect);
+        }
     }
     out
+}
+
+/// `user-visible failures x %  95% Wilson [..]  by status: 503 n, ...`
+fn failures_line(
+    out: &mut String,
+    indent: &str,
+    f: Option<&crate::stats::ProportionSummary>,
+    by_status: &crate::montecarlo::Keyed<u64>,
+) {
+    let Some(f) = f else { return };
+    let by: Vec<String> = by_status
+        .iter()
+        .filter(|(_, failed)| **failed > 0)
+        .map(|(status, failed)| format!("{status} {failed}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{indent}user-visible failures {:.4} %  95% Wilson [{:.4} %, {:.4} %]  by status: {}",
+        f.estimate * 100.0,
+        f.wilson95[0] * 100.0,
+        f.wilson95[1] * 100.0,
+        if by.is_empty() {
+            "none".to_string()
+        } else {
+            by.join(", ")
+        }
+    );
 }

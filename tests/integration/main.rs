@@ -7,6 +7,7 @@ mod bad_input;
 mod baselines;
 mod catalogue;
 mod cli;
+mod client_disasters;
 mod clients;
 mod common;
 mod determinism;

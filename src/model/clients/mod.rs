@@ -2,8 +2,6 @@
 //! services queue or throttle them, and clients retry by their policy (`docs/MODEL.md`, section 4).
 
 pub mod budget;
-#[cfg(test)]
-mod disaster_tests;
 pub mod episodes;
 mod metrics;
 mod model;

@@ -80,11 +80,15 @@ impl Replication<'_> {
                     Status::FailingOver => "failover-start",
                     Status::Down => "service-down",
                 };
-                let site = if in_pair { " (in the pair)" } else { "" };
                 self.log(
                     ev,
                     |s| s.services[svc].name.clone(),
-                    move || format!("{} healthy zone(s){site}", healthy.count_ones()),
+                    move || match (in_pair, s.region.zones) {
+                        (true, _) => format!("served from the pair {}", s.pair.name),
+                        (false, 0) if healthy == 0 => "datacenter down".to_string(),
+                        (false, 0) => "datacenter up".to_string(),
+                        (false, _) => format!("{} healthy zone(s)", healthy.count_ones()),
+                    },
                 );
             }
         }

@@ -1,13 +1,14 @@
-//! The clients through a regional disaster, on hand-built status logs: errors before the
-//! recovery, a read-only control plane in the pair, the data plane after the traffic switch,
-//! audio/video down until failback, the failback disruption, and the reconnect after the switch.
+//! The clients through a regional disaster, on hand-built status logs fed to the client model's
+//! public API: errors before the recovery, a read-only control plane in the pair, the data plane
+//! after the traffic switch, audio/video down until failback, the failback disruption, and the
+//! reconnect after the switch.
 
-use super::episodes::simulate_replication;
-use super::{ClientOutcome, FinalStatus};
-use crate::engine::{SimDuration, SimTime};
-use crate::model::{Scenario, ServiceStatus, StatusChange};
-use crate::random::{Mechanism, stream};
-use crate::scenario::Plan;
+use outage_sim::engine::{SimDuration, SimTime};
+use outage_sim::model::clients::episodes::simulate_replication;
+use outage_sim::model::clients::{ClientOutcome, FinalStatus};
+use outage_sim::model::{Scenario, ServiceStatus, StatusChange};
+use outage_sim::random::{Mechanism, stream};
+use outage_sim::scenario::Plan;
 
 const SCENARIO: &str = r#"
 name = "clients-through-a-disaster"
@@ -47,7 +48,7 @@ services = ["control-api"]
 
 fn scenario(clients: &str) -> Plan {
     let text = format!("{SCENARIO}\n[clients]\n{clients}\n");
-    crate::scenario::from_source(&text, std::path::Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"))
+    outage_sim::scenario::from_source(&text, std::path::Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn h(hours: f64) -> SimTime {
