@@ -8,8 +8,10 @@
 //! switch traffic). Natural recovery races the recovery: each plane serves again at whichever
 //! comes first, and a recovery that has not started when the primary returns is abandoned.
 //!
-//! This module computes that timeline for one disaster; the replication loop (next step of the
-//! DR issue) calls it and turns it into incidents.
+//! This module holds the stages' random durations ([`RecoveryDraw`]), the contention in the pair
+//! ([`capacity_wait`]) and, for the oracles, the whole timeline of one region disaster in closed
+//! form ([`regional_recovery`]). The replication loop (`replication/recovery.rs`) runs the same
+//! draws as events, for any outage that triggers a recovery.
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{CapacityPlan, RecoveryPlan};

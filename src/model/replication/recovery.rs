@@ -483,13 +483,12 @@ impl Replication<'_> {
                 od.media_settled = true;
             }
             if d.serving.iter().all(Option::is_some) && d.control_plane_full.is_some() && od.media_settled {
-                self.open_disasters.swap_remove(i);
+                // `remove`, not `swap_remove`: the others stay in the order they struck.
+                self.open_disasters.remove(i);
             } else {
                 i += 1;
             }
         }
-        // Keep the order of settling independent of removals.
-        self.open_disasters.sort_by_key(|d| d.index);
     }
 
     /// At the horizon: what is still open is censored.
