@@ -104,15 +104,22 @@ impl Replication<'_> {
         for f in 0..s.features.len() {
             let feature = &s.features[f];
             // Audio/video stays down while its plane runs in the pair.
-            let up = feature.services.iter().all(|&x| self.status[x] == Status::Up)
-                && !(feature.media && self.in_pair[feature.plane.index()]);
+            // One pass over its services: up as served, up on the primary, down outright there.
+            let (mut served_up, mut primary_up, mut primary_out) = (true, true, false);
+            for &x in &feature.services {
+                served_up &= self.status[x] == Status::Up;
+                let p = self.primary_status[x];
+                primary_up &= p == Status::Up;
+                primary_out |= p == Status::Down;
+            }
+            let up = served_up && !(feature.media && self.in_pair[feature.plane.index()]);
             if !up {
                 down_bits |= 1 << f;
             }
-            if !feature.services.iter().all(|&x| self.primary_status[x] == Status::Up) {
+            if !primary_up {
                 primary_down |= 1 << f;
             }
-            if feature.services.iter().any(|&x| self.primary_status[x] == Status::Down) {
+            if primary_out {
                 primary_outage |= 1 << f;
             }
             match (up, self.feature_down_since[f]) {
