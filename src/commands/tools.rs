@@ -48,7 +48,7 @@ pub fn trace(args: &TraceArgs) -> ExitCode {
     let mut emit = |r: model::TraceRecord| {
         let line = match format {
             TraceFormat::Jsonl => serde_json::to_string(&r).expect("trace record serializes"),
-            TraceFormat::Text => format!("{:>16.6}s  {:<15} {:<28} {}", r.time_s, r.event, r.entity, r.detail),
+            TraceFormat::Text => format!("{:>19}  {:<15} {:<28} {}", clock(r.time_s), r.event, r.entity, r.detail),
         };
         ok &= writeln!(out, "{}", line.trim_end()).is_ok();
     };
@@ -172,5 +172,28 @@ pub fn experiment(which: &ExperimentCommand) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => failed(format!("cannot write {}: {e}", args.out.join("backoff.csv").display())),
+    }
+}
+
+/// Simulated time as a clock, `12d 03:04:05.678901` (days since the start, then the time of day).
+fn clock(secs: f64) -> String {
+    let micros = (secs * 1e6).round() as u64;
+    let (s, us) = (micros / 1_000_000, micros % 1_000_000);
+    format!(
+        "{}d {:02}:{:02}:{:02}.{us:06}",
+        s / 86_400,
+        s % 86_400 / 3600,
+        s % 3600 / 60,
+        s % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trace_times_read_as_a_clock() {
+        assert_eq!(super::clock(0.0), "0d 00:00:00.000000");
+        assert_eq!(super::clock(3600.5), "0d 01:00:00.500000");
+        assert_eq!(super::clock(435_600.0 + 61.25), "5d 01:01:01.250000");
     }
 }

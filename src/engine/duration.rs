@@ -71,14 +71,15 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     Ok(SimDuration(total))
 }
 
-/// Formats ticks as the shortest exact duration string (`90m` → `1h30m`, `1500ms` → `1s500ms`).
+/// Formats ticks as a short exact duration string (`90m` → `1h30m`, `1500ms` → `1s500ms`). Weeks
+/// are written as days (`30d`, not `4w2d`): people count days.
 pub fn format_duration(d: SimDuration) -> String {
     if d.0 == 0 {
         return "0s".to_string();
     }
     let mut rest = d.0;
     let mut out = String::new();
-    for &(unit, secs) in UNITS.iter().rev() {
+    for &(unit, secs) in UNITS.iter().rev().filter(|(u, _)| *u != "w") {
         let ticks = (secs * TICKS_PER_SECOND as f64).round() as u64;
         if rest >= ticks {
             out.push_str(&format!("{}{}", rest / ticks, unit));
@@ -88,10 +89,11 @@ pub fn format_duration(d: SimDuration) -> String {
     out
 }
 
-/// Formats ticks for people: the largest fitting unit with up to two decimals (`6.25h`, `3.1d`).
+/// Formats ticks for people: the largest fitting unit with up to two decimals (`6.25 h`, `3.1 d`),
+/// hours up to three days (a 48 h target reads `48 h`).
 pub fn human(d: SimDuration) -> String {
     let secs = d.as_secs_f64();
-    let (value, unit) = if secs >= 86_400.0 * 2.0 {
+    let (value, unit) = if secs >= 86_400.0 * 3.0 {
         (secs / 86_400.0, "d")
     } else if secs >= 3600.0 {
         (secs / 3600.0, "h")

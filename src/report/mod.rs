@@ -5,6 +5,7 @@ pub mod charts;
 pub mod document;
 pub mod figures;
 pub mod metrics;
+pub mod numbers;
 mod rows;
 mod table;
 mod verdicts;

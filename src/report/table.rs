@@ -6,18 +6,14 @@ use crate::montecarlo::{ImportanceSamplingSummary, Summary};
 use crate::stats::{AvailabilitySummary, DurationSummary, ProportionSummary, WeightedSummary};
 use std::fmt::Write;
 
-fn pct(x: f64) -> String {
-    format!("{:.5} %", x * 100.0)
-}
+use super::numbers::{percent as pct, percent_interval, probability, probability_interval};
 
 fn dur(secs: f64) -> String {
     human(SimDuration::from_secs_f64(secs))
 }
 
 fn availability_line(out: &mut String, name: &str, a: &AvailabilitySummary) {
-    let ci = a
-        .ci95
-        .map_or("n/a".to_string(), |[lo, hi]| format!("[{}, {}]", pct(lo), pct(hi)));
+    let ci = a.ci95.map_or("n/a".to_string(), percent_interval);
     let _ = writeln!(
         out,
         "  {:<22} {:>13}  95% CI {:<30} mean downtime {}",
@@ -58,17 +54,16 @@ fn objectives(out: &mut String, rto: Objective<'_>, rpo: Objective<'_>) {
     meets(out, [("RTO", rto.2, rto.1), ("RPO", rpo.2, rpo.1)]);
 }
 
-/// `P(RTO <= 2 d) = 0.9990  95% Wilson [...]` lines.
+/// `P(RTO <= 48 h) = 0.9990  95% Wilson [...]` lines.
 fn meets(out: &mut String, rows: [(&str, f64, &Option<ProportionSummary>); 2]) {
     for (label, target, meet) in rows {
         if let Some(m) = meet {
             let _ = writeln!(
                 out,
-                "    P({label} <= {}) = {:.4}  95% Wilson [{:.4}, {:.4}]  ({} of {})",
+                "    P({label} <= {}) = {}  95% Wilson {}  ({} of {})",
                 dur(target),
-                m.estimate,
-                m.wilson95[0],
-                m.wilson95[1],
+                probability(m.estimate),
+                probability_interval(m.wilson95),
                 m.successes,
                 m.trials
             );
@@ -256,10 +251,9 @@ fn failures_line(
         .collect();
     let _ = writeln!(
         out,
-        "{indent}user-visible failures {:.4} %  95% Wilson [{:.4} %, {:.4} %]  by status: {}",
-        f.estimate * 100.0,
-        f.wilson95[0] * 100.0,
-        f.wilson95[1] * 100.0,
+        "{indent}user-visible failures {}  95% Wilson {}  by status: {}",
+        pct(f.estimate),
+        percent_interval(f.wilson95),
         if by.is_empty() {
             "none".to_string()
         } else {

@@ -275,13 +275,13 @@ impl Comparison {
             .unwrap_or(0);
         let _ = writeln!(
             out,
-            "  {:<w$} {:>14} {:>14} {:>14}  {:<31} {:>9}",
-            "metric", "A", "B", "B − A", "95 % interval (paired)", "narrower"
+            "  {:<w$} {:>14} {:>14} {:>14}  {:<31} {:>14}",
+            "metric", "A", "B", "B − A", "95 % interval (paired)", "pairing"
         );
         for d in &self.differences {
             let _ = writeln!(
                 out,
-                "  {:<w$} {:>14.8} {:>14.8} {:>14.8}  [{:>13.8}, {:>13.8}] {:>9}",
+                "  {:<w$} {:>14.8} {:>14.8} {:>14.8}  [{:>13.8}, {:>13.8}] {:>14}",
                 d.metric,
                 d.a,
                 d.b,
@@ -289,7 +289,9 @@ impl Comparison {
                 d.paired_ci95[0],
                 d.paired_ci95[1],
                 match d.narrowing {
-                    Some(x) => format!("{x:.1}x"),
+                    // Say which way: a ratio below 1 means the paired interval is wider.
+                    Some(x) if x >= 1.0 => format!("{x:.1}x narrower"),
+                    Some(x) => format!("{:.1}x wider", 1.0 / x),
                     // Both designs agree in every replication: the paired difference is exact.
                     None if d.independent_ci95[1] > d.independent_ci95[0] => "exact".into(),
                     None => "-".into(),
@@ -298,7 +300,7 @@ impl Comparison {
         }
         let _ = writeln!(
             out,
-            "  narrower: half-width of the interval from an independent run of B (seed {}) over the paired one",
+            "  pairing: how much narrower (or wider) the paired interval is than one from an independent run of B (seed {})",
             self.independent_seed
         );
         out

@@ -16,7 +16,7 @@ fn run_default_writes_summary_replications_and_incidents() {
         "Availability",
         "data_plane",
         "admin-operations",
-        "P(RTO <= 2 d)",
+        "P(RTO <= 48 h)",
     ] {
         assert!(stdout.contains(text), "{text} missing from:\n{stdout}");
     }

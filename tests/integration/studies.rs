@@ -33,19 +33,17 @@ fn compare_is_identical_whatever_the_thread_count_and_pairing_narrows_the_interv
     // Premium is zone-redundant, Standard zonal: B − A is positive, and on common random numbers
     // (the same zone failures in both) the paired interval is narrower than an independent one.
     assert!(data["paired_ci95"][0].as_f64().unwrap() > 0.0, "{data}");
-    assert!(data["narrowing"].as_f64().unwrap() > 1.5, "{data}");
-    // The control plane is the same design in both; it differs only where a recovery the zonal
-    // data plane started was already running when a region disaster struck (the planes share
-    // the recovery), so its paired difference is a small fraction of the data plane's.
+    // (About 1.4x here: the zonal design's outages run their own recoveries into the pair, whose
+    // timing the zone-redundant design never draws; before those, 2.7x.)
+    assert!(data["narrowing"].as_f64().unwrap() > 1.0, "{data}");
+    // The control plane is the same design in both, and each recovery draws from a stream keyed
+    // by the failure that triggered it: every paired difference is exactly 0.
     let control = diffs
         .iter()
         .find(|d| d["metric"] == "availability.control_plane")
         .unwrap();
-    let (c, d) = (
-        control["difference"].as_f64().unwrap().abs(),
-        data["difference"].as_f64().unwrap().abs(),
-    );
-    assert!(c < d / 100.0, "control {c}, data {d}");
+    assert_eq!(control["difference"], 0.0);
+    assert_eq!(control["paired_ci95"], serde_json::json!([0.0, 0.0]));
 }
 
 /// Each quantity `compare` pairs is a catalogue metric, and its mean in A is that metric's value

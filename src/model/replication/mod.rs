@@ -101,7 +101,10 @@ struct Replication<'a> {
     pair_rpo: [SimDuration; 2],
     /// The data plane's incident closed this update with its data lost.
     lost_now: bool,
+    /// Whether a random region disaster destroys the region's data.
     recovery_rng: SimRng,
+    /// Per process, how many times it has failed (keys the stream of the recovery it triggers).
+    failures_seen: Vec<u32>,
     /// Per process, what its likelihood ratio needs (empty without importance sampling).
     exposure: Vec<Exposure>,
     cause: Cause,
@@ -247,6 +250,7 @@ impl<'a> Replication<'a> {
             pair_rpo: [SimDuration::ZERO; 2],
             lost_now: false,
             recovery_rng: stream(seed, rep, m.recovery_key),
+            failures_seen: vec![0; procs.len()],
             exposure: match m.tilting {
                 Some(_) => vec![Exposure::default(); procs.len()],
                 None => Vec::new(),
@@ -331,6 +335,7 @@ impl<'a> Replication<'a> {
     fn on_failure(&mut self, p: u32) {
         let (s, procs) = (self.s, self.procs);
         self.cause = Cause::Process(p);
+        self.failures_seen[p as usize] += 1;
         if let Some(e) = self.exposure.get_mut(p as usize) {
             e.fail(self.sim.now());
         }
@@ -467,7 +472,7 @@ impl<'a> Replication<'a> {
                 self.log(
                     "data-lost",
                     |s| s.services[svc].name.clone(),
-                    || format!("restored from backup, RPO {rpo}"),
+                    || format!("restored from backup, RPO {}", crate::engine::duration::human(rpo)),
                 );
             }
         }

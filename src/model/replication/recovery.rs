@@ -9,6 +9,7 @@ use crate::model::outcome::{Cause, Disaster, Recovery};
 use crate::model::recovery::{RecoveryDraw, Stage, capacity_wait};
 use crate::model::recovery_point::achieved_rpo;
 use crate::model::{BackupPolicy, Plane, RecoveryTrigger};
+use crate::random::{Mechanism, SimRng, stream};
 
 /// Where a recovery stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +47,9 @@ pub(super) struct Episode {
     serving: [Option<EventKey>; 2],
     /// Per plane, whether its recovery was started.
     started: [bool; 2],
+    /// Its own stream, keyed by what triggered it, so that two designs facing the same failure
+    /// draw the same recovery (common random numbers).
+    rng: SimRng,
 }
 
 /// A disaster whose figures are not all settled yet.
@@ -157,7 +161,16 @@ impl Replication<'_> {
         if s.recovery.trigger == RecoveryTrigger::RegionDisaster && self.region_down == 0 {
             return;
         }
-        let draw = RecoveryDraw::draw(&s.recovery, &mut self.recovery_rng);
+        let key = match self.cause {
+            Cause::Process(p) => format!(
+                "recovery/{}/{}",
+                self.procs[p as usize].mechanism, self.failures_seen[p as usize]
+            ),
+            Cause::Fault(i) => format!("recovery/fault/{i}"),
+            Cause::Failback | Cause::Other => format!("recovery/other/{}", self.out.recoveries.len()),
+        };
+        let mut rng = stream(s.seed, self.out.replication, Mechanism::named(&key));
+        let draw = RecoveryDraw::draw(&s.recovery, &mut rng);
         let detected = now.saturating_add(draw.detection);
         let requested = detected.max(now.saturating_add(s.recovery.min_outage));
         let record = self.out.recoveries.len() as u32;
@@ -182,6 +195,7 @@ impl Replication<'_> {
             key,
             serving: [None; 2],
             started: [false; 2],
+            rng,
         });
         for inc in self.open.iter_mut().flatten() {
             inc.recovery.get_or_insert(record);
@@ -285,7 +299,9 @@ impl Replication<'_> {
                     Some(c) => {
                         // Tenants of other regions sharing the pair, already down, are ahead.
                         let earlier = u64::from(self.sharing_pair_down) * u64::from(c.tenants);
-                        capacity_wait(c, earlier, &mut self.recovery_rng).map(|w| {
+                        let ep = self.episode.as_mut().expect("recovery");
+                        let wait = capacity_wait(c, earlier, &mut ep.rng);
+                        wait.map(|w| {
                             let q = now.saturating_add(w);
                             self.stage("capacity-wait", now, q);
                             q
@@ -357,7 +373,11 @@ impl Replication<'_> {
             self.region_destroyed = false;
             self.data_in_pair_since = Some(now);
         }
-        self.log("pair-serves", |_| plane.key().to_string(), || format!("RPO {rpo}"));
+        self.log(
+            "pair-serves",
+            |_| plane.key().to_string(),
+            || format!("RPO {}", crate::engine::duration::human(rpo)),
+        );
     }
 
     pub(super) fn on_failback_start(&mut self) {

@@ -209,7 +209,7 @@ impl Replication<'_> {
                         self.log(
                             "incident-close",
                             |_| plane.key().to_string(),
-                            || format!("{} after {rto}", inc.kind.as_str()),
+                            || format!("{} after {}", inc.kind.as_str(), crate::engine::duration::human(rto)),
                         );
                         self.record(inc);
                     }

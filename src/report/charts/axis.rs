@@ -33,12 +33,13 @@ pub enum Scale {
 
 /// Seconds as a human duration: the largest fitting unit with up to two decimals.
 ///
-/// Units follow the project's terminal output: hours up to two days, so a 48 h target reads
-/// "2 d" but 36 h stays "36 h".
+/// Units follow the project's terminal output: hours up to three days, so a 48 h target reads
+/// "48 h" and 72 h reads "3 d".
 ///
 /// ```
 /// use outage_sim::report::charts::format_duration;
-/// assert_eq!(format_duration(172_800.0), "2 d");
+/// assert_eq!(format_duration(172_800.0), "48 h");
+/// assert_eq!(format_duration(259_200.0), "3 d");
 /// assert_eq!(format_duration(5_400.0), "1.5 h");
 /// assert_eq!(format_duration(0.25), "250 ms");
 /// ```
@@ -52,7 +53,7 @@ pub fn format_duration(secs: f64) -> String {
 
 /// `secs` (not negative) in the unit [`format_duration`] shows it in.
 fn in_unit(secs: f64) -> (f64, &'static str) {
-    if secs >= 2.0 * DAY {
+    if secs >= 3.0 * DAY {
         (secs / DAY, "d")
     } else if secs >= HOUR {
         (secs / HOUR, "h")
@@ -439,9 +440,10 @@ mod tests {
 
     #[test]
     fn durations_read_as_people_say_them() {
-        assert_eq!(format_duration(172_800.0), "2 d");
+        assert_eq!(format_duration(172_800.0), "48 h");
         assert_eq!(format_duration(129_600.0), "36 h");
-        assert_eq!(format_duration(216_000.0), "2.5 d");
+        assert_eq!(format_duration(216_000.0), "60 h");
+        assert_eq!(format_duration(302_400.0), "3.5 d");
         assert_eq!(format_duration(5_400.0), "1.5 h");
         assert_eq!(format_duration(300.0), "5 min");
         assert_eq!(format_duration(90.0), "1.5 min");

@@ -17,7 +17,7 @@ pub struct CdfChart {
     pub x_label: String,
     /// One step curve per series; an empty list (or only empty series) draws "no incidents".
     pub series: Vec<CdfSeries>,
-    /// The target duration in seconds, drawn as a vertical line labelled "target 2 d".
+    /// The target duration in seconds, drawn as a vertical line labelled "target 48 h".
     pub target_s: Option<f64>,
     /// The probability of meeting the target with its interval, printed on the plot.
     pub p_meet: Option<PMeet>,
@@ -49,7 +49,12 @@ pub struct PMeet {
 impl PMeet {
     /// "P(meet) = 0.9731 [0.9702, 0.9758]".
     pub fn caption(&self) -> String {
-        format!("P(meet) = {:.4} [{:.4}, {:.4}]", self.estimate, self.lo, self.hi)
+        use crate::report::numbers::{probability, probability_interval};
+        format!(
+            "P(meet) = {} {}",
+            probability(self.estimate),
+            probability_interval([self.lo, self.hi])
+        )
     }
 }
 

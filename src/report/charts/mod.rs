@@ -20,7 +20,7 @@
 //!     scale: Scale::Log,
 //! };
 //! let svg = render(&ChartSpec::Cdf(chart), Format::Svg).unwrap();
-//! assert!(String::from_utf8(svg).unwrap().contains("target 2 d"));
+//! assert!(String::from_utf8(svg).unwrap().contains("target 48 h"));
 //! ```
 
 mod availability;

@@ -332,7 +332,7 @@ fn no_data_renders_a_titled_panel_that_says_so() {
 fn cdf_shows_target_p_meet_legend_and_axis_titles() {
     let svg = both(&cdf(vec![(600.0, 0.5), (7200.0, 1.0)], Some(48.0 * HOUR), Scale::Log));
     for s in [
-        "target 2 d",
+        "target 48 h",
         "P(meet) = 0.9731 [0.9702, 0.9758]",
         "checkout",
         "achieved RTO (log scale)",

@@ -26,15 +26,16 @@ fn dur(secs: f64) -> String {
     human(SimDuration::from_secs_f64(secs))
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.5} %", 100.0 * x)
-}
+use crate::report::numbers::{percent as pct, percent_interval, probability, probability_interval};
 
 fn p_meet(p: &Option<ProportionSummary>) -> String {
     match p {
         Some(p) => format!(
-            "{:.4} [{:.4}, {:.4}] ({} of {})",
-            p.estimate, p.wilson95[0], p.wilson95[1], p.successes, p.trials
+            "{} {} ({} of {})",
+            probability(p.estimate),
+            probability_interval(p.wilson95),
+            p.successes,
+            p.trials
         ),
         None => "no data".into(),
     }
@@ -92,8 +93,7 @@ fn availability(s: &Summary) -> Table {
                 name.to_string(),
                 plane.key().to_string(),
                 pct(a.estimate),
-                a.ci95
-                    .map_or("-".into(), |[lo, hi]| format!("[{}, {}]", pct(lo), pct(hi))),
+                a.ci95.map_or("-".into(), percent_interval),
                 dur(a.mean_downtime_s),
             ]
         })
