@@ -4,7 +4,7 @@ use super::topology::Status as ServiceStatus;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::Plane;
 use crate::model::Scenario;
-use crate::model::metric::Objective;
+use crate::model::metric::{Objective, Scope};
 
 /// How bad an incident was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,23 +163,34 @@ impl ReplicationOutcome {
     /// `plane` missed its target; data lost outright is an RPO miss. An incident still open at
     /// the horizon counts by its RTO so far (a miss once that is past the target).
     pub fn misses(&self, s: &Scenario, plane: Plane, objective: Objective) -> u64 {
+        self.misses_in(s, plane, objective, Scope::All)
+    }
+
+    /// [`ReplicationOutcome::misses`] among the zone incidents, the disasters, or both.
+    pub fn misses_in(&self, s: &Scenario, plane: Plane, objective: Objective, scope: Scope) -> u64 {
         let t = s.targets[plane.index()];
         let horizon = SimTime(s.horizon.ticks());
-        let zone = self
-            .zone_incidents(plane)
-            .filter(|i| match objective {
-                Objective::Rto => i.rto() > t.rto,
-                Objective::Rpo => i.data_lost || i.rpo > t.rpo,
-            })
-            .count();
-        let regional = self
-            .disasters
-            .iter()
-            .filter(|d| match objective {
-                Objective::Rto => d.rto(plane, horizon).0 > t.rto,
-                Objective::Rpo => d.rpo[plane.index()].is_none_or(|x| x > t.rpo),
-            })
-            .count();
+        let zone = match scope {
+            Scope::RegionDisasters => 0,
+            _ => self
+                .zone_incidents(plane)
+                .filter(|i| match objective {
+                    Objective::Rto => i.rto() > t.rto,
+                    Objective::Rpo => i.data_lost || i.rpo > t.rpo,
+                })
+                .count(),
+        };
+        let regional = match scope {
+            Scope::ZoneIncidents => 0,
+            _ => self
+                .disasters
+                .iter()
+                .filter(|d| match objective {
+                    Objective::Rto => d.rto(plane, horizon).0 > t.rto,
+                    Objective::Rpo => d.rpo[plane.index()].is_none_or(|x| x > t.rpo),
+                })
+                .count(),
+        };
         (zone + regional) as u64
     }
 

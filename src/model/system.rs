@@ -40,6 +40,8 @@ pub struct Scenario {
     pub zones: u32,
     /// Targets, indexed by [`Plane::index`].
     pub targets: [Targets; 2],
+    /// Confidence level of the verdicts on the targets.
+    pub verdict_confidence: f64,
     /// The dependency services, in file order (indices used by features and failures).
     pub services: Vec<Service>,
     /// The user-facing features, in file order (at most 64).
@@ -75,6 +77,10 @@ pub struct Targets {
     pub rpo: SimDuration,
     /// Recovery time objective.
     pub rto: SimDuration,
+    /// Probability with which an incident must meet the RTO.
+    pub rto_probability: f64,
+    /// Probability with which an incident must meet the RPO.
+    pub rpo_probability: f64,
 }
 
 /// A validated service.

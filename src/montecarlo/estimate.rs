@@ -3,7 +3,7 @@
 
 use super::RunStats;
 use super::summary::Summary;
-use crate::model::metric::{Distribution, Metric, Objective, Percentile, Stat, Subject, Weighted};
+use crate::model::metric::{Distribution, Metric, Objective, ObjectiveFigure, Percentile, Stat, Subject, Weighted};
 use crate::stats::{DurationStats, DurationSummary, MeanSummary, ProportionSummary, WeightedSummary, Z95};
 
 /// The spread that goes with an estimate.
@@ -150,6 +150,20 @@ pub fn estimate(metric: &Metric, run: &RunStats, s: &Summary) -> Option<Estimate
         Metric::MissesPerReplication(p, o) => Some(mean(s.misses_per_replication[p].of(o))),
         Metric::DisastersPerReplication => Some(mean(&s.region_disasters.as_ref()?.per_replication)),
         Metric::DisasterPMeet(p, o) => s.region_disasters.as_ref()?.planes[p].p_meet(o).map(proportion),
+        Metric::Objective(p, o, scope, fig) => {
+            let v = s.objectives[p].of(o).get(scope)?;
+            let (value, [lo, hi]) = match fig {
+                ObjectiveFigure::PMeet => v.p_meet.as_ref().map(|m| (m.estimate, m.interval))?,
+                ObjectiveFigure::BreachesPerYear => (v.breaches_per_year.estimate, v.breaches_per_year.interval),
+                ObjectiveFigure::PBreachWithinYear => {
+                    (v.p_breach_within_year.estimate, v.p_breach_within_year.interval)
+                }
+            };
+            Some(Estimate {
+                value,
+                spread: Spread::Interval(lo, hi),
+            })
+        }
         Metric::Weighted(w) => {
             let i = s.importance_sampling.as_ref()?;
             let summary = match w {

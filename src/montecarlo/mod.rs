@@ -22,9 +22,10 @@ pub use checkpoint::{CHECKPOINT, Checkpoint};
 pub use distributions::{Distributions, Family};
 pub use estimate::{Estimate, Spread, estimate};
 pub use summary::{
-    AvailabilitySection, ClientDisasters, ClientsSummary, DisasterPlane, FeatureAvailability, FeatureFailures,
-    ImportancePlane, ImportanceSamplingSummary, Keyed, Misses, PerPlane, PlaneIncidents, RegionDisasterSummary,
-    SCHEMA_VERSION, ScenarioInfo, Stopping, Summary, ToolInfo,
+    AvailabilitySection, ClientDisasters, ClientsSummary, Compliance, DisasterPlane, FeatureAvailability,
+    FeatureFailures, ImportancePlane, ImportanceSamplingSummary, Interval, Keyed, MeetInterval, Misses,
+    ObjectiveVerdict, PerPlane, PlaneIncidents, PlaneObjectives, RegionDisasterSummary, SCHEMA_VERSION, ScenarioInfo,
+    Scoped, Stopping, Summary, ToolInfo, z_of,
 };
 pub use verdict::{Outcome, Verdict, all_hold, evaluate};
 pub use waves::{Accumulator, Runner, WAVE};

@@ -5,7 +5,7 @@ use crate::engine::SimTime;
 use crate::model::Plane;
 use crate::model::Scenario;
 use crate::model::clients::ClientStats;
-use crate::model::metric::{Metric, Objective, Subject};
+use crate::model::metric::{Metric, Objective, Scope, Subject};
 use crate::model::{IncidentKind, ReplicationOutcome};
 use crate::stats::{DurationStats, Moments, TargetMeet, TimeAverage};
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,10 @@ pub struct PlaneStats {
     pub rto_misses_per_replication: Moments,
     /// The same for the RPO target (lost data is a miss).
     pub rpo_misses_per_replication: Moments,
+    /// Misses per replication among zone incidents only, per objective (RTO, RPO).
+    pub zone_misses_per_replication: [Moments; 2],
+    /// Misses per replication among regional disasters only, per objective (RTO, RPO).
+    pub disaster_misses_per_replication: [Moments; 2],
 }
 
 /// Everything a run accumulates; merging is exact, so any split or order gives the same state.
@@ -216,6 +220,8 @@ impl RunStats {
                     meet_rpo: TargetMeet::new(),
                     rto_misses_per_replication: Moments::new(),
                     rpo_misses_per_replication: Moments::new(),
+                    zone_misses_per_replication: [Moments::new(), Moments::new()],
+                    disaster_misses_per_replication: [Moments::new(), Moments::new()],
                 })
                 .collect(),
             clients: s.clients.as_ref().map(|_| ClientStats::new(s.features.len())),
@@ -265,6 +271,10 @@ impl RunStats {
             p.incidents_per_replication.record(count);
             p.rto_misses_per_replication.record(o.misses(s, plane, Objective::Rto));
             p.rpo_misses_per_replication.record(o.misses(s, plane, Objective::Rpo));
+            for (k, objective) in Objective::ALL.into_iter().enumerate() {
+                p.zone_misses_per_replication[k].record(o.misses_in(s, plane, objective, Scope::ZoneIncidents));
+                p.disaster_misses_per_replication[k].record(o.misses_in(s, plane, objective, Scope::RegionDisasters));
+            }
         }
         if let (Some(acc), Some(c)) = (self.clients.as_mut(), o.clients.as_ref()) {
             acc.record(c);
@@ -297,6 +307,10 @@ impl RunStats {
             a.meet_rpo.merge(&b.meet_rpo);
             a.rto_misses_per_replication.merge(&b.rto_misses_per_replication);
             a.rpo_misses_per_replication.merge(&b.rpo_misses_per_replication);
+            for k in 0..2 {
+                a.zone_misses_per_replication[k].merge(&b.zone_misses_per_replication[k]);
+                a.disaster_misses_per_replication[k].merge(&b.disaster_misses_per_replication[k]);
+            }
         }
         if let (Some(a), Some(b)) = (self.clients.as_mut(), other.clients.as_ref()) {
             a.merge(b);

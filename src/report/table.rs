@@ -127,6 +127,7 @@ pub fn render(s: &Summary) -> String {
         s.horizon,
         s.seed
     );
+    objectives_block(&mut out, s);
     let _ = writeln!(
         out,
         "\nAvailability (fraction of the observation window up; a plane counts its features other than audio/video)"
@@ -260,4 +261,54 @@ fn failures_line(
             by.join(", ")
         }
     );
+}
+
+/// The verdicts first: for each plane, objective and scope, MEETS / MISSES / INCONCLUSIVE and how
+/// often it will be breached.
+fn objectives_block(out: &mut String, s: &Summary) {
+    use crate::model::Plane;
+    use crate::model::metric::{Objective, Scope};
+    let _ = writeln!(
+        out,
+        "\nObjectives (verdicts on {} % intervals of P(meet) against the required probability)",
+        s.objectives[Plane::Data].rto.all.confidence * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "  {:<14} {:<4} {:<19} {:>7} {:>8}  {:<40} {:<28} {:<15} verdict",
+        "plane", "", "scope", "target", "required", "P(meet) [interval]", "breaches per year", "P(breach in 1y)"
+    );
+    for plane in Plane::ALL {
+        for o in Objective::ALL {
+            for scope in Scope::ALL {
+                let Some(v) = s.objectives[plane].of(o).get(scope) else {
+                    continue;
+                };
+                let meet = v.p_meet.as_ref().map_or("no incidents".to_string(), |m| {
+                    format!(
+                        "{} {} ({} of {})",
+                        probability(m.estimate),
+                        probability_interval(m.interval),
+                        m.successes,
+                        m.trials
+                    )
+                });
+                let b = &v.breaches_per_year;
+                let breaches = format!("{:.4} [{:.4}, {:.4}]", b.estimate, b.interval[0], b.interval[1]);
+                let _ = writeln!(
+                    out,
+                    "  {:<14} {:<4} {:<19} {:>7} {:>8}  {:<40} {:<28} {:<15} {}",
+                    plane.key(),
+                    o.name(),
+                    scope.name(),
+                    dur(v.target_s),
+                    v.required_probability,
+                    meet,
+                    breaches,
+                    probability(v.p_breach_within_year.estimate),
+                    v.verdict.as_str()
+                );
+            }
+        }
+    }
 }

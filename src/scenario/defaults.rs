@@ -141,6 +141,18 @@ pub fn consent_response() -> Dist {
     dist("lognormal(median=1h, sigma=1)")
 }
 
+/// Probability with which an incident must meet its plane's RTO (or RPO) for the objective to
+/// count as met. ASSUMPTION: "two nines" of incidents, a common reading of an objective; the
+/// reliability article states the objectives, not a probability.
+pub fn required_probability() -> f64 {
+    0.99
+}
+
+/// Confidence level of the verdicts: the usual 95 %.
+pub fn verdict_confidence() -> f64 {
+    0.95
+}
+
 /// No minimum outage length: consent is requested as soon as the outage is detected, as the
 /// reliability article describes.
 pub fn min_outage() -> HumanDuration {

@@ -202,6 +202,13 @@ pub struct PlaneTargets {
     pub rpo: HumanDuration,
     /// Recovery time objective: the longest an incident of the plane may last; > 0.
     pub rto: HumanDuration,
+    /// Probability with which an incident must meet the RTO for the objective to be met (the
+    /// verdict MEETS needs the whole interval of P(meet RTO) at or above it); in (0, 1].
+    #[serde(default = "defaults::required_probability")]
+    pub rto_probability: f64,
+    /// The same for the RPO.
+    #[serde(default = "defaults::required_probability")]
+    pub rpo_probability: f64,
 }
 
 /// Recovery point and recovery time objectives per plane. The defaults are the published
@@ -216,16 +223,29 @@ pub struct TargetsSection {
     /// Targets of the data plane (learner-facing operations).
     #[serde(default = "data_targets")]
     pub data_plane: PlaneTargets,
+    /// Confidence level of the verdicts (the intervals they judge); in (0, 1).
+    #[serde(default = "defaults::verdict_confidence")]
+    pub confidence: f64,
 }
 
 fn control_targets() -> PlaneTargets {
     let (rpo, rto) = defaults::control_plane_targets();
-    PlaneTargets { rpo, rto }
+    PlaneTargets {
+        rpo,
+        rto,
+        rto_probability: defaults::required_probability(),
+        rpo_probability: defaults::required_probability(),
+    }
 }
 
 fn data_targets() -> PlaneTargets {
     let (rpo, rto) = defaults::data_plane_targets();
-    PlaneTargets { rpo, rto }
+    PlaneTargets {
+        rpo,
+        rto,
+        rto_probability: defaults::required_probability(),
+        rpo_probability: defaults::required_probability(),
+    }
 }
 
 impl Default for TargetsSection {
@@ -233,6 +253,7 @@ impl Default for TargetsSection {
         TargetsSection {
             control_plane: control_targets(),
             data_plane: data_targets(),
+            confidence: defaults::verdict_confidence(),
         }
     }
 }

@@ -26,6 +26,7 @@ const NOT_METRICS: &[&str] = &[
     "warmup_s",
     "events_per_replication",
     "zone_incidents.<plane>.{target_rpo_s,target_rto_s,incidents,failover_incidents,outage_incidents,censored_incidents}",
+    "objectives.<plane>.{rto,rpo}.{zone_incidents,region_disasters,all}.{target_s,required_probability,confidence}",
     "zone_incidents.<plane>.{rto,rpo}.{count,std_dev,std_error}",
     "clients.{population,sample,scale,episodes,logical_requests,attempts,throttled_attempts,not_reconnected}",
     "clients.failures_by_status.<status>",

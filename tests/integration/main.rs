@@ -17,6 +17,7 @@ mod expect;
 mod importance;
 mod info;
 mod layers;
+mod objectives;
 mod oracles;
 mod properties;
 mod recoveries;

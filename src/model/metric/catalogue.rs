@@ -1,6 +1,9 @@
 //! The catalogue: every metric path of a scenario, in `summary.json` order, with what it means.
 
-use super::{Distribution, Metric, Needs, Objective, Stat, Subject, Unit, Weighted, plane_name, quote_key};
+use super::{
+    Distribution, Metric, Needs, Objective, ObjectiveFigure, Scope, Stat, Subject, Unit, Weighted, plane_name,
+    quote_key,
+};
 use crate::model::{Plane, Scenario};
 
 /// One known metric path.
@@ -56,6 +59,7 @@ pub fn generic_catalogue() -> Vec<MetricDef> {
 fn build(features: Features<'_>) -> Vec<MetricDef> {
     let mut out = Vec::new();
     let mut add = |path: String, metric: Metric, meaning: String| out.push(MetricDef { path, metric, meaning });
+    objectives(&mut add);
     availability(&mut add, features);
     zone_incidents(&mut add);
     misses(&mut add);
@@ -122,6 +126,43 @@ fn zone_incidents(add: &mut impl FnMut(String, Metric, String)) {
                     censored_note(o)
                 ),
             );
+        }
+    }
+}
+
+/// `objectives.<plane>.<rto|rpo>.<scope>.*`: the figures behind each verdict.
+fn objectives(add: &mut impl FnMut(String, Metric, String)) {
+    for p in Plane::ALL {
+        for o in Objective::ALL {
+            for scope in Scope::ALL {
+                for fig in ObjectiveFigure::ALL {
+                    let what = match fig {
+                        ObjectiveFigure::PMeet => format!(
+                            "P(achieved {} {} <= target) per incident of the {}, interval at the verdict's confidence",
+                            plane_name(p),
+                            o.name(),
+                            scope.name()
+                        ),
+                        ObjectiveFigure::BreachesPerYear => format!(
+                            "expected {} per year whose achieved {} {} missed the target",
+                            scope.name(),
+                            plane_name(p),
+                            o.name()
+                        ),
+                        ObjectiveFigure::PBreachWithinYear => format!(
+                            "P(at least one of the {} misses the {} {} target within a year), breaches taken as a Poisson process",
+                            scope.name(),
+                            plane_name(p),
+                            o.name()
+                        ),
+                    };
+                    add(
+                        format!("objectives.{}.{}.{}.{}", p.key(), o.key(), scope.key(), fig.key()),
+                        Metric::Objective(p, o, scope, fig),
+                        what,
+                    );
+                }
+            }
         }
     }
 }
@@ -287,8 +328,8 @@ mod tests {
         // Availability: 2 planes + 3 features. Zone incidents per plane: incidents, 2 × 7 stats,
         // 2 P(meet). Misses: 2 × 2. Clients: 2 + 3 × 7, through disasters 1 + 7. Region
         // disasters: per replication, per plane 2 × 7 stats + 2 P(meet), 4 × 7 more. Importance
-        // sampling: 3 + 2 × 2.
-        assert_eq!(n, 5 + 2 * 17 + 4 + (2 + 21 + 1 + 7) + (1 + 2 * 16 + 28) + (3 + 4));
+        // sampling: 3 + 2 × 2. Objectives: 2 planes × 2 objectives × 3 scopes × 3 figures.
+        assert_eq!(n, 36 + 5 + 2 * 17 + 4 + (2 + 21 + 1 + 7) + (1 + 2 * 16 + 28) + (3 + 4));
         for d in &all {
             assert!(!d.meaning.is_empty() && !d.meaning.contains('\n'), "{}", d.path);
             assert!(!d.meaning.ends_with('.'), "one line, no full stop: {}", d.path);

@@ -150,6 +150,69 @@ impl Objective {
     }
 }
 
+/// Which incidents an objective's verdict judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Zone-level incidents ([`crate::model::Incident::is_zone_level`]).
+    ZoneIncidents,
+    /// Disasters of the primary region.
+    RegionDisasters,
+    /// Both together.
+    All,
+}
+
+impl Scope {
+    /// In summary order.
+    pub const ALL: [Scope; 3] = [Scope::ZoneIncidents, Scope::RegionDisasters, Scope::All];
+
+    /// `zone_incidents`, `region_disasters`, `all`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Scope::ZoneIncidents => "zone_incidents",
+            Scope::RegionDisasters => "region_disasters",
+            Scope::All => "all",
+        }
+    }
+
+    /// For people: `zone incidents`, `regional disasters`, `all incidents`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::ZoneIncidents => "zone incidents",
+            Scope::RegionDisasters => "regional disasters",
+            Scope::All => "all incidents",
+        }
+    }
+}
+
+/// A figure of an objective's verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectiveFigure {
+    /// P(an incident meets the target), Wilson interval at the verdict's confidence.
+    PMeet,
+    /// Expected breaches (incidents missing the target) per year.
+    BreachesPerYear,
+    /// P(at least one breach within a year).
+    PBreachWithinYear,
+}
+
+impl ObjectiveFigure {
+    /// In summary order.
+    pub const ALL: [ObjectiveFigure; 3] = [
+        ObjectiveFigure::PMeet,
+        ObjectiveFigure::BreachesPerYear,
+        ObjectiveFigure::PBreachWithinYear,
+    ];
+
+    /// Its key in `summary.json`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ObjectiveFigure::PMeet => "p_meet",
+            ObjectiveFigure::BreachesPerYear => "breaches_per_year",
+            ObjectiveFigure::PBreachWithinYear => "p_breach_within_year",
+        }
+    }
+}
+
 /// An estimate under importance sampling, weighted back to the scenario's own rates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Weighted {
@@ -191,6 +254,8 @@ pub enum Metric {
     UserVisibleFailures,
     /// `clients.region_disasters.user_visible_failures`: the same through regional disasters.
     DisasterUserVisibleFailures,
+    /// `objectives.<plane>.<rto|rpo>.<scope>.<figure>`: a figure of an objective's verdict.
+    Objective(Plane, Objective, Scope, ObjectiveFigure),
 }
 
 impl Metric {
@@ -203,7 +268,9 @@ impl Metric {
             | Metric::DisasterPMeet(..)
             | Metric::UserVisibleFailures
             | Metric::DisasterUserVisibleFailures
-            | Metric::Weighted(Weighted::PAnyDisaster | Weighted::PMissed(..)) => Unit::Probability,
+            | Metric::Weighted(Weighted::PAnyDisaster | Weighted::PMissed(..))
+            | Metric::Objective(.., ObjectiveFigure::PMeet | ObjectiveFigure::PBreachWithinYear) => Unit::Probability,
+            Metric::Objective(.., ObjectiveFigure::BreachesPerYear) => Unit::Number,
             Metric::IncidentsPerReplication(_)
             | Metric::MissesPerReplication(..)
             | Metric::DisastersPerReplication
@@ -221,6 +288,8 @@ impl Metric {
             | Metric::IncidentsPerReplication(_)
             | Metric::MissesPerReplication(..) => None,
             Metric::DisastersPerReplication | Metric::DisasterPMeet(..) => Some(Needs::RegionDisasters),
+            Metric::Objective(_, _, Scope::RegionDisasters, _) => Some(Needs::RegionDisasters),
+            Metric::Objective(..) => None,
             Metric::Weighted(_) => Some(Needs::ImportanceSampling),
             Metric::RetryAmplification | Metric::UserVisibleFailures | Metric::DisasterUserVisibleFailures => {
                 Some(Needs::Clients)

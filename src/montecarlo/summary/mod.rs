@@ -11,6 +11,7 @@ mod clients;
 mod disasters;
 mod importance;
 mod keyed;
+mod objectives;
 mod planes;
 
 pub use clients::{ClientDisasters, ClientsSummary, FeatureFailures};
@@ -18,6 +19,7 @@ pub use disasters::{DisasterPlane, RegionDisasterSummary};
 pub use importance::{ImportancePlane, ImportanceSamplingSummary};
 pub(super) use keyed::plane_key;
 pub use keyed::{Keyed, PerPlane};
+pub use objectives::{Compliance, Interval, MeetInterval, ObjectiveVerdict, PlaneObjectives, Scoped, z_of};
 pub use planes::{AvailabilitySection, FeatureAvailability, Misses, PlaneIncidents};
 
 use crate::engine::duration::format_duration;
@@ -52,6 +54,8 @@ pub struct Summary {
     pub generator: String,
     /// Mean engine events per replication.
     pub events_per_replication: f64,
+    /// Per plane and objective, the verdicts on zone incidents, regional disasters and all.
+    pub objectives: PerPlane<PlaneObjectives>,
     /// Availability of every feature and plane.
     pub availability: AvailabilitySection,
     /// Zone-incident RTO/RPO per plane.
@@ -126,6 +130,7 @@ impl Summary {
             warmup_s: s.warmup.as_secs_f64(),
             generator: "xoshiro256++ per (seed, replication, mechanism), SplitMix64 key schedule".into(),
             events_per_replication: stats.events as f64 / stats.replications.max(1) as f64,
+            objectives: objectives::objectives(s, stats),
             availability: planes::availability(s, stats),
             zone_incidents: PerPlane::new(|p| planes::incidents(s, stats, p)),
             misses_per_replication: PerPlane::new(|p| planes::misses(stats, p)),

@@ -50,7 +50,8 @@ fn spread(d: &Option<DurationSummary>) -> [String; 5] {
 
 /// Every table of the summary, in report order.
 pub(super) fn all(s: &Summary) -> Vec<Table> {
-    let mut out = vec![availability(s), incidents(&s.zone_incidents)];
+    // The verdicts open the report.
+    let mut out = vec![objectives(s), availability(s), incidents(&s.zone_incidents)];
     if let Some(d) = &s.region_disasters {
         out.push(disasters(d));
     }
@@ -81,6 +82,62 @@ pub(super) fn all(s: &Summary) -> Vec<Table> {
         });
     }
     out
+}
+
+/// For each plane, objective and scope: the verdict and how often the objective will be breached.
+fn objectives(s: &Summary) -> Table {
+    use crate::model::Plane;
+    use crate::model::metric::{Objective, Scope};
+    let mut rows = Vec::new();
+    for plane in Plane::ALL {
+        for o in Objective::ALL {
+            for scope in Scope::ALL {
+                let Some(v) = s.objectives[plane].of(o).get(scope) else {
+                    continue;
+                };
+                let b = &v.breaches_per_year;
+                let y = &v.p_breach_within_year;
+                rows.push(vec![
+                    format!("{} {}", plane.key(), o.name()),
+                    scope.name().to_string(),
+                    dur(v.target_s),
+                    v.required_probability.to_string(),
+                    v.p_meet.as_ref().map_or("no incidents".into(), |m| {
+                        format!(
+                            "{} {} ({} of {})",
+                            probability(m.estimate),
+                            probability_interval(m.interval),
+                            m.successes,
+                            m.trials
+                        )
+                    }),
+                    format!("{:.4} [{:.4}, {:.4}]", b.estimate, b.interval[0], b.interval[1]),
+                    format!("{} {}", probability(y.estimate), probability_interval(y.interval)),
+                    v.verdict.as_str().to_string(),
+                ]);
+            }
+        }
+    }
+    let confidence = s.objectives[Plane::Data].rto.all.confidence;
+    Table {
+        heading: format!(
+            "Objectives: verdicts on {} % intervals of P(meet) against the required probability",
+            confidence * 100.0
+        ),
+        columns: [
+            "objective",
+            "scope",
+            "target",
+            "required",
+            "P(meet) [interval]",
+            "breaches per year",
+            "P(breach within a year)",
+            "verdict",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
 }
 
 fn availability(s: &Summary) -> Table {

@@ -318,7 +318,7 @@ mod tests {
         // No section either: the sections, with what a scenario without clients lacks.
         let e = error("throughput", ">= 1", false);
         for fragment in [
-            "metric paths start with availability., zone_incidents.",
+            "metric paths start with objectives., availability., zone_incidents.",
             "misses_per_replication.",
             "region_disasters.",
             "importance_sampling.",

@@ -138,7 +138,7 @@ pub fn validate(mut file: ScenarioFile) -> Result<(Scenario, ScenarioFile), Inva
     let sim = site::simulation(&file.simulation)?;
     let known = site::regions(&file.regions)?;
     let site = site::deployment(&mut file.deployment, &known)?;
-    let targets = site::targets(&file.targets)?;
+    let (targets, verdict_confidence) = site::targets(&file.targets)?;
     let services = services::services(&mut file.services, &site)?;
     let features = services::features(&file.features, &file.services)?;
     let crews = failures::crews(&file.crews)?;
@@ -178,6 +178,7 @@ pub fn validate(mut file: ScenarioFile) -> Result<(Scenario, ScenarioFile), Inva
         disaster_recovery: file.deployment.disaster_recovery,
         zones: site.zones,
         targets,
+        verdict_confidence,
         services,
         features,
         crews,

@@ -176,14 +176,35 @@ pub(super) fn pin_regions(entries: &mut Vec<RegionEntry>, used: &[Region]) {
     }
 }
 
-pub(super) fn targets(t: &TargetsSection) -> Result<[Targets; 2], Invalid> {
+pub(super) fn targets(t: &TargetsSection) -> Result<([Targets; 2], f64), Invalid> {
     let mut out = [Targets {
         rpo: SimDuration::ZERO,
         rto: SimDuration::ZERO,
+        rto_probability: 1.0,
+        rpo_probability: 1.0,
     }; 2];
+    let probability = |path: String, p: f64| {
+        if p > 0.0 && p <= 1.0 {
+            Ok(p)
+        } else {
+            Err(Invalid::at(path, format!("must be a probability in (0, 1], got {p}")))
+        }
+    };
     for (plane, pt) in [(Plane::Control, &t.control_plane), (Plane::Data, &t.data_plane)] {
-        let rto = positive(&format!("targets.{}.rto", plane.key()), pt.rto.0)?;
-        out[plane.index()] = Targets { rpo: pt.rpo.0, rto };
+        let key = plane.key();
+        let rto = positive(&format!("targets.{key}.rto"), pt.rto.0)?;
+        out[plane.index()] = Targets {
+            rpo: pt.rpo.0,
+            rto,
+            rto_probability: probability(format!("targets.{key}.rto_probability"), pt.rto_probability)?,
+            rpo_probability: probability(format!("targets.{key}.rpo_probability"), pt.rpo_probability)?,
+        };
     }
-    Ok(out)
+    if !(t.confidence > 0.0 && t.confidence < 1.0) {
+        return Err(Invalid::at(
+            "targets.confidence",
+            format!("must be a confidence level in (0, 1), e.g. 0.95; got {}", t.confidence),
+        ));
+    }
+    Ok((out, t.confidence))
 }
