@@ -87,6 +87,33 @@ pub fn percent_interval([lo, hi]: [f64; 2]) -> String {
     )
 }
 
+/// An objective's figures as the tables print them: P(meet) with its interval and counts,
+/// breaches per year with their interval, P(breach within a year) (with its interval when
+/// `with_interval`).
+pub fn objective_figures(v: &crate::montecarlo::ObjectiveVerdict, with_interval: bool) -> [String; 3] {
+    let meet = v.p_meet.as_ref().map_or("no incidents".to_string(), |m| {
+        format!(
+            "{} {} ({} of {})",
+            probability(m.estimate),
+            probability_interval(m.interval),
+            m.successes,
+            m.trials
+        )
+    });
+    let b = &v.breaches_per_year;
+    let y = &v.p_breach_within_year;
+    let within = if with_interval {
+        format!("{} {}", probability(y.estimate), probability_interval(y.interval))
+    } else {
+        probability(y.estimate)
+    };
+    [
+        meet,
+        format!("{:.4} [{:.4}, {:.4}]", b.estimate, b.interval[0], b.interval[1]),
+        within,
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

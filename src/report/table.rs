@@ -284,17 +284,7 @@ fn objectives_block(out: &mut String, s: &Summary) {
                 let Some(v) = s.objectives[plane].of(o).get(scope) else {
                     continue;
                 };
-                let meet = v.p_meet.as_ref().map_or("no incidents".to_string(), |m| {
-                    format!(
-                        "{} {} ({} of {})",
-                        probability(m.estimate),
-                        probability_interval(m.interval),
-                        m.successes,
-                        m.trials
-                    )
-                });
-                let b = &v.breaches_per_year;
-                let breaches = format!("{:.4} [{:.4}, {:.4}]", b.estimate, b.interval[0], b.interval[1]);
+                let [meet, breaches, within] = super::numbers::objective_figures(v, false);
                 let _ = writeln!(
                     out,
                     "  {:<14} {:<4} {:<19} {:>7} {:>8}  {:<40} {:<28} {:<15} {}",
@@ -305,7 +295,7 @@ fn objectives_block(out: &mut String, s: &Summary) {
                     v.required_probability,
                     meet,
                     breaches,
-                    probability(v.p_breach_within_year.estimate),
+                    within,
                     v.verdict.as_str()
                 );
             }

@@ -26,7 +26,7 @@ fn dur(secs: f64) -> String {
     human(SimDuration::from_secs_f64(secs))
 }
 
-use crate::report::numbers::{percent as pct, percent_interval, probability, probability_interval};
+use crate::report::numbers::{objective_figures, percent as pct, percent_interval, probability, probability_interval};
 
 fn p_meet(p: &Option<ProportionSummary>) -> String {
     match p {
@@ -95,24 +95,15 @@ fn objectives(s: &Summary) -> Table {
                 let Some(v) = s.objectives[plane].of(o).get(scope) else {
                     continue;
                 };
-                let b = &v.breaches_per_year;
-                let y = &v.p_breach_within_year;
+                let [meet, breaches, within] = objective_figures(v, true);
                 rows.push(vec![
                     format!("{} {}", plane.key(), o.name()),
                     scope.name().to_string(),
                     dur(v.target_s),
                     v.required_probability.to_string(),
-                    v.p_meet.as_ref().map_or("no incidents".into(), |m| {
-                        format!(
-                            "{} {} ({} of {})",
-                            probability(m.estimate),
-                            probability_interval(m.interval),
-                            m.successes,
-                            m.trials
-                        )
-                    }),
-                    format!("{:.4} [{:.4}, {:.4}]", b.estimate, b.interval[0], b.interval[1]),
-                    format!("{} {}", probability(y.estimate), probability_interval(y.interval)),
+                    meet,
+                    breaches,
+                    within,
                     v.verdict.as_str().to_string(),
                 ]);
             }
