@@ -52,6 +52,10 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
             figures::distributions(&summary, d),
         ));
     }
+    sections.push((
+        "Where the time goes and why targets were missed".into(),
+        figures::critical_path(&summary),
+    ));
     sections.push(("Availability".into(), vec![figures::availability(&summary)]));
     sections.push((
         "One replication".into(),

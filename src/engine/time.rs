@@ -81,6 +81,11 @@ impl SimDuration {
     pub fn saturating_add(self, other: SimDuration) -> SimDuration {
         SimDuration(self.0.saturating_add(other.0))
     }
+
+    /// `self - other`, or zero when `other` is longer.
+    pub fn saturating_sub(self, other: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_sub(other.0))
+    }
 }
 
 impl fmt::Display for SimTime {

@@ -6,6 +6,7 @@
 //! so the result depends on nothing else.
 
 pub mod clients;
+pub mod critical_path;
 mod distribution;
 mod failure;
 mod importance;
@@ -26,10 +27,11 @@ pub use regions::Region;
 pub use system::{BackupPolicy, Crew, FailureProcess, Fault, Feature, ImportanceSampling, Scenario, Service, Targets};
 pub use vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, RecoveryTrigger, RegionRole, ServiceKind, Sku};
 
+pub use critical_path::{CriticalPath, RpoCause, Step};
 pub use failure::{Process, Target, processes};
 pub use outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
 pub use recovery::{RecoveryDraw, RegionalRecovery, Stage, add_business_time, capacity_wait, regional_recovery};
-pub use recovery_point::achieved_rpo;
+pub use recovery_point::{RecoveryPoint, achieved_rpo, recovery_point};
 pub use replication::{Event, Model};
 
 use crate::random::{Mechanism, stream};

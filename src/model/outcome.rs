@@ -84,6 +84,10 @@ pub struct Incident {
     /// The recovery into the pair that this incident was part of (index into
     /// [`ReplicationOutcome::recoveries`]).
     pub recovery: Option<u32>,
+    /// What the plane waited on, step by step; the segments add up to the RTO.
+    pub rto_path: super::CriticalPath,
+    /// What its RPO came from.
+    pub rpo_cause: super::RpoCause,
 }
 
 impl Incident {
@@ -115,6 +119,8 @@ pub struct Recovery {
     /// The stages that ran, in order of start (a stage overtaken by the natural recovery keeps
     /// its planned end).
     pub stages: Vec<super::recovery::Stage>,
+    /// The pair had no room left for the data plane (it waited for the primary).
+    pub no_room: bool,
 }
 
 impl Recovery {

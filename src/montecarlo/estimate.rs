@@ -164,6 +164,13 @@ pub fn estimate(metric: &Metric, run: &RunStats, s: &Summary) -> Option<Estimate
                 spread: Spread::Interval(lo, hi),
             })
         }
+        Metric::CriticalPathTime(p, step) => s.critical_path[p].time.get(step.key())?.as_ref().map(mean),
+        Metric::MissShare(p, cause) => s.critical_path[p]
+            .misses(cause.objective())
+            .causes
+            .get(cause.key())?
+            .as_ref()
+            .map(proportion),
         Metric::Weighted(w) => {
             let i = s.importance_sampling.as_ref()?;
             let summary = match w {

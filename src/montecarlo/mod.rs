@@ -8,6 +8,7 @@
 //! count. Studies drive the same loop with their own [`Accumulator`]s.
 
 mod checkpoint;
+mod critical_path;
 mod distributions;
 mod estimate;
 pub mod exemplar;
@@ -19,13 +20,14 @@ mod verdict;
 mod waves;
 
 pub use checkpoint::{CHECKPOINT, Checkpoint};
+pub use critical_path::CriticalPathStats;
 pub use distributions::{Distributions, Family};
 pub use estimate::{Estimate, Spread, estimate};
 pub use summary::{
     AvailabilitySection, ClientDisasters, ClientsSummary, Compliance, DisasterPlane, FeatureAvailability,
-    FeatureFailures, ImportancePlane, ImportanceSamplingSummary, Interval, Keyed, MeetInterval, Misses,
-    ObjectiveVerdict, PerPlane, PlaneIncidents, PlaneObjectives, RegionDisasterSummary, SCHEMA_VERSION, ScenarioInfo,
-    Scoped, Stopping, Summary, ToolInfo, z_of,
+    FeatureFailures, ImportancePlane, ImportanceSamplingSummary, Interval, Keyed, MeetInterval, MissCauses, Misses,
+    ObjectiveVerdict, PerPlane, PlaneCriticalPath, PlaneIncidents, PlaneObjectives, RegionDisasterSummary,
+    SCHEMA_VERSION, ScenarioInfo, Scoped, Stopping, Summary, ToolInfo, z_of,
 };
 pub use verdict::{Outcome, Verdict, all_hold, evaluate};
 pub use waves::{Accumulator, Runner, WAVE};

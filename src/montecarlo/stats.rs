@@ -1,5 +1,6 @@
 //! The run's accumulators: one value per replication folded into exactly mergeable statistics.
 
+use super::critical_path::CriticalPathStats;
 use super::importance::ImportanceSamplingStats;
 use crate::engine::SimTime;
 use crate::model::Plane;
@@ -46,6 +47,8 @@ pub struct PlaneStats {
     pub zone_misses_per_replication: [Moments; 2],
     /// Misses per replication among regional disasters only, per objective (RTO, RPO).
     pub disaster_misses_per_replication: [Moments; 2],
+    /// What the plane's incidents waited on, and why they missed.
+    pub critical_path: CriticalPathStats,
 }
 
 /// Everything a run accumulates; merging is exact, so any split or order gives the same state.
@@ -222,6 +225,7 @@ impl RunStats {
                     rpo_misses_per_replication: Moments::new(),
                     zone_misses_per_replication: [Moments::new(), Moments::new()],
                     disaster_misses_per_replication: [Moments::new(), Moments::new()],
+                    critical_path: CriticalPathStats::default(),
                 })
                 .collect(),
             clients: s.clients.as_ref().map(|_| ClientStats::new(s.features.len())),
@@ -246,6 +250,7 @@ impl RunStats {
             p.availability.record(o.plane_downtime[plane.index()]);
             let mut count = 0;
             for inc in o.incidents.iter().filter(|i| i.plane == plane) {
+                p.critical_path.record(inc, target);
                 if inc.kind == IncidentKind::Failback {
                     p.failback_incidents += 1;
                 }
@@ -311,6 +316,7 @@ impl RunStats {
                 a.zone_misses_per_replication[k].merge(&b.zone_misses_per_replication[k]);
                 a.disaster_misses_per_replication[k].merge(&b.disaster_misses_per_replication[k]);
             }
+            a.critical_path.merge(&b.critical_path);
         }
         if let (Some(a), Some(b)) = (self.clients.as_mut(), other.clients.as_ref()) {
             a.merge(b);

@@ -66,7 +66,7 @@ pub fn replication_row(s: &Scenario, o: &ReplicationOutcome) -> Vec<String> {
 }
 
 /// Header of `incidents.csv`.
-pub const INCIDENT_HEADER: [&str; 13] = [
+pub const INCIDENT_HEADER: [&str; 16] = [
     "replication",
     "plane",
     "start_s",
@@ -80,13 +80,18 @@ pub const INCIDENT_HEADER: [&str; 13] = [
     "recovery",
     "recovery_trigger",
     "stages",
+    "rto_cause",
+    "rto_path",
+    "rpo_cause",
 ];
 
 /// One row of `incidents.csv`. An empty `rpo_s` means the data was lost outright; `recovery` says
 /// how the recovery into the pair that the incident was part of ended for its plane (`pair`,
 /// `natural`, `refused`), `not-requested` for an outage that led to none, empty otherwise; its
-/// stages are `name start-end` (seconds).
-pub fn incident_row(s: &Scenario, procs: &[Process], o: &ReplicationOutcome, inc: &Incident) -> [String; 13] {
+/// stages are `name start-end` (seconds). `rto_path` splits the RTO into what the plane waited on
+/// (`step=seconds`, adding up to `rto_s`), `rto_cause` is its longest step and `rpo_cause` what
+/// the RPO came from (docs/MODEL.md section 6).
+pub fn incident_row(s: &Scenario, procs: &[Process], o: &ReplicationOutcome, inc: &Incident) -> [String; 16] {
     let cause = inc.cause.describe(s, procs);
     let features: Vec<&str> = s
         .features
@@ -127,5 +132,8 @@ pub fn incident_row(s: &Scenario, procs: &[Process], o: &ReplicationOutcome, inc
         recovery,
         trigger,
         stages,
+        inc.rto_path.dominant().map_or("", |st| st.key()).to_string(),
+        inc.rto_path.describe(),
+        inc.rpo_cause.key().to_string(),
     ]
 }

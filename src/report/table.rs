@@ -128,6 +128,7 @@ pub fn render(s: &Summary) -> String {
         s.seed
     );
     objectives_block(&mut out, s);
+    critical_path_block(&mut out, s);
     let _ = writeln!(
         out,
         "\nAvailability (fraction of the observation window up; a plane counts its features other than audio/video)"
@@ -261,6 +262,83 @@ fn failures_line(
             by.join(", ")
         }
     );
+}
+
+/// Why the misses happened and where the time went, after the verdicts.
+fn critical_path_block(out: &mut String, s: &Summary) {
+    use super::numbers::{Rounding, bounded};
+    use crate::model::metric::Objective;
+    let pct = |x: f64, r| format!("{} %", bounded(x * 100.0, 1, 0.0, 100.0, r));
+    let mut misses = Vec::new();
+    for (plane, c) in s.critical_path.iter() {
+        for o in Objective::ALL {
+            let m = c.misses(o);
+            if m.count == 0 {
+                continue;
+            }
+            let mut causes: Vec<(&str, &crate::stats::ProportionSummary)> = m
+                .causes
+                .iter()
+                .filter_map(|(k, p)| Some((k, p.as_ref().filter(|p| p.successes > 0)?)))
+                .collect();
+            causes.sort_by_key(|c| std::cmp::Reverse(c.1.successes));
+            let parts: Vec<String> = causes
+                .iter()
+                .map(|(k, p)| {
+                    format!(
+                        "{k} {} [{}, {}]",
+                        pct(p.estimate, Rounding::Nearest),
+                        pct(p.wilson95[0], Rounding::Down),
+                        pct(p.wilson95[1], Rounding::Up)
+                    )
+                })
+                .collect();
+            misses.push(format!(
+                "  {:<14} {:<4} {:>6} misses: {}",
+                plane.key(),
+                o.name(),
+                m.count,
+                parts.join(", ")
+            ));
+        }
+    }
+    if !misses.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWhy targets were missed (share of the misses by cause, 95 % intervals; an RTO miss is put down to the longest step on its critical path)"
+        );
+        for line in misses {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nWhere the time goes (mean per completed incident on its critical path; zone-level and regional)"
+    );
+    for (plane, c) in s.critical_path.iter() {
+        let parts: Vec<String> = c
+            .time
+            .iter()
+            .filter_map(|(k, m)| {
+                m.as_ref()
+                    .filter(|m| m.estimate > 0.0)
+                    .map(|m| format!("{k} {}", dur(m.estimate)))
+            })
+            .collect();
+        let total: f64 = c.time.iter().filter_map(|(_, m)| m.as_ref()).map(|m| m.estimate).sum();
+        if parts.is_empty() {
+            let _ = writeln!(out, "  {:<14} no completed incidents", plane.key());
+        } else {
+            let _ = writeln!(
+                out,
+                "  {:<14} {} ({} incidents) = {}",
+                plane.key(),
+                dur(total),
+                c.incidents,
+                parts.join(" + ")
+            );
+        }
+    }
 }
 
 /// The verdicts first: for each plane, objective and scope, MEETS / MISSES / INCONCLUSIVE and how

@@ -28,6 +28,8 @@ const NOT_METRICS: &[&str] = &[
     "zone_incidents.<plane>.{target_rpo_s,target_rto_s,incidents,failover_incidents,outage_incidents,censored_incidents}",
     "objectives.<plane>.{rto,rpo}.{zone_incidents,region_disasters,all}.{target_s,required_probability,confidence}",
     "zone_incidents.<plane>.{rto,rpo}.{count,std_dev,std_error}",
+    "critical_path.<plane>.incidents",
+    "critical_path.<plane>.{rto_misses,rpo_misses}.count",
     "clients.{population,sample,scale,episodes,logical_requests,attempts,throttled_attempts,not_reconnected}",
     "clients.failures_by_status.<status>",
     "clients.failures_by_feature.<feature>.{logical_requests,failed}",

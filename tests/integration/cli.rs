@@ -31,7 +31,7 @@ fn run_default_writes_summary_replications_and_incidents() {
     assert_eq!(rows.lines().count(), 301, "header + one row per replication");
     let incidents = std::fs::read_to_string(base.join("incidents.csv")).unwrap();
     assert!(
-        incidents.starts_with("replication,plane,start_s,end_s,rto_s,rpo_s,censored,kind,cause,features_down,recovery,recovery_trigger,stages\n")
+        incidents.starts_with("replication,plane,start_s,end_s,rto_s,rpo_s,censored,kind,cause,features_down,recovery,recovery_trigger,stages,rto_cause,rto_path,rpo_cause\n")
     );
     assert!(base.join("scenario.toml").exists());
     assert!(!base.join("INCOMPLETE").exists());

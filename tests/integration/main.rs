@@ -10,6 +10,7 @@ mod cli;
 mod client_disasters;
 mod clients;
 mod common;
+mod critical_path;
 mod determinism;
 mod disasters;
 mod docs;

@@ -1,8 +1,8 @@
 //! The catalogue: every metric path of a scenario, in `summary.json` order, with what it means.
 
 use super::{
-    Distribution, Metric, Needs, Objective, ObjectiveFigure, Scope, Stat, Subject, Unit, Weighted, plane_name,
-    quote_key,
+    Distribution, Metric, MissCause, Needs, Objective, ObjectiveFigure, Scope, Stat, Subject, Unit, Weighted,
+    plane_name, quote_key,
 };
 use crate::model::{Plane, Scenario};
 
@@ -63,6 +63,7 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
     availability(&mut add, features);
     zone_incidents(&mut add);
     misses(&mut add);
+    critical_path(&mut add);
     clients(&mut add);
     region_disasters(&mut add);
     importance_sampling(&mut add);
@@ -182,6 +183,44 @@ fn misses(add: &mut impl FnMut(String, Metric, String)) {
                         Objective::Rto => "",
                         Objective::Rpo => " (lost data is a miss)",
                     }
+                ),
+            );
+        }
+    }
+}
+
+/// `critical_path.<plane>.*`: where the time went, why targets were missed.
+fn critical_path(add: &mut impl FnMut(String, Metric, String)) {
+    use crate::model::{RpoCause, Step};
+    for p in Plane::ALL {
+        for step in Step::ALL {
+            add(
+                format!("critical_path.{}.time.{}", p.key(), step.key()),
+                Metric::CriticalPathTime(p, step),
+                format!(
+                    "mean time per completed {} incident on its critical path: {}",
+                    plane_name(p),
+                    step.meaning()
+                ),
+            );
+        }
+        let causes = Step::ALL
+            .into_iter()
+            .map(MissCause::Rto)
+            .chain(RpoCause::ALL.into_iter().map(MissCause::Rpo));
+        for cause in causes {
+            let o = cause.objective();
+            let meaning = match cause {
+                MissCause::Rto(s) => s.meaning(),
+                MissCause::Rpo(c) => c.meaning(),
+            };
+            add(
+                format!("critical_path.{}.{}_misses.causes.{}", p.key(), o.key(), cause.key()),
+                Metric::MissShare(p, cause),
+                format!(
+                    "share of the {} incidents missing the {} target that were caused by: {meaning}",
+                    plane_name(p),
+                    o.name()
                 ),
             );
         }
@@ -329,7 +368,11 @@ mod tests {
         // 2 P(meet). Misses: 2 × 2. Clients: 2 + 3 × 7, through disasters 1 + 7. Region
         // disasters: per replication, per plane 2 × 7 stats + 2 P(meet), 4 × 7 more. Importance
         // sampling: 3 + 2 × 2. Objectives: 2 planes × 2 objectives × 3 scopes × 3 figures.
-        assert_eq!(n, 36 + 5 + 2 * 17 + 4 + (2 + 21 + 1 + 7) + (1 + 2 * 16 + 28) + (3 + 4));
+        // Critical paths: 2 planes × (18 steps' time + 18 RTO causes + 5 RPO causes).
+        assert_eq!(
+            n,
+            36 + 5 + 2 * 17 + 4 + 2 * (18 + 18 + 5) + (2 + 21 + 1 + 7) + (1 + 2 * 16 + 28) + (3 + 4)
+        );
         for d in &all {
             assert!(!d.meaning.is_empty() && !d.meaning.contains('\n'), "{}", d.path);
             assert!(!d.meaning.ends_with('.'), "one line, no full stop: {}", d.path);

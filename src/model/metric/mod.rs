@@ -213,6 +213,41 @@ impl ObjectiveFigure {
     }
 }
 
+/// What a miss of an objective is put down to ([`crate::model::critical_path`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MissCause {
+    /// An RTO miss whose path's longest step is this one.
+    Rto(crate::model::Step),
+    /// An RPO miss with this cause.
+    Rpo(crate::model::RpoCause),
+}
+
+impl MissCause {
+    /// Which objective was missed.
+    pub fn objective(self) -> Objective {
+        match self {
+            MissCause::Rto(_) => Objective::Rto,
+            MissCause::Rpo(_) => Objective::Rpo,
+        }
+    }
+
+    /// The cause's key.
+    pub fn key(self) -> &'static str {
+        match self {
+            MissCause::Rto(s) => s.key(),
+            MissCause::Rpo(c) => c.key(),
+        }
+    }
+
+    /// Its position among its objective's causes.
+    pub fn index(self) -> usize {
+        match self {
+            MissCause::Rto(s) => s.index(),
+            MissCause::Rpo(c) => c.index(),
+        }
+    }
+}
+
 /// An estimate under importance sampling, weighted back to the scenario's own rates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Weighted {
@@ -256,18 +291,24 @@ pub enum Metric {
     DisasterUserVisibleFailures,
     /// `objectives.<plane>.<rto|rpo>.<scope>.<figure>`: a figure of an objective's verdict.
     Objective(Plane, Objective, Scope, ObjectiveFigure),
+    /// `critical_path.<plane>.time.<step>`: mean time of a step on an incident's critical path.
+    CriticalPathTime(Plane, crate::model::Step),
+    /// `critical_path.<plane>.<rto|rpo>_misses.causes.<cause>`: share of the misses with this
+    /// cause, Wilson interval.
+    MissShare(Plane, MissCause),
 }
 
 impl Metric {
     /// The unit its threshold is written in.
     pub fn unit(&self) -> Unit {
         match self {
-            Metric::Duration(..) => Unit::Duration,
+            Metric::Duration(..) | Metric::CriticalPathTime(..) => Unit::Duration,
             Metric::Availability(_)
             | Metric::PMeet(..)
             | Metric::DisasterPMeet(..)
             | Metric::UserVisibleFailures
             | Metric::DisasterUserVisibleFailures
+            | Metric::MissShare(..)
             | Metric::Weighted(Weighted::PAnyDisaster | Weighted::PMissed(..))
             | Metric::Objective(.., ObjectiveFigure::PMeet | ObjectiveFigure::PBreachWithinYear) => Unit::Probability,
             Metric::Objective(.., ObjectiveFigure::BreachesPerYear) => Unit::Number,
@@ -286,7 +327,9 @@ impl Metric {
             Metric::Availability(_)
             | Metric::PMeet(..)
             | Metric::IncidentsPerReplication(_)
-            | Metric::MissesPerReplication(..) => None,
+            | Metric::MissesPerReplication(..)
+            | Metric::CriticalPathTime(..)
+            | Metric::MissShare(..) => None,
             Metric::DisastersPerReplication | Metric::DisasterPMeet(..) => Some(Needs::RegionDisasters),
             Metric::Objective(_, _, Scope::RegionDisasters, _) => Some(Needs::RegionDisasters),
             Metric::Objective(..) => None,

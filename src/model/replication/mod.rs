@@ -5,10 +5,11 @@
 mod recovery;
 mod status;
 
+use super::critical_path::{PathContext, rto_path};
 use super::failure::{Process, Target, processes};
 use super::importance::{Exposure, Tilting};
 use super::outcome::{Cause, ReplicationOutcome, TraceRecord};
-use super::recovery_point::achieved_rpo;
+use super::recovery_point::{RecoveryPoint, recovery_point};
 use super::topology::{Status, Topology};
 use crate::engine::{EventKey, SimDuration, SimTime, Simulation};
 use crate::model::Dist;
@@ -76,7 +77,8 @@ struct Replication<'a> {
     plane_down_since: [Option<SimTime>; 2],
     media_down_since: Option<SimTime>,
     open: [Option<super::outcome::Incident>; 2],
-    pending_rpo: [SimDuration; 2],
+    /// The newest restore's recovery point per plane, until its incident takes it.
+    pending_rpo: [RecoveryPoint; 2],
     /// The planes as the primary would serve them: up, and down outright (an outage).
     primary_up: [bool; 2],
     primary_outage: [bool; 2],
@@ -234,7 +236,7 @@ impl<'a> Replication<'a> {
             plane_down_since: [None; 2],
             media_down_since: None,
             open: [None, None],
-            pending_rpo: [SimDuration::ZERO; 2],
+            pending_rpo: [RecoveryPoint::default(); 2],
             primary_up: [true; 2],
             primary_outage: [false; 2],
             primary_whole: [true; 2],
@@ -466,9 +468,12 @@ impl<'a> Replication<'a> {
         for &svc in &hit {
             self.topo.lost[svc] += 1;
             if let Some(policy) = &s.services[svc].backup {
-                let rpo = achieved_rpo(policy, self.backup_phase[svc], now, &mut self.backup_rng[svc]);
+                let point = recovery_point(policy, self.backup_phase[svc], now, &mut self.backup_rng[svc]);
+                let rpo = point.age;
                 let plane = s.services[svc].plane.index();
-                self.pending_rpo[plane] = self.pending_rpo[plane].max(rpo);
+                if point.age > self.pending_rpo[plane].age {
+                    self.pending_rpo[plane] = point;
+                }
                 self.log(
                     "data-lost",
                     |s| s.services[svc].name.clone(),
@@ -550,6 +555,28 @@ impl<'a> Replication<'a> {
             }
         }
         self.finish_disasters(end);
+        self.trace_critical_paths();
+    }
+
+    /// Gives every incident its critical path, now that its recovery's record is complete.
+    fn trace_critical_paths(&mut self) {
+        let (s, procs) = (self.s, self.procs);
+        let in_pair = |t: Target| matches!(t, Target::PairZone(_) | Target::PairDisaster);
+        let out = &mut self.out;
+        for inc in &mut out.incidents {
+            let cause_in_pair = match inc.cause {
+                Cause::Process(p) => in_pair(procs[p as usize].target),
+                Cause::Fault(i) => in_pair(Target::of_fault(&s.faults[i as usize])),
+                Cause::Failback | Cause::Other => false,
+            };
+            let cx = PathContext {
+                min_outage: s.recovery.min_outage,
+                managed_dr: s.disaster_recovery,
+                cause_in_pair,
+            };
+            let rec = inc.recovery.and_then(|r| out.recoveries.get(r as usize));
+            inc.rto_path = rto_path(inc, rec, cx);
+        }
     }
 }
 

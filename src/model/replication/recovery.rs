@@ -7,7 +7,7 @@ use super::{Event, Replication};
 use crate::engine::{EventKey, SimDuration, SimTime};
 use crate::model::outcome::{Cause, Disaster, Recovery};
 use crate::model::recovery::{RecoveryDraw, Stage, capacity_wait};
-use crate::model::recovery_point::achieved_rpo;
+use crate::model::recovery_point::{RecoveryPoint, recovery_point};
 use crate::model::{BackupPolicy, Plane, RecoveryTrigger};
 use crate::random::{Mechanism, SimRng, stream};
 
@@ -181,6 +181,7 @@ impl Replication<'_> {
             consented: None,
             pair_served: [None; 2],
             stages: Vec::new(),
+            no_room: false,
         });
         let key = self.sim.schedule_at(requested, Event::ConsentRequested);
         self.episode = Some(Episode {
@@ -207,6 +208,13 @@ impl Replication<'_> {
 
     /// Ends the recovery in progress, cancelling what is pending.
     fn end_recovery(&mut self, why: &'static str) {
+        if let Some(ep) = &self.episode
+            && ep.phase == Phase::WaitingForPair
+        {
+            // The wait ends here: it belongs on the critical path of what waited.
+            let since = ep.consented;
+            self.stage("pair-wait", since, self.sim.now());
+        }
         if let Some(ep) = self.episode.take() {
             for k in ep.serving.into_iter().chain([ep.key]).flatten() {
                 self.sim.cancel(k);
@@ -320,6 +328,9 @@ impl Replication<'_> {
                         Some(done)
                     }
                     None => {
+                        if let Some(r) = self.recovery_mut() {
+                            r.no_room = true;
+                        }
                         self.log(
                             "no-room",
                             |s| s.pair.name.clone(),
@@ -351,23 +362,23 @@ impl Replication<'_> {
             r.pair_served[i] = Some(now);
         }
         let lost_at = self.open[i].as_ref().map_or(now, |inc| inc.start);
-        let mut rpo = SimDuration::ZERO;
+        let mut rpo = RecoveryPoint::default();
         for svc in (0..s.services.len()).filter(|&x| s.services[x].plane == plane) {
             if let Some(policy) = &s.services[svc].backup {
                 let geo = BackupPolicy {
                     copy_lag: policy.pair_copy_lag,
                     ..*policy
                 };
-                rpo = rpo.max(achieved_rpo(
-                    &geo,
-                    self.backup_phase[svc],
-                    lost_at,
-                    &mut self.backup_rng[svc],
-                ));
+                let point = recovery_point(&geo, self.backup_phase[svc], lost_at, &mut self.backup_rng[svc]);
+                if point.age > rpo.age {
+                    rpo = point;
+                }
             }
         }
-        self.pending_rpo[i] = self.pending_rpo[i].max(rpo);
-        self.pair_rpo[i] = rpo;
+        if rpo.age > self.pending_rpo[i].age {
+            self.pending_rpo[i] = rpo;
+        }
+        self.pair_rpo[i] = rpo.age;
         if plane == Plane::Data {
             // Restored from the geo-backups: what the region destroyed is recovered up to the RPO.
             self.region_destroyed = false;
@@ -376,7 +387,7 @@ impl Replication<'_> {
         self.log(
             "pair-serves",
             |_| plane.key().to_string(),
-            || format!("RPO {}", crate::engine::duration::human(rpo)),
+            || format!("RPO {}", crate::engine::duration::human(rpo.age)),
         );
     }
 

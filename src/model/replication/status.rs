@@ -187,6 +187,8 @@ impl Replication<'_> {
                         regional: self.is_primary_disaster(self.cause),
                         data_lost: false,
                         recovery: None,
+                        rto_path: crate::model::CriticalPath::default(),
+                        rpo_cause: crate::model::RpoCause::None,
                     });
                     self.merge_into_open(i, features_down);
                     if self.trace.is_some() {
@@ -202,6 +204,7 @@ impl Replication<'_> {
                         // Back on the primary after its data was destroyed, with nothing restored.
                         if plane == Plane::Data && self.region_destroyed && !self.in_pair[i] {
                             inc.data_lost = true;
+                            inc.rpo_cause = crate::model::RpoCause::DataDestroyed;
                             self.region_destroyed = false;
                             self.lost_now = true;
                         }
@@ -222,7 +225,7 @@ impl Replication<'_> {
             {
                 inc.kind = IncidentKind::Outage;
             }
-            self.pending_rpo[i] = crate::engine::SimDuration::ZERO;
+            self.pending_rpo[i] = Default::default();
         }
     }
 
@@ -232,8 +235,11 @@ impl Replication<'_> {
         let recovery = self.episode.as_ref().map(|e| e.record);
         if let Some(inc) = self.open[i].as_mut() {
             inc.features_down |= features_down;
-            inc.rpo = inc.rpo.max(self.pending_rpo[i]);
-            self.pending_rpo[i] = crate::engine::SimDuration::ZERO;
+            let point = std::mem::take(&mut self.pending_rpo[i]);
+            if point.age > inc.rpo {
+                inc.rpo = point.age;
+                inc.rpo_cause = point.cause();
+            }
             if inc.recovery.is_none() {
                 inc.recovery = recovery;
             }

@@ -8,6 +8,7 @@
 //! layout a file has.
 
 mod clients;
+mod critical_path;
 mod disasters;
 mod importance;
 mod keyed;
@@ -15,6 +16,7 @@ mod objectives;
 mod planes;
 
 pub use clients::{ClientDisasters, ClientsSummary, FeatureFailures};
+pub use critical_path::{MissCauses, PlaneCriticalPath};
 pub use disasters::{DisasterPlane, RegionDisasterSummary};
 pub use importance::{ImportancePlane, ImportanceSamplingSummary};
 pub(super) use keyed::plane_key;
@@ -27,9 +29,10 @@ use crate::montecarlo::RunStats;
 use crate::scenario::Plan;
 use serde::{Deserialize, Serialize};
 
-/// The layout of `summary.json`, its first key. Version 2 keys planes and features by name and
-/// names every value by its metric path; version 1 (no `schema_version`) held them in arrays.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The layout of `summary.json`, its first key. Version 3 adds the verdicts (`objectives`) and
+/// the critical paths (`critical_path`); version 2 keys planes and features by name and names
+/// every value by its metric path; version 1 (no `schema_version`) held them in arrays.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The whole `summary.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,6 +65,8 @@ pub struct Summary {
     pub zone_incidents: PerPlane<PlaneIncidents>,
     /// Zone incidents and regional disasters that missed the targets, per replication and plane.
     pub misses_per_replication: PerPlane<Misses>,
+    /// Per plane, where the incidents' time went and why they missed the targets.
+    pub critical_path: PerPlane<PlaneCriticalPath>,
     /// What the clients saw, when the scenario has `[clients]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<ClientsSummary>,
@@ -134,6 +139,7 @@ impl Summary {
             availability: planes::availability(s, stats),
             zone_incidents: PerPlane::new(|p| planes::incidents(s, stats, p)),
             misses_per_replication: PerPlane::new(|p| planes::misses(stats, p)),
+            critical_path: critical_path::summary(stats),
             clients: s
                 .clients
                 .as_ref()

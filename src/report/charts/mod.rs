@@ -30,6 +30,7 @@ mod cdf;
 mod frame;
 mod histogram;
 mod series;
+mod stacked;
 mod sweep;
 mod timeline;
 mod tornado;
@@ -42,6 +43,7 @@ pub use axis::{AxisUnit, Scale, format_duration, format_percent, format_value};
 pub use cdf::{CdfChart, CdfSeries, PMeet};
 pub use histogram::{HistogramBin, HistogramChart};
 pub use series::{Series, SeriesChart, ShadedInterval};
+pub use stacked::{StackedBar, StackedChart};
 pub use sweep::{SweepChart, SweepPoint, SweepSeries};
 pub use timeline::{Lane, LaneState, Span, TimelineChart};
 pub use tornado::{TornadoBar, TornadoChart};
@@ -93,6 +95,8 @@ pub enum ChartSpec {
     Sweep(SweepChart),
     /// One-at-a-time sensitivity of a metric to parameters.
     Tornado(TornadoChart),
+    /// Totals split into parts (where the time goes, why targets were missed).
+    Stacked(StackedChart),
 }
 
 impl ChartSpec {
@@ -102,6 +106,7 @@ impl ChartSpec {
             ChartSpec::Timeline(t) => t.row_count(),
             ChartSpec::Availability(a) => a.items.len(),
             ChartSpec::Tornado(t) => t.bars.len(),
+            ChartSpec::Stacked(s) => s.bars.len(),
             _ => 0,
         };
         let height = (140 + 26 * rows as u32).max(Size::DEFAULT.height);
@@ -178,6 +183,7 @@ where
         ChartSpec::Series(c) => series::draw(c, root),
         ChartSpec::Sweep(c) => sweep::draw(c, root),
         ChartSpec::Tornado(c) => tornado::draw(c, root),
+        ChartSpec::Stacked(c) => stacked::draw(c, root),
     }
 }
 
@@ -190,5 +196,6 @@ fn validate(spec: &ChartSpec) -> Result<(), ChartError> {
         ChartSpec::Series(c) => c.validate(),
         ChartSpec::Sweep(c) => c.validate(),
         ChartSpec::Tornado(c) => c.validate(),
+        ChartSpec::Stacked(c) => c.validate(),
     }
 }

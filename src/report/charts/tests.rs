@@ -181,6 +181,23 @@ fn tornado(base: f64, bars: Vec<(&str, f64, f64)>) -> ChartSpec {
     })
 }
 
+fn stacked(unit: AxisUnit, bars: Vec<(&str, Vec<(&str, f64)>)>) -> ChartSpec {
+    ChartSpec::Stacked(StackedChart {
+        title: "Where the time goes".into(),
+        x_label: "mean time".into(),
+        row_label: "plane".into(),
+        unit,
+        bars: bars
+            .into_iter()
+            .map(|(label, parts)| StackedBar {
+                label: label.into(),
+                parts: parts.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
+            })
+            .collect(),
+        empty_note: "no incident missed a target".into(),
+    })
+}
+
 fn title(spec: &ChartSpec) -> &str {
     match spec {
         ChartSpec::Cdf(c) => &c.title,
@@ -190,6 +207,7 @@ fn title(spec: &ChartSpec) -> &str {
         ChartSpec::Series(c) => &c.title,
         ChartSpec::Sweep(c) => &c.title,
         ChartSpec::Tornado(c) => &c.title,
+        ChartSpec::Stacked(c) => &c.title,
     }
 }
 
@@ -297,6 +315,25 @@ fn edge_cases() -> Vec<(&'static str, ChartSpec)> {
             "tornado one side",
             tornado(0.5, vec![("mtbf", 0.7, 0.9), ("budget", 0.4, 0.45)]),
         ),
+        ("stacked empty", stacked(AxisUnit::Duration, vec![])),
+        (
+            "stacked all zero",
+            stacked(AxisUnit::Duration, vec![("data plane", vec![("consent", 0.0)])]),
+        ),
+        (
+            "stacked single",
+            stacked(
+                AxisUnit::Percent,
+                vec![("data plane RTO", vec![("consent-refused", 1.0)])],
+            ),
+        ),
+        (
+            "stacked huge",
+            stacked(
+                AxisUnit::Duration,
+                vec![("a", vec![("detection", 1.0), ("repair", YEAR)]), ("b", vec![])],
+            ),
+        ),
     ]
 }
 
@@ -322,6 +359,8 @@ fn no_data_renders_a_titled_panel_that_says_so() {
         ("series empty", "no data"),
         ("sweep empty", "no data"),
         ("tornado empty", "no data"),
+        ("stacked empty", "no incident missed a target"),
+        ("stacked all zero", "no incident missed a target"),
     ] {
         assert!(has_text(&both(find(case)), message), "{case} says '{message}'");
     }
@@ -483,4 +522,28 @@ fn long_cdfs_stay_small_in_svg() {
         .collect();
     let svg = both(&cdf(points, Some(DAY), Scale::Log));
     assert!(svg.len() < 60_000, "the SVG has {} bytes", svg.len());
+}
+
+#[test]
+fn a_stacked_part_keeps_its_colour_in_every_bar_and_is_named_once() {
+    let spec = stacked(
+        AxisUnit::Duration,
+        vec![
+            (
+                "control plane",
+                vec![("consent", HOUR), ("control-plane-failover", 2.0 * HOUR)],
+            ),
+            ("data plane", vec![("consent", HOUR), ("database-restore", 40.0 * HOUR)]),
+        ],
+    );
+    let svg = both(&spec);
+    assert_eq!(svg.matches(&text("consent")).count(), 1, "one legend entry per part");
+    for part in ["control-plane-failover", "database-restore"] {
+        assert!(has_text(&svg, part), "{part} in the legend");
+    }
+    // Consent is the first part: both bars start with a rectangle of its colour.
+    assert_eq!(svg.matches("fill=\"#0072B2\"").count(), 3, "two bars and a swatch");
+    // Negative parts are refused rather than drawn backwards.
+    let bad = stacked(AxisUnit::Duration, vec![("x", vec![("consent", -1.0)])]);
+    assert!(render(&bad, Format::Svg).is_err());
 }

@@ -6,7 +6,7 @@ mod replication;
 mod results;
 
 pub(crate) use replication::{TRAFFIC_BIN, retry_amplification, timeline};
-pub(crate) use results::{availability, distributions};
+pub(crate) use results::{availability, critical_path, distributions};
 
 use crate::model::metric::{Metric, Unit};
 use crate::montecarlo::{Estimate, Spread};

@@ -126,3 +126,77 @@ pub(crate) fn availability(summary: &Summary) -> Figure {
         }),
     }
 }
+
+/// "Where the time goes" (mean time per step on the critical path, per plane) and "why targets
+/// were missed" (share of misses per cause, per plane and objective).
+pub(crate) fn critical_path(summary: &Summary) -> Vec<Figure> {
+    use crate::model::Plane;
+    use crate::report::charts::{AxisUnit, StackedBar, StackedChart};
+    let plane_name = |p: Plane| match p {
+        Plane::Control => "control plane",
+        Plane::Data => "data plane",
+    };
+    let time_bars = summary
+        .critical_path
+        .iter()
+        .filter(|(_, c)| c.incidents > 0)
+        .map(|(p, c)| StackedBar {
+            label: format!(
+                "{} (n = {}, RTO target {})",
+                plane_name(p),
+                c.incidents,
+                crate::engine::duration::human(crate::engine::SimDuration::from_secs_f64(
+                    summary.zone_incidents[p].target_rto_s
+                ))
+            ),
+            parts: c
+                .time
+                .iter()
+                .filter_map(|(k, m)| Some((k.to_string(), m.as_ref()?.estimate)))
+                .collect(),
+        })
+        .collect();
+    let mut miss_bars = Vec::new();
+    for (p, c) in summary.critical_path.iter() {
+        for o in Objective::ALL {
+            let m = c.misses(o);
+            if m.count == 0 {
+                continue;
+            }
+            miss_bars.push(StackedBar {
+                label: format!("{} {} ({} misses)", plane_name(p), o.name(), m.count),
+                parts: m
+                    .causes
+                    .iter()
+                    .filter_map(|(k, s)| Some((k.to_string(), s.as_ref()?.estimate)))
+                    .collect(),
+            });
+        }
+    }
+    vec![
+        Figure {
+            name: "where-the-time-goes".into(),
+            title: "Where the time goes: mean time per completed incident on its critical path".into(),
+            spec: ChartSpec::Stacked(StackedChart {
+                title: "Where the time goes (mean per incident)".into(),
+                x_label: "mean time on the critical path".into(),
+                row_label: "plane".into(),
+                unit: AxisUnit::Duration,
+                bars: time_bars,
+                empty_note: "no completed incidents".into(),
+            }),
+        },
+        Figure {
+            name: "why-targets-were-missed".into(),
+            title: "Why targets were missed: share of the misses by cause".into(),
+            spec: ChartSpec::Stacked(StackedChart {
+                title: "Why targets were missed".into(),
+                x_label: "share of the misses".into(),
+                row_label: "objective".into(),
+                unit: AxisUnit::Percent,
+                bars: miss_bars,
+                empty_note: "no incident missed a target".into(),
+            }),
+        },
+    ]
+}

@@ -1,0 +1,97 @@
+//! What incidents waited on and why they missed their targets, accumulated over a run.
+
+use crate::model::metric::Objective;
+use crate::model::{Incident, IncidentKind, RpoCause, Step, Targets};
+use crate::stats::Moments;
+use serde::{Deserialize, Serialize};
+
+/// Critical paths of one plane's incidents (zone-level and regional; failbacks are not judged
+/// against the targets and are left out).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CriticalPathStats {
+    /// Per [`Step`] (in [`Step::ALL`] order), its time on the path of each completed incident,
+    /// ticks; the means add up to those incidents' mean RTO.
+    pub time: Vec<Moments>,
+    /// Incidents that missed the RTO target (a censored one once already past it).
+    pub rto_misses: u64,
+    /// Per [`Step`], the RTO misses it caused (the longest step of their path).
+    pub rto_causes: Vec<u64>,
+    /// Incidents that missed the RPO target (or lost the data).
+    pub rpo_misses: u64,
+    /// Per [`RpoCause`], the RPO misses it caused.
+    pub rpo_causes: Vec<u64>,
+}
+
+impl Default for CriticalPathStats {
+    fn default() -> Self {
+        CriticalPathStats {
+            time: vec![Moments::new(); Step::COUNT],
+            rto_misses: 0,
+            rto_causes: vec![0; Step::COUNT],
+            rpo_misses: 0,
+            rpo_causes: vec![0; RpoCause::COUNT],
+        }
+    }
+}
+
+impl CriticalPathStats {
+    /// Whether an incident is judged here.
+    pub fn judges(inc: &Incident) -> bool {
+        inc.kind != IncidentKind::Failback
+    }
+
+    /// Folds in one incident of the plane.
+    pub fn record(&mut self, inc: &Incident, target: Targets) {
+        if !Self::judges(inc) {
+            return;
+        }
+        if !inc.censored {
+            for (m, step) in self.time.iter_mut().zip(Step::ALL) {
+                m.record(inc.rto_path.get(step).ticks());
+            }
+        }
+        if inc.rto() > target.rto
+            && let Some(step) = inc.rto_path.dominant()
+        {
+            self.rto_misses += 1;
+            self.rto_causes[step.index()] += 1;
+        }
+        if inc.data_lost || inc.rpo > target.rpo {
+            self.rpo_misses += 1;
+            self.rpo_causes[inc.rpo_cause.index()] += 1;
+        }
+    }
+
+    /// Adds another run's (exact).
+    pub fn merge(&mut self, o: &CriticalPathStats) {
+        for (a, b) in self.time.iter_mut().zip(&o.time) {
+            a.merge(b);
+        }
+        self.rto_misses += o.rto_misses;
+        self.rpo_misses += o.rpo_misses;
+        for (a, b) in self.rto_causes.iter_mut().zip(&o.rto_causes) {
+            *a += b;
+        }
+        for (a, b) in self.rpo_causes.iter_mut().zip(&o.rpo_causes) {
+            *a += b;
+        }
+    }
+
+    /// Misses of an objective, and per cause index how many.
+    pub fn misses(&self, o: Objective) -> (u64, &[u64]) {
+        match o {
+            Objective::Rto => (self.rto_misses, &self.rto_causes),
+            Objective::Rpo => (self.rpo_misses, &self.rpo_causes),
+        }
+    }
+
+    /// Whether the vectors have the lengths this build expects (a partial written by another
+    /// build, or edited, may not).
+    pub fn is_well_formed(&self) -> bool {
+        self.time.len() == Step::COUNT
+            && self.rto_causes.len() == Step::COUNT
+            && self.rpo_causes.len() == RpoCause::COUNT
+            && self.rto_causes.iter().sum::<u64>() == self.rto_misses
+            && self.rpo_causes.iter().sum::<u64>() == self.rpo_misses
+    }
+}
