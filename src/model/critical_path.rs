@@ -36,6 +36,8 @@ pub enum Step {
     PairOutage,
     /// Waiting for a recovery crew or for room in the pair.
     CapacityWait,
+    /// The failure's repair waiting for a repair crew (`[[crews]]`).
+    CrewWait,
     /// The control plane's failover into the pair.
     ControlPlaneFailover,
     /// Creating resources in the pair.
@@ -60,7 +62,7 @@ pub enum Step {
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 18] = [
+    pub const ALL: [Step; 19] = [
         Step::FailoverWindow,
         Step::Repair,
         Step::Detection,
@@ -69,6 +71,7 @@ impl Step {
         Step::ConsentRefused,
         Step::PairOutage,
         Step::CapacityWait,
+        Step::CrewWait,
         Step::ControlPlaneFailover,
         Step::CreateResources,
         Step::DatabaseRestore,
@@ -100,6 +103,7 @@ impl Step {
             Step::ConsentRefused => "consent-refused",
             Step::PairOutage => "pair-outage",
             Step::CapacityWait => "capacity-wait",
+            Step::CrewWait => "crew-wait",
             Step::ControlPlaneFailover => "control-plane-failover",
             Step::CreateResources => "create-resources",
             Step::DatabaseRestore => "database-restore",
@@ -124,6 +128,7 @@ impl Step {
             Step::ConsentRefused => "consent refused: waiting for the primary",
             Step::PairOutage => "the pair down (the recovery waited, or what ran there went down)",
             Step::CapacityWait => "waiting for a recovery crew or for room in the pair",
+            Step::CrewWait => "the failure's repair waiting for a repair crew ([[crews]])",
             Step::ControlPlaneFailover => "the control plane's failover into the pair",
             Step::CreateResources => "creating resources in the pair",
             Step::DatabaseRestore => "restoring the database in the pair",
@@ -299,6 +304,8 @@ pub struct PathContext {
     pub managed_dr: bool,
     /// The incident's cause struck the pair: the deployment running there went down.
     pub cause_in_pair: bool,
+    /// When the repair of the failure that opened the incident waited for a crew.
+    pub crew_wait: Option<(SimTime, SimTime)>,
 }
 
 /// The critical path of `inc`, given the recovery it was part of.
@@ -312,18 +319,19 @@ pub fn rto_path(inc: &Incident, rec: Option<&Recovery>, cx: PathContext) -> Crit
         IncidentKind::Outage => Step::Repair,
     };
     let Some(rec) = rec.filter(|_| !matches!(base, Step::Failback | Step::PairOutage)) else {
-        return walk.finish(base);
+        return repair(walk, base, cx);
     };
     let stage = |name: &str| rec.stages.iter().rev().find(|st| st.name == name);
     // Before the recovery started the plane was not down outright yet.
     walk.to(Step::FailoverWindow, rec.start);
     let Some(detection) = stage("detection") else {
         // The outage ended (or the horizon came) before the consent request.
-        return walk.finish(if inc.kind == IncidentKind::Failover {
+        let step = if inc.kind == IncidentKind::Failover {
             base
         } else {
             Step::Repair
-        });
+        };
+        return repair(walk, step, cx);
     };
     let requested = detection.end.max(rec.start.saturating_add(cx.min_outage));
     walk.to(Step::Detection, detection.end);
@@ -360,6 +368,17 @@ pub fn rto_path(inc: &Incident, rec: Option<&Recovery>, cx: PathContext) -> Crit
         Step::NaturalRecoveryFirst
     };
     walk.finish(rest)
+}
+
+/// The rest of the incident waiting for the primary's repair (`step`), part of it for a crew.
+fn repair(mut walk: Walk, step: Step, cx: PathContext) -> CriticalPath {
+    if step == Step::Repair
+        && let Some((from, to)) = cx.crew_wait
+    {
+        walk.to(Step::Repair, from);
+        walk.to(Step::CrewWait, to);
+    }
+    walk.finish(step)
 }
 
 /// The stages of `plane`'s own pipeline in the order they ran, each with when it ended; of the
@@ -438,6 +457,7 @@ mod tests {
             min_outage: SimDuration::ZERO,
             managed_dr: true,
             cause_in_pair,
+            crew_wait: None,
         }
     }
 
@@ -522,6 +542,15 @@ mod tests {
         assert_eq!(path.dominant(), Some(Step::Repair));
         assert_eq!(path.total(), SimDuration::from_secs(7 * 3600));
         assert_eq!(rto_path(&inc, None, cx(true)).dominant(), Some(Step::PairOutage));
+        // The repair waited 5 h of the 7 for a crew.
+        let waited = PathContext {
+            crew_wait: Some((at(3), at(8))),
+            ..cx(false)
+        };
+        let path = rto_path(&inc, None, waited);
+        assert_eq!(path.get(Step::CrewWait), SimDuration::from_secs(5 * 3600));
+        assert_eq!(path.get(Step::Repair), SimDuration::from_secs(2 * 3600));
+        assert_eq!(path.dominant(), Some(Step::CrewWait));
         inc.kind = IncidentKind::Failover;
         assert_eq!(rto_path(&inc, None, cx(false)).dominant(), Some(Step::FailoverWindow));
     }

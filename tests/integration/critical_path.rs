@@ -3,6 +3,7 @@
 //! critical path adds up to its RTO.
 
 use super::common::{load, repo, run_with};
+use outage_sim::engine::SimDuration;
 use outage_sim::model::{Model, Plane};
 use outage_sim::montecarlo::Summary;
 use outage_sim::scenario::Plan;
@@ -217,4 +218,65 @@ fn every_critical_path_adds_up_to_its_rto_on_every_shipped_scenario() {
             "{rel}: no incidents in 40 replications"
         );
     }
+}
+
+#[test]
+fn a_repair_that_waits_for_a_crew_puts_the_wait_on_the_path() {
+    // A zonal deployment in zone 1; zones fail every 2 d on average and take exactly 1 d to
+    // repair, by one crew: an outage of zone 1 while the crew works elsewhere waits for it. With
+    // no recovery (trigger region-disaster), each data-plane incident is the crew's wait and then
+    // exactly 1 d of repair.
+    let text = r#"
+name = "crew-wait"
+[simulation]
+horizon = "60d"
+replications = 200
+seed = 3
+[deployment]
+region = "East US"
+sku = "standard"
+data_plane = "zonal"
+disaster_recovery = true
+[recovery]
+trigger = "region-disaster"
+[[crews]]
+name = "ops"
+size = 1
+[[services]]
+name = "web"
+kind = "app-service"
+[[services]]
+name = "sql"
+kind = "sql"
+[[features]]
+name = "browse"
+services = ["web", "sql"]
+[[failures]]
+name = "zone-power"
+kind = "zone-outage"
+time_to_failure = "exp(mean=2d)"
+time_to_repair = "1d"
+crew = "ops"
+"#;
+    let p = Plan::from_source(text, Path::new("crew-wait.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let m = Model::new(&p);
+    let (mut waited, mut completed) = (0, 0);
+    for r in 0..p.replications {
+        for inc in m
+            .simulate(r)
+            .incidents
+            .iter()
+            .filter(|i| i.plane == Plane::Data && !i.censored)
+        {
+            use outage_sim::model::Step;
+            completed += 1;
+            let wait = inc.rto_path.get(Step::CrewWait);
+            let day = SimDuration::from_secs(86_400);
+            assert_eq!(inc.rto_path.get(Step::Repair), day, "{inc:?}");
+            assert_eq!(wait.ticks(), inc.rto().ticks() - day.ticks(), "{inc:?}");
+            waited += usize::from(wait.ticks() > 0);
+        }
+    }
+    eprintln!("{waited} of {completed} data-plane incidents waited for the crew");
+    assert!(completed > 100 && waited > 20, "{waited} of {completed}");
 }

@@ -368,10 +368,10 @@ mod tests {
         // 2 P(meet). Misses: 2 × 2. Clients: 2 + 3 × 7, through disasters 1 + 7. Region
         // disasters: per replication, per plane 2 × 7 stats + 2 P(meet), 4 × 7 more. Importance
         // sampling: 3 + 2 × 2. Objectives: 2 planes × 2 objectives × 3 scopes × 3 figures.
-        // Critical paths: 2 planes × (18 steps' time + 18 RTO causes + 5 RPO causes).
+        // Critical paths: 2 planes × (19 steps' time + 19 RTO causes + 5 RPO causes).
         assert_eq!(
             n,
-            36 + 5 + 2 * 17 + 4 + 2 * (18 + 18 + 5) + (2 + 21 + 1 + 7) + (1 + 2 * 16 + 28) + (3 + 4)
+            36 + 5 + 2 * 17 + 4 + 2 * (19 + 19 + 5) + (2 + 21 + 1 + 7) + (1 + 2 * 16 + 28) + (3 + 4)
         );
         for d in &all {
             assert!(!d.meaning.is_empty() && !d.meaning.contains('\n'), "{}", d.path);

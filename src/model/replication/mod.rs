@@ -51,7 +51,8 @@ pub enum Event {
 #[derive(Debug, Default)]
 struct CrewPool {
     busy: u32,
-    waiting: VecDeque<u32>,
+    /// Processes waiting for a crew, and since when.
+    waiting: VecDeque<(u32, SimTime)>,
 }
 
 struct Replication<'a> {
@@ -62,6 +63,8 @@ struct Replication<'a> {
     topo: Topology,
     proc_rng: Vec<SimRng>,
     crews: Vec<CrewPool>,
+    /// Repairs that waited for a crew: process, queued, started (the critical paths need them).
+    crew_waits: Vec<(u32, SimTime, SimTime)>,
     /// Each service's status on the primary (zones, failover windows, restores).
     primary_status: Vec<Status>,
     /// Each service's status as served: from the pair while its plane runs there.
@@ -223,6 +226,7 @@ impl<'a> Replication<'a> {
             topo: Topology::new(s),
             proc_rng: procs.iter().map(|p| stream(seed, rep, p.key)).collect(),
             crews: s.crews.iter().map(|_| CrewPool::default()).collect(),
+            crew_waits: Vec::new(),
             primary_status: vec![Status::Up; s.services.len()],
             status: vec![Status::Up; s.services.len()],
             failover_rng: m.failover_keys.iter().map(|&k| stream(seed, rep, k)).collect(),
@@ -494,7 +498,8 @@ impl<'a> Replication<'a> {
                     self.crews[c].busy += 1;
                     self.start_repair(p);
                 } else {
-                    self.crews[c].waiting.push_back(p);
+                    let now = self.sim.now();
+                    self.crews[c].waiting.push_back((p, now));
                     let waiting = self.crews[c].waiting.len();
                     self.log(
                         "repair-queued",
@@ -518,7 +523,11 @@ impl<'a> Replication<'a> {
         };
         match self.crews[c].waiting.pop_front() {
             // The crew moves straight to the next repair in line.
-            Some(next) => self.start_repair(next),
+            Some((next, since)) => {
+                let now = self.sim.now();
+                self.crew_waits.push((next, since, now));
+                self.start_repair(next);
+            }
             None => self.crews[c].busy -= 1,
         }
     }
@@ -555,6 +564,10 @@ impl<'a> Replication<'a> {
             }
         }
         self.finish_disasters(end);
+        for pool in &self.crews {
+            self.crew_waits
+                .extend(pool.waiting.iter().map(|&(p, since)| (p, since, end)));
+        }
         self.trace_critical_paths();
     }
 
@@ -563,16 +576,26 @@ impl<'a> Replication<'a> {
         let (s, procs) = (self.s, self.procs);
         let in_pair = |t: Target| matches!(t, Target::PairZone(_) | Target::PairDisaster);
         let out = &mut self.out;
+        let crew_waits = &self.crew_waits;
         for inc in &mut out.incidents {
             let cause_in_pair = match inc.cause {
                 Cause::Process(p) => in_pair(procs[p as usize].target),
                 Cause::Fault(i) => in_pair(Target::of_fault(&s.faults[i as usize])),
                 Cause::Failback | Cause::Other => false,
             };
+            // The repair of the failure that opened it may have waited for a crew.
+            let crew_wait = match inc.cause {
+                Cause::Process(p) => crew_waits
+                    .iter()
+                    .find(|&&(q, a, b)| q == p && a < inc.end && b > inc.start)
+                    .map(|&(_, a, b)| (a, b)),
+                _ => None,
+            };
             let cx = PathContext {
                 min_outage: s.recovery.min_outage,
                 managed_dr: s.disaster_recovery,
                 cause_in_pair,
+                crew_wait,
             };
             let rec = inc.recovery.and_then(|r| out.recoveries.get(r as usize));
             inc.rto_path = rto_path(inc, rec, cx);
