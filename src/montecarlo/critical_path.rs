@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 /// against the targets and are left out).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CriticalPathStats {
-    /// Per [`Step`] (in [`Step::ALL`] order), its time on the path of each completed incident,
-    /// ticks; the means add up to those incidents' mean RTO.
-    pub time: Vec<Moments>,
+    /// Completed incidents.
+    pub completed: u64,
+    /// Per [`Step`] (in [`Step::ALL`] order), its time on the path of the completed incidents
+    /// that spent any, ticks ([`CriticalPathStats::time`] adds the zeros of the others).
+    pub nonzero_time: Vec<Moments>,
     /// Incidents that missed the RTO target (a censored one once already past it).
     pub rto_misses: u64,
     /// Per [`Step`], the RTO misses it caused (the longest step of their path).
@@ -25,7 +27,8 @@ pub struct CriticalPathStats {
 impl Default for CriticalPathStats {
     fn default() -> Self {
         CriticalPathStats {
-            time: vec![Moments::new(); Step::COUNT],
+            completed: 0,
+            nonzero_time: vec![Moments::new(); Step::COUNT],
             rto_misses: 0,
             rto_causes: vec![0; Step::COUNT],
             rpo_misses: 0,
@@ -46,8 +49,10 @@ impl CriticalPathStats {
             return;
         }
         if !inc.censored {
-            for (m, step) in self.time.iter_mut().zip(Step::ALL) {
-                m.record(inc.rto_path.get(step).ticks());
+            // Only the steps on the path: most incidents spend time on a few of them.
+            self.completed += 1;
+            for (step, d) in inc.rto_path.segments() {
+                self.nonzero_time[step.index()].record(d.ticks());
             }
         }
         if inc.rto() > target.rto
@@ -64,7 +69,8 @@ impl CriticalPathStats {
 
     /// Adds another run's (exact).
     pub fn merge(&mut self, o: &CriticalPathStats) {
-        for (a, b) in self.time.iter_mut().zip(&o.time) {
+        self.completed += o.completed;
+        for (a, b) in self.nonzero_time.iter_mut().zip(&o.nonzero_time) {
             a.merge(b);
         }
         self.rto_misses += o.rto_misses;
@@ -75,6 +81,18 @@ impl CriticalPathStats {
         for (a, b) in self.rpo_causes.iter_mut().zip(&o.rpo_causes) {
             *a += b;
         }
+    }
+
+    /// Per [`Step`], its time on the path of every completed incident, ticks (zeros included).
+    pub fn time(&self) -> Vec<Moments> {
+        self.nonzero_time
+            .iter()
+            .map(|m| {
+                let mut all = m.clone();
+                all.record_zeros(self.completed.saturating_sub(m.count()));
+                all
+            })
+            .collect()
     }
 
     /// Misses of an objective, and per cause index how many.
@@ -88,7 +106,8 @@ impl CriticalPathStats {
     /// Whether the vectors have the lengths this build expects (a partial written by another
     /// build, or edited, may not).
     pub fn is_well_formed(&self) -> bool {
-        self.time.len() == Step::COUNT
+        self.nonzero_time.len() == Step::COUNT
+            && self.nonzero_time.iter().all(|m| m.count() <= self.completed)
             && self.rto_causes.len() == Step::COUNT
             && self.rpo_causes.len() == RpoCause::COUNT
             && self.rto_causes.iter().sum::<u64>() == self.rto_misses

@@ -87,6 +87,17 @@ impl Moments {
         self.max = self.max.max(x);
     }
 
+    /// Records `n` samples of 0 at once (they add nothing to the sums).
+    ///
+    /// # Panics
+    /// If more than `u64::MAX` samples are recorded.
+    pub fn record_zeros(&mut self, n: u64) {
+        if n > 0 {
+            self.count = self.count.checked_add(n).expect("Moments: more than u64::MAX records");
+            self.min = 0;
+        }
+    }
+
     /// Adds `other`'s samples to `self` (exact, associative, commutative).
     ///
     /// # Panics

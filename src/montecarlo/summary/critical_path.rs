@@ -64,10 +64,10 @@ fn causes<'a>(count: u64, per: &[u64], keys: impl Iterator<Item = &'a str>) -> M
 
 fn plane(c: &CriticalPathStats) -> PlaneCriticalPath {
     PlaneCriticalPath {
-        incidents: c.time.first().map_or(0, Moments::count),
+        incidents: c.completed,
         time: Step::ALL
             .into_iter()
-            .zip(&c.time)
+            .zip(&c.time())
             .map(|(s, m)| (s.key().to_string(), seconds(m)))
             .collect(),
         rto_misses: causes(c.rto_misses, &c.rto_causes, Step::ALL.iter().map(|s| s.key())),
