@@ -42,7 +42,7 @@ pub use axis::{AxisUnit, Scale, format_duration, format_percent, format_value};
 pub use cdf::{CdfChart, CdfSeries, PMeet};
 pub use histogram::{HistogramBin, HistogramChart};
 pub use series::{Series, SeriesChart, ShadedInterval};
-pub use sweep::{SweepChart, SweepPoint, SweepSeries};
+pub use sweep::{Marker, SweepChart, SweepPoint, SweepSeries};
 pub use timeline::{Lane, LaneState, Span, TimelineChart};
 pub use tornado::{TornadoBar, TornadoChart};
 
@@ -101,7 +101,7 @@ impl ChartSpec {
         let rows = match self {
             ChartSpec::Timeline(t) => t.row_count(),
             ChartSpec::Availability(a) => a.items.len(),
-            ChartSpec::Tornado(t) => t.bars.len(),
+            ChartSpec::Tornado(t) => t.bars.len() + usize::from(t.note.is_some()),
             _ => 0,
         };
         let height = (140 + 26 * rows as u32).max(Size::DEFAULT.height);
