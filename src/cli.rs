@@ -68,8 +68,9 @@ pub enum Command {
     /// Run a scenario at every point of a grid of field values (several --set make a grid);
     /// writes sweep.csv (one row per point: key metrics with 95 % intervals) and sweep charts.
     Sweep(SweepArgs),
-    /// Vary each numeric parameter (or those named) to a low and a high value and rank them by
-    /// their effect on a metric; writes sensitivity.csv and a tornado chart.
+    /// Vary each quantity of the scenario (or those named; never identifiers such as zone numbers
+    /// or HTTP statuses) to a low and a high value and rank them by their effect on a metric,
+    /// flagging effects within the noise; writes sensitivity.csv and a tornado chart.
     Sensitivity(SensitivityArgs),
     /// Run two scenarios on common random numbers and report each metric's difference B − A
     /// with its paired 95 % interval (and, for scale, the interval of independent runs).
@@ -350,8 +351,8 @@ pub struct SensitivityArgs {
     /// disasters, else `availability.data_plane`.
     #[arg(long)]
     pub metric: Option<String>,
-    /// Vary only this parameter, a field path as in `--set` (e.g. `recovery.database.size_gb`);
-    /// repeatable; default: every numeric parameter the file gives.
+    /// Vary only this parameter, a field path as in `--set` (e.g. `recovery.database.size_gb`,
+    /// `services[name=sql].backup.interval`); repeatable; default: every quantity the file gives.
     #[arg(long = "parameter", value_name = "PATH")]
     pub parameters: Vec<String>,
     /// Relative change for the low and high values, in (0, 1) (0.2: ±20 %).

@@ -1,6 +1,7 @@
 //! Studies built from many runs of a scenario: a grid sweep of fields (`sweep`), one-at-a-time
-//! sensitivity of a metric to every numeric parameter (`sensitivity`), and a paired comparison
-//! of two scenarios on common random numbers (`compare`).
+//! sensitivity of a metric to every quantity (`sensitivity`), the boundary of a target in one
+//! parameter (`solve`), and a paired comparison of two scenarios on common random numbers
+//! (`compare`).
 //!
 //! Every point of a study runs with the same seed, so mechanisms that keep their name draw the
 //! same random numbers at every point (common random numbers): differences between points are

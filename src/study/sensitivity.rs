@@ -324,7 +324,7 @@ impl Plan {
         if runs.is_empty() {
             return Err(StudyError::option(
                 "--parameter",
-                "the scenario has no numeric parameter to vary",
+                "the scenario has no quantity to vary",
             ));
         }
         Ok(Plan {

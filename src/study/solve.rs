@@ -749,6 +749,56 @@ fn json_value(x: Scalar) -> serde_json::Value {
 mod tests {
     use super::*;
 
+    fn point(x: i64, estimate: f64, decision: Decision) -> Point {
+        Point {
+            x: Scalar::Integer(x),
+            replications: 100,
+            estimate: Some(Estimate {
+                value: estimate,
+                spread: Spread::Interval(estimate - 0.01, estimate + 0.01),
+            }),
+            interval: Some((estimate - 0.01, estimate + 0.01)),
+            decision,
+        }
+    }
+
+    /// Decided points around an uncertain zone: the bracket is the decided points nearest it, and
+    /// the boundary is where the estimates cross the threshold, inside the bracket.
+    #[test]
+    fn the_bracket_is_the_nearest_decided_points_and_the_estimate_crosses_inside_it() {
+        // The target (metric <= 0.5) holds at high x: t runs from 100 down.
+        let points = vec![
+            point(0, 0.9, Decision::Fails),
+            point(100, 0.1, Decision::Holds),
+            point(50, 0.49, Decision::Uncertain),
+            point(40, 0.55, Decision::Uncertain),
+            point(30, 0.62, Decision::Fails),
+            point(60, 0.45, Decision::Holds),
+            point(75, 0.3, Decision::Holds),
+        ];
+        let t = |x: f64| 100.0 - x;
+        let b = bracket(&points, &t);
+        assert_eq!(b.holds, Scalar::Integer(60));
+        assert_eq!(b.fails, Some(Scalar::Integer(30)));
+        assert_eq!(b.uncertain, Some((Scalar::Integer(50), Scalar::Integer(40))));
+        let target = Expectation {
+            path: "m".into(),
+            metric: Metric::RetryAmplification,
+            op: Op::Le,
+            threshold: crate::model::metric::Threshold::Number(0.5),
+            value_text: "0.5".into(),
+        };
+        // Between 50 (0.49, holds by its estimate) and 40 (0.55): 50 − 0.01·10/0.06 ≈ 48.3.
+        let x = crossing(
+            &points,
+            &target,
+            &t,
+            (Scalar::Integer(30), Scalar::Integer(60)),
+            Scalar::Integer(0),
+        );
+        assert_eq!(x, Scalar::Integer(48));
+    }
+
     #[test]
     fn a_point_is_decided_on_which_side_of_the_threshold_its_interval_lies() {
         assert_eq!(decide(Op::Ge, 0.9, 0.91, 0.95), Decision::Holds);
@@ -758,6 +808,12 @@ mod tests {
         assert_eq!(decide(Op::Le, 600.0, 610.0, 700.0), Decision::Fails);
         assert_eq!(decide(Op::Le, 600.0, 590.0, 610.0), Decision::Uncertain);
         assert_eq!(pct(0.95), "95");
+        assert_eq!(
+            grain(Scalar::Duration(crate::engine::SimDuration::from_secs_f64(1.0)), 66.0),
+            10.0
+        );
+        assert_eq!(grain(Scalar::Float(0.0), 0.03), 0.01);
+        assert_eq!(grain(Scalar::Integer(0), 0.5), 1.0);
         assert_eq!(pct(0.995), "99.5");
     }
 }
