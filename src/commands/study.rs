@@ -328,12 +328,22 @@ fn solve_table(r: &search::Solution, m: &crate::study::StudyMetric) -> String {
     use std::fmt::Write;
     let c = search::pct(r.confidence);
     let (lo, hi) = r.range;
-    let estimate = |p: &search::Point| crate::report::figures::estimate_text(&m.metric, p.estimate.as_ref());
+    // Each point with the interval it was decided on (at the search's confidence).
+    let estimate = |p: &search::Point| {
+        let decided = p.estimate.map(|e| match p.interval {
+            Some((l, h)) if l.is_finite() && h.is_finite() => crate::montecarlo::Estimate {
+                spread: crate::montecarlo::Spread::Interval(l, h),
+                ..e
+            },
+            _ => e,
+        });
+        crate::report::figures::estimate_text(&m.metric, decided.as_ref())
+    };
     let mut out = format!(
         "Solve {} {} in {} over {} = {lo}..{hi} ({} replications a point, common random numbers, decisions at {c} %)\n",
         r.target.path, r.target, r.scenario, r.parameter, r.replications
     );
-    let _ = writeln!(out, "  {}", m.label);
+    let _ = writeln!(out, "  {}: estimate [{c} % interval], decision", m.label);
     for p in r.sorted() {
         let _ = writeln!(
             out,
