@@ -206,6 +206,8 @@ fn sweep() -> ChartSpec {
         y_unit: AxisUnit::Percent,
         series: vec![line("2 zones", 0.03), line("3 zones", 0.0)],
         target: Some(0.95),
+        target_name: "target".into(),
+        marker: None,
     })
 }
 
@@ -228,6 +230,7 @@ fn tornado() -> ChartSpec {
             bar("retry budget", "0 %", "20 %", 0.99985, 0.99988),
             bar("backup interval", "15 min", "24 h", 0.99987, 0.99979),
         ],
+        note: Some("within the noise, not drawn: log retention".into()),
     })
 }
 

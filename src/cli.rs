@@ -68,12 +68,18 @@ pub enum Command {
     /// Run a scenario at every point of a grid of field values (several --set make a grid);
     /// writes sweep.csv (one row per point: key metrics with 95 % intervals) and sweep charts.
     Sweep(SweepArgs),
-    /// Vary each numeric parameter (or those named) to a low and a high value and rank them by
-    /// their effect on a metric; writes sensitivity.csv and a tornado chart.
+    /// Vary each quantity of the scenario (or those named; never identifiers such as zone numbers
+    /// or HTTP statuses) to a low and a high value and rank them by their effect on a metric,
+    /// flagging effects within the noise; writes sensitivity.csv and a tornado chart.
     Sensitivity(SensitivityArgs),
     /// Run two scenarios on common random numbers and report each metric's difference B − A
     /// with its paired 95 % interval (and, for scale, the interval of independent runs).
     Compare(CompareArgs),
+    /// Find the value of one parameter (a number or a duration) at which a target on a metric
+    /// starts or stops holding: stochastic bisection on common random numbers, each point decided
+    /// on the metric's interval at --confidence. Writes solve.json, solve.csv and a chart; exit 1
+    /// when the range holds no boundary.
+    Solve(SolveArgs),
     /// List the built-in regions with their number of availability zones and their paired
     /// region (a scenario's `[[regions]]` adds regions or replaces these).
     Regions {
@@ -187,6 +193,12 @@ pub struct RunOptionArgs {
     /// Results root: the run writes OUT/<scenario name>/.
     #[arg(long, default_value = "results")]
     pub out: PathBuf,
+    /// Change one field of the scenario before it runs, as `sweep --set` with one value: a field
+    /// path (entries by index or by name, `services[name=sql].backup.interval`) and a TOML value or
+    /// string, e.g. `--set recovery.database.size_gb=400`; repeatable. The changed scenario is
+    /// validated like the file, and written to the results' scenario.toml.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
     /// Replications to run (default: the scenario's `simulation.replications`).
     #[arg(long)]
     pub replications: Option<u64>,
@@ -264,6 +276,14 @@ pub struct StudyArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Name of the study's directory under OUT (default: from the scenario and what the study
+    /// varies, e.g. `shop.sweep-services-name-sql-backup-interval`).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Replace an earlier study's directory of the same name (without it, the study refuses to run
+    /// and exits 2).
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl StudyArgs {
@@ -294,15 +314,21 @@ impl StudyArgs {
 
 /// `sweep` options.
 #[derive(Debug, clap::Args)]
-#[command(mut_arg("out", |a| a.help("Results root: the sweep writes OUT/<scenario name>.sweep/")))]
+#[command(mut_arg("out", |a| a.help("Results root: the sweep writes OUT/<scenario name>.sweep-<swept fields>/ (or OUT/<--name>/)")))]
 pub struct SweepArgs {
     /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
     pub file: Option<PathBuf>,
     /// A field path and its values (TOML values or strings; commas inside parentheses do not
     /// split), e.g. `--set failures[3].time_to_failure=exp(mean=5y),exp(mean=10y)` or
-    /// `--set recovery.database.size_gb=100,200,400`; several make a grid.
+    /// `--set recovery.database.size_gb=100,200,400`; several make a grid. Entries by index or by
+    /// name (`services[name=sql].backup.interval`); ranges `LO..HI:step=S` or `LO..HI:count=N`
+    /// (numbers or durations: `100..800:step=100`, `1h..6h:count=6`).
     #[arg(long = "set", value_name = "PATH=V1,V2,...", required = true)]
     pub set: Vec<String>,
+    /// The swept field the charts draw along (a `--set` path); default: the first `--set`. The
+    /// other fields' values make one line each.
+    #[arg(long = "x", value_name = "PATH")]
+    pub x: Option<String>,
     /// A metric to report, as a metric path (as in `[expect]`), e.g.
     /// `zone_incidents.data_plane.rto.p95`; repeatable; default: availability and P(meet) per
     /// plane, and the regional-disaster and client metrics the scenario has.
@@ -315,17 +341,18 @@ pub struct SweepArgs {
 
 /// `sensitivity` options.
 #[derive(Debug, clap::Args)]
-#[command(mut_arg("out", |a| a.help("Results root: the study writes OUT/<scenario name>.sensitivity/")))]
+#[command(mut_arg("out", |a| a.help("Results root: the study writes OUT/<scenario name>.sensitivity-<metric>/ (or OUT/<--name>/)")))]
 pub struct SensitivityArgs {
     /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
     pub file: Option<PathBuf>,
     /// The metric to rank by, as a metric path (as in `[expect]`), e.g.
-    /// `zone_incidents.data_plane.rto.p95`; default: `region_disasters.data_plane.rto.mean` when the
-    /// scenario has regional disasters, else `availability.data_plane`.
+    /// `zone_incidents.data_plane.rto.p95`; default: `clients.user_visible_failures` when the
+    /// scenario has `[clients]`, else `region_disasters.data_plane.rto.mean` when it has regional
+    /// disasters, else `availability.data_plane`.
     #[arg(long)]
     pub metric: Option<String>,
-    /// Vary only this parameter, a field path as in `--set` (e.g. `recovery.database.size_gb`);
-    /// repeatable; default: every numeric parameter the file gives.
+    /// Vary only this parameter, a field path as in `--set` (e.g. `recovery.database.size_gb`,
+    /// `services[name=sql].backup.interval`); repeatable; default: every quantity the file gives.
     #[arg(long = "parameter", value_name = "PATH")]
     pub parameters: Vec<String>,
     /// Relative change for the low and high values, in (0, 1) (0.2: ±20 %).
@@ -339,7 +366,7 @@ pub struct SensitivityArgs {
 /// `compare` options.
 #[derive(Debug, clap::Args)]
 #[command(
-    mut_arg("out", |a| a.help("Results root: the comparison writes OUT/<A's name>-vs-<B's name>.compare/")),
+    mut_arg("out", |a| a.help("Results root: the comparison writes OUT/<A's name>-vs-<B's name>.compare/ (or OUT/<--name>/)")),
     mut_arg("replications", |a| a.help("Replications of both runs, at least 2 (default: A's `simulation.replications`)")),
     mut_arg("seed", |a| a.help("Seed of both runs (default: A's `simulation.seed`)")),
     mut_arg("quiet", |a| a.help("Print nothing but errors (`--format json` still prints the comparison)")),
@@ -354,6 +381,49 @@ pub struct CompareArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
     /// How both run.
+    #[command(flatten)]
+    pub study: StudyArgs,
+}
+
+/// `solve` options.
+#[derive(Debug, clap::Args)]
+#[command(
+    mut_arg("out", |a| a.help("Results root: the search writes OUT/<scenario name>.solve-<parameter>/ (or OUT/<--name>/)")),
+    mut_arg("replications", |a| a.help("Replications of a point's first run, at least 2 (default: the scenario's `simulation.replications`)")),
+    mut_arg("quiet", |a| a.help("Print nothing but errors (`--format json` still prints the result)")),
+)]
+pub struct SolveArgs {
+    /// Scenario file (TOML); default: the embedded Community Training Premium scenario.
+    pub file: Option<PathBuf>,
+    /// The field to vary, a path as in `--set` (entries by index or by name), holding a number or
+    /// a duration, e.g. `services[name=control-config].backup.interval`.
+    #[arg(long, value_name = "PATH", required = true)]
+    pub vary: String,
+    /// The values to search, `LO..HI`: whole numbers (the answer stays whole), numbers, or
+    /// durations (`1m..1h`).
+    #[arg(long, value_name = "LO..HI", required = true)]
+    pub range: String,
+    /// The target, `METRIC>=X` or `METRIC<=X` (a metric path as in `[expect]`; X in the metric's
+    /// unit), e.g. `region_disasters.control_plane.p_meet_rpo>=0.95`.
+    #[arg(long, value_name = "METRIC>=X", required = true)]
+    pub target: String,
+    /// Confidence of each point's decision, and of the boundary's interval, in (0.5, 1).
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// An uncertain point (its interval straddles the threshold) is run again with twice the
+    /// replications, up to this many (default: 8 × the replications of a first run).
+    #[arg(long, value_name = "N")]
+    pub max_replications: Option<u64>,
+    /// Stop bisecting when the boundary's interval (and the gaps to the uncertain zone) are at
+    /// most this wide: a number, or a duration for a duration field (default: 1/100 of the range,
+    /// at least 1 for whole numbers).
+    #[arg(long)]
+    pub tolerance: Option<String>,
+    /// What to print on stdout: the result for people, or the result as JSON (what solve.json
+    /// holds: at least `parameter`, `value`, `interval`, `target`).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// How every point runs.
     #[command(flatten)]
     pub study: StudyArgs,
 }
@@ -496,6 +566,20 @@ impl RunOptionArgs {
             return Err(PlanError::option("--threads 0", "must be at least 1"));
         }
         let mut overrides = Vec::new();
+        for set in &self.set {
+            let (path, mut values) =
+                scenario::parse_set(set).map_err(|e| PlanError::option(format!("--set {set}"), e))?;
+            if values.len() != 1 {
+                return Err(PlanError::option(
+                    format!("--set {set}"),
+                    format!(
+                        "gives {} values; a run takes one per field (for several, use `outage-sim sweep`)",
+                        values.len()
+                    ),
+                ));
+            }
+            overrides.push(Override::set(path, values.remove(0)));
+        }
         overrides.extend(self.importance_sampling.map(Override::importance_sampling));
         overrides.extend(self.replications.map(Override::replications));
         overrides.extend(self.seed.map(Override::seed));

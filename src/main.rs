@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => commands::sweep(&args),
         Command::Sensitivity(args) => commands::sensitivity(&args),
         Command::Compare(args) => commands::compare(&args),
+        Command::Solve(args) => commands::solve(&args),
         Command::Regions { format } => commands::regions(format),
         Command::Experiment { which } => commands::experiment(&which),
     }

@@ -15,7 +15,7 @@ mod tools;
 pub use merge::merge;
 pub use report::report;
 pub use run::{check, execute, run};
-pub use study::{compare, sensitivity, sweep};
+pub use study::{compare, sensitivity, solve, sweep};
 pub use tools::{experiment, metrics, regions, trace, validate};
 
 use std::process::ExitCode;

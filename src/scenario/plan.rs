@@ -4,7 +4,7 @@
 //! validates it again, so an override is checked exactly like the file itself.
 
 use super::error::{FieldPath, PathStep, ScenarioError, line_col};
-use super::overrides::{Override, set};
+use super::overrides::{Override, resolve_selectors, set};
 use super::schema::ScenarioFile;
 use super::validate::{Invalid, validate};
 use crate::model::Scenario;
@@ -102,11 +102,13 @@ impl Plan {
                 path: Some(FieldPath::parse(&o.path)),
                 message,
             };
-            set(&mut source, &o.path, o.value.clone()).map_err(rejected)?;
+            // `services[name=sql]` becomes `services[1]`, so that errors are blamed by index.
+            let path = resolve_selectors(&source, &o.path).map_err(rejected)?;
+            set(&mut source, &path, o.value.clone()).map_err(rejected)?;
             // A value of the wrong type is found here, one override at a time, so that the
             // error names the override (the file itself deserialized).
             file = Some(parse_table(&source).map_err(rejected)?);
-            applied.push(o.clone());
+            applied.push(Override { path, ..o.clone() });
         }
         let blame = |path: Option<FieldPath>, message: String| {
             // The most recent override at or above the faulty field, else the file's own value.

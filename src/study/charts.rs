@@ -1,12 +1,15 @@
-//! Charts of studies: a sweep's metrics against its first swept field, a sensitivity study's
-//! tornado.
+//! Charts of studies: a sweep's metrics against its x axis (`--x`, else the first swept field),
+//! a solve's metric against its parameter with the threshold and the boundary, a sensitivity
+//! study's tornado. Metrics are named in words from the metric catalogue.
 
+use super::solve::{Outcome, Solution};
 use super::{sensitivity::Sensitivity, sweep::Sweep};
 use crate::engine::duration::{duration_tokens, parse_duration};
 use crate::report::charts::{
-    AxisUnit, ChartSpec, Scale, SweepChart, SweepPoint, SweepSeries, TornadoBar, TornadoChart,
+    AxisUnit, ChartSpec, Marker, Scale, SweepChart, SweepPoint, SweepSeries, TornadoBar, TornadoChart,
 };
 use crate::report::figures::{Figure, axis_unit, files, slug, triple};
+use crate::scenario::Scalar;
 use crate::scenario::show;
 
 /// A swept value on a numeric axis: a number, or a duration (in seconds), or — for a
@@ -37,52 +40,75 @@ pub(crate) fn sweep_charts(r: &Sweep) -> Vec<(String, Vec<u8>)> {
     })
 }
 
-fn sweep_figures(r: &Sweep) -> Vec<Figure> {
-    let first = &r.axes[0];
-    let xs: Vec<Option<(f64, AxisUnit)>> = first.values.iter().map(numeric).collect();
-    let all_numeric = xs.iter().all(Option::is_some)
-        && xs
-            .iter()
-            .filter_map(|x| x.map(|(_, u)| u))
-            .collect::<Vec<_>>()
-            .windows(2)
-            .all(|w| w[0] == w[1]);
-    let x_unit = if all_numeric {
-        xs[0].map_or(AxisUnit::Number, |(_, u)| u)
-    } else {
-        AxisUnit::Number
-    };
-    let x_of = |i: usize| {
-        if all_numeric {
-            xs[i].map_or(i as f64, |(x, _)| x)
-        } else {
-            (i + 1) as f64
-        }
-    };
-    let positive = (0..xs.len()).all(|i| x_of(i) > 0.0);
-    let spread = (0..xs.len()).map(x_of).fold(f64::INFINITY, f64::min);
-    let widest = (0..xs.len()).map(x_of).fold(0.0, f64::max);
-    let x_scale = if positive && widest / spread >= 20.0 {
+/// Reads a list of swept values as numbers on a common unit: `None` when any is not a number or
+/// a duration, or they mix units (they are then drawn at their positions 1, 2, ...).
+fn numeric_axis(values: &[toml::Value]) -> Option<(Vec<f64>, AxisUnit)> {
+    let xs: Vec<(f64, AxisUnit)> = values.iter().map(numeric).collect::<Option<_>>()?;
+    let unit = xs.first().map_or(AxisUnit::Number, |x| x.1);
+    xs.iter()
+        .all(|x| x.1 == unit)
+        .then(|| (xs.iter().map(|x| x.0).collect(), unit))
+}
+
+/// Linear, or logarithmic when the positive values span a factor of 20 or more.
+fn scale_of(xs: &[f64]) -> Scale {
+    let low = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = xs.iter().copied().fold(0.0, f64::max);
+    if low > 0.0 && high / low >= 20.0 {
         Scale::Log
     } else {
         Scale::Linear
-    };
+    }
+}
+
+/// The line a metric's chart draws across its axis: the scenario's target or required probability.
+fn reference_line(m: &super::StudyMetric) -> (Option<f64>, String) {
+    match &m.reference {
+        Some(r) => (Some(r.value), r.name.to_string()),
+        None => (None, String::new()),
+    }
+}
+
+/// `Metric against x` in words when that fits a chart's width, else the metric alone (the axes
+/// say the rest).
+fn sweep_title(m: &super::StudyMetric, x: &str) -> String {
+    const FITS: usize = 76;
+    let full = format!("{} against {x}", m.label);
+    if full.chars().count() <= FITS {
+        full
+    } else if m.label.chars().count() <= FITS {
+        m.label.clone()
+    } else {
+        format!("{} against {x}", m.short)
+    }
+}
+
+fn sweep_figures(r: &Sweep) -> Vec<Figure> {
+    let xi = r.x;
+    let first = &r.axes[xi];
+    let axis = numeric_axis(&first.values);
+    let x_unit = axis.as_ref().map_or(AxisUnit::Number, |a| a.1);
+    let x_of = |i: usize| axis.as_ref().map_or((i + 1) as f64, |a| a.0[i]);
+    let x_scale = scale_of(&(0..first.values.len()).map(x_of).collect::<Vec<_>>());
     r.metrics
         .iter()
         .enumerate()
         .map(|(k, m)| {
             let mut series: Vec<SweepSeries> = Vec::new();
             for p in &r.points {
-                let label: Vec<String> = r.axes[1..]
+                let label: Vec<String> = r
+                    .axes
                     .iter()
-                    .zip(&p.at[1..])
-                    .map(|(a, &i)| format!("{}={}", a.path, show(&a.values[i])))
+                    .zip(&p.at)
+                    .enumerate()
+                    .filter(|(j, _)| *j != xi)
+                    .map(|(_, (a, &i))| format!("{}={}", a.path, show(&a.values[i])))
                     .collect();
                 let label = label.join(", ");
                 let Some(e) = &p.estimates[k] else { continue };
                 let (estimate, lo, hi) = triple(e);
                 let point = SweepPoint {
-                    x: x_of(p.at[0]),
+                    x: x_of(p.at[xi]),
                     estimate,
                     lo,
                     hi,
@@ -95,35 +121,101 @@ fn sweep_figures(r: &Sweep) -> Vec<Figure> {
                     }),
                 }
             }
-            let title = format!("{} against {}", m.path, first.path);
+            let title = sweep_title(m, &first.path);
+            let (target, target_name) = reference_line(m);
             Figure {
                 name: format!("sweep-{}", slug(&m.path)),
                 title: title.clone(),
                 spec: ChartSpec::Sweep(SweepChart {
                     title,
-                    x_label: if all_numeric {
+                    x_label: if axis.is_some() {
                         first.path.clone()
                     } else {
                         format!("{} (value number)", first.path)
                     },
                     x_unit,
                     x_scale,
-                    y_label: m.path.clone(),
+                    y_label: m.short.clone(),
                     y_unit: axis_unit(&m.metric),
                     series,
-                    target: None,
+                    target,
+                    target_name,
+                    marker: None,
                 }),
             }
         })
         .collect()
 }
 
-/// The tornado chart of a sensitivity study.
+/// The chart of a solve: the metric at every evaluated value with its interval at the search's
+/// confidence, the threshold, and the boundary found.
+pub(crate) fn solve_charts(r: &Solution, m: &super::StudyMetric) -> Vec<(String, Vec<u8>)> {
+    let points: Vec<SweepPoint> = r
+        .sorted()
+        .into_iter()
+        .filter_map(|p| {
+            let e = p.estimate?;
+            let (lo, hi) = match p.interval {
+                Some((l, h)) if l.is_finite() && h.is_finite() => (l, h),
+                _ => (e.value, e.value),
+            };
+            Some(SweepPoint {
+                x: p.x.as_f64(),
+                estimate: e.value,
+                lo,
+                hi,
+            })
+        })
+        .collect();
+    let x_unit = match r.range.0 {
+        Scalar::Duration(_) => AxisUnit::Duration,
+        _ => AxisUnit::Number,
+    };
+    let xs: Vec<f64> = points.iter().map(|p| p.x).collect();
+    let marker = match &r.outcome {
+        Outcome::Found { value, .. } => Some(Marker {
+            x: value.as_f64(),
+            label: format!(
+                "boundary {}",
+                crate::report::charts::format_value(value.as_f64(), x_unit)
+            ),
+        }),
+        _ => None,
+    };
+    let unit = axis_unit(&m.metric);
+    let title = sweep_title(m, &r.parameter);
+    let figure = Figure {
+        name: "solve".into(),
+        title: title.clone(),
+        spec: ChartSpec::Sweep(SweepChart {
+            title,
+            x_label: r.parameter.clone(),
+            x_unit,
+            x_scale: scale_of(&xs),
+            y_label: m.short.clone(),
+            y_unit: unit,
+            series: vec![SweepSeries {
+                label: format!("estimate, {} % interval", super::solve::pct(r.confidence)),
+                points,
+            }],
+            target: Some(r.target.threshold.value()),
+            target_name: format!("target {}", r.target.op.symbol()),
+            marker,
+        }),
+    };
+    files(&[figure]).unwrap_or_else(|e| {
+        eprintln!("warning: solve chart not drawn: {e}");
+        Vec::new()
+    })
+}
+
+/// The tornado chart of a sensitivity study: the parameters whose swing is beyond the noise,
+/// largest first; those within it are named under the chart.
 pub(crate) fn tornado_charts(r: &Sensitivity) -> Vec<(String, Vec<u8>)> {
     // The chart shows the largest swings (effects are sorted); the CSV has every parameter.
     const SHOWN: usize = 15;
-    let bars: Vec<TornadoBar> = r
-        .effects
+    let (beyond, within): (Vec<_>, Vec<_>) = r.effects.iter().partition(|e| !e.within_noise());
+    let bars: Vec<TornadoBar> = beyond
         .iter()
         .take(SHOWN)
         .filter_map(|e| {
@@ -137,21 +229,38 @@ pub(crate) fn tornado_charts(r: &Sensitivity) -> Vec<(String, Vec<u8>)> {
             })
         })
         .collect();
-    let shown = if r.effects.len() > SHOWN {
-        format!(" (largest {SHOWN} of {})", r.effects.len())
+    let shown = if beyond.len() > SHOWN {
+        format!(" (largest {SHOWN} of {})", beyond.len())
     } else {
         String::new()
     };
-    let title = format!("Sensitivity of {} at ±{} %{shown}", r.metric.path, 100.0 * r.fraction);
+    let mut chars = r.metric.short.chars();
+    let what: String = chars
+        .next()
+        .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect());
+    let title = format!("Sensitivity of {what} at ±{} %{shown}", 100.0 * r.fraction);
+    let note = (!within.is_empty()).then(|| {
+        let names: Vec<&str> = within.iter().map(|e| e.parameter.path.as_str()).collect();
+        format!(
+            "{} within the noise of common random numbers, not drawn: {}",
+            if within.len() == 1 {
+                "1 parameter".to_string()
+            } else {
+                format!("{} parameters", within.len())
+            },
+            names.join(", ")
+        )
+    });
     let figure = Figure {
         name: "tornado".into(),
         title: title.clone(),
         spec: ChartSpec::Tornado(TornadoChart {
             title,
-            metric_label: r.metric.path.clone(),
+            metric_label: r.metric.short.clone(),
             unit: axis_unit(&r.metric.metric),
             base: r.base.as_ref().map_or(0.0, |b| b.value),
             bars,
+            note,
         }),
     };
     files(&[figure]).unwrap_or_else(|e| {

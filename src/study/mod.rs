@@ -1,6 +1,7 @@
 //! Studies built from many runs of a scenario: a grid sweep of fields (`sweep`), one-at-a-time
-//! sensitivity of a metric to every numeric parameter (`sensitivity`), and a paired comparison
-//! of two scenarios on common random numbers (`compare`).
+//! sensitivity of a metric to every quantity (`sensitivity`), the boundary of a target in one
+//! parameter (`solve`), and a paired comparison of two scenarios on common random numbers
+//! (`compare`).
 //!
 //! Every point of a study runs with the same seed, so mechanisms that keep their name draw the
 //! same random numbers at every point (common random numbers): differences between points are
@@ -8,9 +9,10 @@
 
 mod charts;
 
-pub(crate) use charts::{sweep_charts, tornado_charts};
+pub(crate) use charts::{solve_charts, sweep_charts, tornado_charts};
 pub mod compare;
 pub mod sensitivity;
+pub mod solve;
 pub mod sweep;
 
 use crate::model::Plane;
@@ -75,29 +77,129 @@ pub fn run_statistics(s: &crate::scenario::Plan, runner: &Runner) -> (RunStats, 
     (stats, summary)
 }
 
-/// A metric of a study: its path and what it names.
+/// A metric of a study: its path, what it names, and how charts name it.
 #[derive(Clone, Debug)]
 pub struct StudyMetric {
     /// As in `[expect]`, e.g. `region_disasters.data_plane.p_meet_rto`.
     pub path: String,
     /// What the path names.
     pub metric: Metric,
+    /// In words, from the metric catalogue with the scenario's target written in, e.g.
+    /// `P(achieved RPO <= 10 min) per regional disaster, control plane`.
+    pub label: String,
+    /// Short enough for an axis, e.g. `P(achieved RPO <= 10 min)`, `availability of data plane`.
+    pub short: String,
+    /// The value the scenario requires of it, when it has one: the required probability of a
+    /// P(meet), the target of an RTO or RPO statistic (seconds). Charts draw it as a line.
+    pub reference: Option<Reference>,
+}
+
+/// A line a chart draws across a metric's axis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// In the metric's unit (seconds for durations).
+    pub value: f64,
+    /// What it is: `target` or `required`.
+    pub name: &'static str,
 }
 
 impl StudyMetric {
     /// Resolves a path against a scenario; an error names the `--metric` option.
     pub fn resolve(path: &str, s: &Scenario) -> Result<StudyMetric, StudyError> {
         let features: Vec<(String, Plane)> = s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
+        let metric = resolve_metric(path, &features, s.clients.is_some())
+            .map_err(|e| StudyError::option(format!("--metric {path}"), e))?;
+        let meaning = crate::model::metric::catalogue_of(s)
+            .into_iter()
+            .find(|d| d.metric == metric)
+            .map_or_else(|| path.to_string(), |d| d.meaning);
+        let label = words(&meaning, &metric, s);
         Ok(StudyMetric {
             path: path.to_string(),
-            metric: resolve_metric(path, &features, s.clients.is_some())
-                .map_err(|e| StudyError::option(format!("--metric {path}"), e))?,
+            short: short(path, &label),
+            label,
+            reference: reference(&metric, s),
+            metric,
         })
     }
 
     /// Its estimate in a finished run.
     pub fn estimate(&self, stats: &RunStats, summary: &Summary) -> Option<Estimate> {
         crate::montecarlo::estimate(&self.metric, stats, summary)
+    }
+}
+
+/// A catalogue meaning as a chart label: the part before a colon or a closing remark in
+/// parentheses, the target written in (`<= target` becomes `<= 10 min`), a capital first.
+fn words(meaning: &str, metric: &Metric, s: &Scenario) -> String {
+    use crate::model::metric::{Objective, ObjectiveFigure};
+    let mut text = meaning.split(':').next().unwrap_or(meaning).trim().to_string();
+    if text.ends_with(')')
+        && let Some(open) = text.rfind(" (")
+    {
+        text.truncate(open);
+    }
+    let target = match *metric {
+        Metric::PMeet(p, o) | Metric::DisasterPMeet(p, o) | Metric::Objective(p, o, _, ObjectiveFigure::PMeet) => {
+            Some(match o {
+                Objective::Rto => s.targets[p.index()].rto,
+                Objective::Rpo => s.targets[p.index()].rpo,
+            })
+        }
+        _ => None,
+    };
+    if let Some(t) = target {
+        text = text.replace("<= target", &format!("<= {}", crate::engine::duration::human(t)));
+    }
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+/// An axis label: availability by what is up; otherwise the words before the first qualifier
+/// (` per `, `, `, ` through `) when that leaves enough to read.
+fn short(path: &str, label: &str) -> String {
+    if let Some(rest) = path.strip_prefix("availability.") {
+        return format!("availability of {}", rest.trim_matches('"').replace('_', " "));
+    }
+    let cut = [" per ", ", ", " through ", " in the "]
+        .iter()
+        .filter_map(|q| label.find(q))
+        .filter(|&i| i >= 10)
+        .min()
+        .unwrap_or(label.len());
+    label[..cut].to_string()
+}
+
+/// What the scenario requires of a metric, if anything: the required probability of a P(meet),
+/// the target of a statistic of an achieved RTO or RPO.
+fn reference(metric: &Metric, s: &Scenario) -> Option<Reference> {
+    use crate::model::metric::{Distribution, Objective, ObjectiveFigure, Stat};
+    let t = |p: Plane| &s.targets[p.index()];
+    match *metric {
+        Metric::PMeet(p, o) | Metric::DisasterPMeet(p, o) | Metric::Objective(p, o, _, ObjectiveFigure::PMeet) => {
+            Some(Reference {
+                value: match o {
+                    Objective::Rto => t(p).rto_probability,
+                    Objective::Rpo => t(p).rpo_probability,
+                },
+                name: "required",
+            })
+        }
+        Metric::Duration(d, stat) if stat != Stat::Min => {
+            let target = match d {
+                Distribution::Rto(p) | Distribution::DisasterRto(p) => t(p).rto,
+                Distribution::Rpo(p) | Distribution::DisasterRpo(p) => t(p).rpo,
+                _ => return None,
+            };
+            Some(Reference {
+                value: target.as_secs_f64(),
+                name: "target",
+            })
+        }
+        _ => None,
     }
 }
 

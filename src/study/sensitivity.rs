@@ -1,25 +1,69 @@
 //! `sensitivity`: one parameter at a time to a low and a high value, the metric's swing per
 //! parameter, largest first (the data of a tornado chart).
 //!
-//! Parameters are the scenario's numeric leaves: numbers, durations (`"6h"`) and the durations
-//! inside distributions (`"lognormal(median=6h, sigma=0.6)"` scales its median; shape parameters
-//! such as `sigma` stay). What defines the run rather than the system — the name and
-//! description, `[simulation]`, `[targets]`, `[expect]`, `[importance_sampling]` — is left alone.
+//! Parameters are the scenario's quantities: numbers, durations (`"6h"`) and the durations inside
+//! distributions (`"lognormal(median=6h, sigma=0.6)"` scales its median; shape parameters such as
+//! `sigma` stay). Identifiers are not quantities and are never varied: names and other text,
+//! booleans, the entries of lists (zone lists, retried HTTP statuses, service names), zone
+//! numbers (`zone`), HTTP statuses (`*_status`), the region map (`[[regions]]`). Neither is what
+//! defines the run rather than the system — the name and description, `[simulation]`,
+//! `[targets]`, `[expect]`, `[importance_sampling]`, the clients' simulated sample.
+//!
+//! A parameter whose low or high value makes the scenario invalid (a count that must stay below
+//! another) is left out and listed, unless it was named with `--parameter`.
 
 use super::{StudyError, StudyMetric, StudyOptions, estimate_cells, run_statistics};
 use crate::montecarlo::Estimate;
-use crate::montecarlo::Runner;
+use crate::montecarlo::{RunOptions, RunStats, Runner, Shard, Summary};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Batches of replications each low and high run is split into for the noise of its swing.
+pub const BATCHES: u64 = 10;
+
+/// A run in [`BATCHES`] batches of consecutive replications (shards of the run, which merge into
+/// exactly the whole run): the metric on the whole run and on each batch (`None` without data).
+fn run_batched(s: &scenario::Plan, runner: &Runner, metric: &StudyMetric) -> (Option<Estimate>, Vec<Option<f64>>) {
+    let count = BATCHES.min(s.replications / 2).max(1);
+    let mut whole: Option<RunStats> = None;
+    let mut batches = Vec::with_capacity(count as usize);
+    for index in 0..count {
+        let options = RunOptions {
+            shard: Some(Shard { index, count }),
+            ..RunOptions::default()
+        };
+        let Ok(stats) = runner.run(s, &options, |_| Ok::<(), std::convert::Infallible>(()));
+        let summary = Summary::new(s, &stats);
+        batches.push(metric.estimate(&stats, &summary).map(|e| e.value));
+        match &mut whole {
+            Some(w) => w.merge(&stats),
+            None => whole = Some(stats),
+        }
+    }
+    let stats = whole.expect("at least one batch");
+    let summary = Summary::new(s, &stats);
+    (metric.estimate(&stats, &summary), batches)
+}
 use crate::scenario::{self, Override, show};
 
-/// Top-level keys that are not parameters of the modelled system.
-const NOT_PARAMETERS: [&str; 6] = [
+/// Top-level keys that are not parameters of the modelled system (`regions`: the map of region
+/// names, zone counts and pairs is the world the deployment lives in, not a quantity of it).
+const NOT_PARAMETERS: [&str; 7] = [
     "name",
     "description",
     "simulation",
     "targets",
     "expect",
     "importance_sampling",
+    "regions",
 ];
+
+/// Fields that set how the run is simulated, not the system.
+const RUN_SETTINGS: [&str; 1] = ["clients.sample"];
+
+/// Whether a leaf's key names an identifier rather than a quantity: a zone number, an HTTP status.
+fn is_identifier(key: &str) -> bool {
+    key == "zone" || key.ends_with("status") || key.ends_with("statuses") || key.ends_with("_code")
+}
 
 /// One parameter and its low and high values.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +87,9 @@ pub struct Effect {
     pub low: Option<Estimate>,
     /// Metric at the high value.
     pub high: Option<Estimate>,
+    /// metric(high) − metric(low) in each batch of replications (the same replications at both
+    /// values: common random numbers), for the noise of the swing.
+    pub batch_differences: Vec<f64>,
 }
 
 impl Effect {
@@ -52,6 +99,31 @@ impl Effect {
             (Some(l), Some(h)) => (h.value - l.value).abs(),
             _ => 0.0,
         }
+    }
+
+    /// The noise of the swing: the half-width of the 95 % interval of metric(high) − metric(low)
+    /// from the paired batches. Both values run the same replications on the same seed (common
+    /// random numbers) in [`BATCHES`] batches of consecutive replications; the difference in each
+    /// batch is one paired observation, and the noise is t(0.975, k − 1) · sd / √k over the k
+    /// batches (batch means: it holds for any metric, a percentile or a P(meet) as well as a
+    /// mean). Infinite with fewer than two batches with data; 0 when the values agree in every
+    /// batch.
+    pub fn noise(&self) -> f64 {
+        let d = &self.batch_differences;
+        let k = d.len();
+        if k < 2 {
+            return f64::INFINITY;
+        }
+        let mean = d.iter().sum::<f64>() / k as f64;
+        let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
+        let t = StudentsT::new(0.0, 1.0, (k - 1) as f64).map_or(f64::INFINITY, |t| t.inverse_cdf(0.975));
+        t * var.sqrt() / (k as f64).sqrt()
+    }
+
+    /// Whether the swing is within the noise (no larger than it): the parameter's effect cannot be
+    /// told from the dice. A zero swing always is.
+    pub fn within_noise(&self) -> bool {
+        self.swing() == 0.0 || self.swing() <= self.noise()
     }
 }
 
@@ -67,6 +139,8 @@ pub struct Sensitivity {
     pub base: Option<Estimate>,
     /// Effects, largest swing first.
     pub effects: Vec<Effect>,
+    /// Parameters left out because the scenario is invalid at their low or high value, with why.
+    pub left_out: Vec<(String, String)>,
 }
 
 /// The parameters of a scenario document, each varied by ±`fraction`, in document order.
@@ -89,12 +163,28 @@ fn walk(path: &str, v: &toml::Value, fraction: f64, out: &mut Vec<Parameter>) {
             }
         }
         toml::Value::Array(a) => {
-            for (i, v) in a.iter().enumerate() {
-                walk(&format!("{path}[{i}]"), v, fraction, out);
+            // Arrays of entries hold parameters; lists of scalars are lists of identifiers.
+            // An entry with a name unique in its array is named by it (`services[name=sql]`),
+            // which reads better than its index and selects the same entry.
+            let name = |v: &toml::Value| v.get("name").and_then(toml::Value::as_str).map(str::to_string);
+            for (i, v) in a.iter().enumerate().filter(|(_, v)| v.is_table()) {
+                let selector = match name(v) {
+                    Some(n)
+                        if a.iter().filter(|w| name(w).as_deref() == Some(n.as_str())).count() == 1
+                            && !n.contains([']', '"', '\'']) =>
+                    {
+                        format!("[name={n}]")
+                    }
+                    _ => format!("[{i}]"),
+                };
+                walk(&format!("{path}{selector}"), v, fraction, out);
             }
         }
         _ => {
             let key = path.rsplit(['.', ']']).next().unwrap_or(path);
+            if is_identifier(key) || RUN_SETTINGS.contains(&path) {
+                return;
+            }
             if let Some((low, high)) = vary(key, v, fraction) {
                 out.push(Parameter {
                     path: path.to_string(),
@@ -167,6 +257,7 @@ pub struct Plan {
     metric: StudyMetric,
     fraction: f64,
     runs: Vec<(Parameter, scenario::Plan, scenario::Plan)>,
+    left_out: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -188,32 +279,52 @@ impl Plan {
         let metric = StudyMetric::resolve(metric, &base)?;
         // The parameters are the values the file gives (a default is not a parameter of it).
         let all = parameters(source.source(), fraction);
-        for p in only {
-            if !all.iter().any(|a| &a.path == p) {
+        // `services[name=sql].backup.interval` names `services[1].backup.interval`.
+        let only: Vec<String> = only
+            .iter()
+            .map(|p| {
+                scenario::resolve_selectors(source.source(), p)
+                    .map_err(|e| StudyError::option(format!("--parameter {p}"), e))
+            })
+            .collect::<Result<_, _>>()?;
+        // A parameter's path names entries by name where it can; `--parameter` may use either.
+        let index_path = |p: &str| scenario::resolve_selectors(source.source(), p).unwrap_or_else(|_| p.to_string());
+        let indexed: Vec<String> = all.iter().map(|a| index_path(&a.path)).collect();
+        for p in &only {
+            if !indexed.contains(p) {
                 let known: Vec<&str> = all.iter().map(|a| a.path.as_str()).collect();
                 return Err(StudyError::option(
                     format!("--parameter {p}"),
                     format!(
-                        "not a numeric parameter of the scenario; its parameters are: {}",
+                        "not a quantity the scenario file gives (identifiers such as zone numbers, HTTP \
+                         statuses and names are not varied); its parameters are: {}",
                         known.join(", ")
                     ),
                 ));
             }
         }
         let mut runs = Vec::new();
-        for p in all.into_iter().filter(|p| only.is_empty() || only.contains(&p.path)) {
+        let mut left_out = Vec::new();
+        for p in all
+            .into_iter()
+            .filter(|p| only.is_empty() || only.contains(&index_path(&p.path)))
+        {
             let at = |v: &toml::Value| {
                 let mut o = vec![Override::set(p.path.clone(), v.clone())];
                 o.extend(options.overrides());
                 source.with(&o)
             };
-            let (low, high) = (at(&p.low)?, at(&p.high)?);
-            runs.push((p, low, high));
+            match (at(&p.low), at(&p.high)) {
+                (Ok(low), Ok(high)) => runs.push((p, low, high)),
+                // Named: the user wants to know why it cannot be varied.
+                (Err(e), _) | (_, Err(e)) if !only.is_empty() => return Err(e.into()),
+                (Err(e), _) | (_, Err(e)) => left_out.push((p.path.clone(), e.to_string())),
+            }
         }
         if runs.is_empty() {
             return Err(StudyError::option(
                 "--parameter",
-                "the scenario has no numeric parameter to vary",
+                "the scenario has no quantity to vary",
             ));
         }
         Ok(Plan {
@@ -221,6 +332,7 @@ impl Plan {
             metric,
             fraction,
             runs,
+            left_out,
         })
     }
 
@@ -237,12 +349,18 @@ impl Plan {
         progress(1, total);
         let mut effects = Vec::with_capacity(self.runs.len());
         for (k, (parameter, low, high)) in self.runs.into_iter().enumerate() {
-            let (ls, lsum) = run_statistics(&low, runner);
-            let (hs, hsum) = run_statistics(&high, runner);
+            let (low, low_batches) = run_batched(&low, runner, &self.metric);
+            let (high, high_batches) = run_batched(&high, runner, &self.metric);
+            let batch_differences = low_batches
+                .iter()
+                .zip(&high_batches)
+                .filter_map(|(l, h)| Some((*h)? - (*l)?))
+                .collect();
             effects.push(Effect {
                 parameter,
-                low: self.metric.estimate(&ls, &lsum),
-                high: self.metric.estimate(&hs, &hsum),
+                low,
+                high,
+                batch_differences,
             });
             progress(2 + 2 * k + 1, total);
         }
@@ -254,12 +372,14 @@ impl Plan {
             fraction: self.fraction,
             base,
             effects,
+            left_out: self.left_out,
         }
     }
 }
 
 impl Sensitivity {
-    /// `sensitivity.csv`: one row per parameter, largest swing first.
+    /// `sensitivity.csv`: one row per parameter, largest swing first, with the swing's noise and
+    /// whether the swing is within it.
     pub fn csv(&self) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let m = &self.metric.path;
@@ -275,6 +395,8 @@ impl Sensitivity {
             "lo95 at high".into(),
             "hi95 at high".into(),
             "swing".into(),
+            "noise".into(),
+            "within_noise".into(),
         ])
         .expect("in-memory CSV");
         for e in &self.effects {
@@ -283,6 +405,12 @@ impl Sensitivity {
             row.extend(estimate_cells(e.low.as_ref()));
             row.extend(estimate_cells(e.high.as_ref()));
             row.push(e.swing().to_string());
+            row.push(if e.noise().is_finite() {
+                e.noise().to_string()
+            } else {
+                "inf".into()
+            });
+            row.push(e.within_noise().to_string());
             w.write_record(&row).expect("in-memory CSV");
         }
         w.into_inner().expect("in-memory CSV")
@@ -321,14 +449,16 @@ mod tests {
         let src = scenario::Plan::embedded_default();
         let ps = parameters(src.source(), 0.2);
         let paths: Vec<&str> = ps.iter().map(|p| p.path.as_str()).collect();
-        assert!(paths.contains(&"failures[0].time_to_failure"), "{paths:?}");
+        let first_failure = src.source()["failures"][0]["name"].as_str().unwrap().to_string();
+        let ttf = format!("failures[name={first_failure}].time_to_failure");
+        assert!(paths.contains(&ttf.as_str()), "{paths:?}");
         assert!(paths.contains(&"recovery.database.size_gb"), "{paths:?}");
         assert!(
             !paths
                 .iter()
                 .any(|p| p.starts_with("simulation") || p.starts_with("targets"))
         );
-        let p = ps.iter().find(|p| p.path == "failures[0].time_to_failure").unwrap();
+        let p = ps.iter().find(|p| p.path == ttf).unwrap();
         assert_eq!(p.low.as_str(), Some("exp(mean=8y)"));
         assert_eq!(p.high.as_str(), Some("exp(mean=12y)"));
         // Every low and high value is a valid scenario.

@@ -33,6 +33,8 @@ pub struct Plan {
     pub metrics: Vec<StudyMetric>,
     /// Grid points (axis value indices) with their scenarios, the last axis varying fastest.
     pub points: Vec<(Vec<usize>, scenario::Plan)>,
+    /// The axis the charts draw along (`--x`; default the first).
+    pub x: usize,
 }
 
 /// A finished sweep.
@@ -45,18 +47,52 @@ pub struct Sweep {
     pub metrics: Vec<StudyMetric>,
     /// The points, in grid order.
     pub points: Vec<Point>,
+    /// The axis the charts draw along.
+    pub x: usize,
 }
 
 impl Plan {
-    /// Builds and validates every point. `metrics` empty means the defaults.
+    /// Builds and validates every point. `metrics` empty means the defaults; `x` names the axis
+    /// the charts draw along (one of the axes' paths; default the first).
     pub fn new(
         source: &scenario::Plan,
         axes: Vec<Axis>,
         metrics: &[String],
+        x: Option<&str>,
         options: &StudyOptions,
     ) -> Result<Plan, StudyError> {
         if axes.is_empty() {
             return Err(StudyError::option("--set", "give at least one --set path=v1,v2,..."));
+        }
+        let x = match x {
+            None => 0,
+            Some(want) => {
+                // The same field may be named by index or by name.
+                let resolve =
+                    |p: &str| scenario::resolve_selectors(source.source(), p).unwrap_or_else(|_| p.to_string());
+                let target = resolve(want);
+                axes.iter().position(|a| resolve(&a.path) == target).ok_or_else(|| {
+                    let paths: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
+                    StudyError::option(
+                        format!("--x {want}"),
+                        format!("not a swept field; the swept fields are: {}", paths.join(", ")),
+                    )
+                })?
+            }
+        };
+        // The grid's size, before it is built.
+        let size = axes.iter().try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
+        let max = scenario::MAX_VALUES;
+        if size.is_none_or(|n| n > max) {
+            let sizes: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
+            return Err(StudyError::option(
+                "--set",
+                format!(
+                    "the grid has {} points ({}); at most {max} are allowed",
+                    size.map_or_else(|| "too many".to_string(), |n| n.to_string()),
+                    sizes.join(" × ")
+                ),
+            ));
         }
         let mut grid: Vec<Vec<usize>> = vec![Vec::new()];
         for axis in &axes {
@@ -70,13 +106,6 @@ impl Plan {
                     })
                 })
                 .collect();
-        }
-        const MAX_POINTS: usize = 10_000;
-        if grid.len() > MAX_POINTS {
-            return Err(StudyError::option(
-                "--set",
-                format!("the grid has {} points; at most {MAX_POINTS} are allowed", grid.len()),
-            ));
         }
         let mut points = Vec::with_capacity(grid.len());
         for at in grid {
@@ -98,7 +127,12 @@ impl Plan {
             .iter()
             .map(|m| StudyMetric::resolve(m, first))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Plan { axes, metrics, points })
+        Ok(Plan {
+            axes,
+            metrics,
+            points,
+            x,
+        })
     }
 
     /// Runs every point, calling `progress(done, total)` after each.
@@ -120,6 +154,7 @@ impl Plan {
             axes: self.axes,
             metrics: self.metrics,
             points,
+            x: self.x,
         }
     }
 }

@@ -109,7 +109,7 @@ fn study_outputs() {
         .success();
     insta::assert_snapshot!(
         "sweep_csv",
-        std::fs::read_to_string(dir.path().join("zone-outage-drill.sweep/sweep.csv")).unwrap()
+        std::fs::read_to_string(dir.path().join("zone-outage-drill.sweep-faults-0.duration/sweep.csv")).unwrap()
     );
     let standard = repo("scenarios/community-training-standard-zonal.toml");
     let premium = repo("scenarios/community-training-premium-zr.toml");

@@ -44,7 +44,7 @@ pub use cdf::{CdfChart, CdfSeries, PMeet};
 pub use histogram::{HistogramBin, HistogramChart};
 pub use series::{Series, SeriesChart, ShadedInterval};
 pub use stacked::{StackedBar, StackedChart};
-pub use sweep::{SweepChart, SweepPoint, SweepSeries};
+pub use sweep::{Marker, SweepChart, SweepPoint, SweepSeries};
 pub use timeline::{Lane, LaneState, Span, TimelineChart};
 pub use tornado::{TornadoBar, TornadoChart};
 
@@ -105,7 +105,7 @@ impl ChartSpec {
         let rows = match self {
             ChartSpec::Timeline(t) => t.row_count(),
             ChartSpec::Availability(a) => a.items.len(),
-            ChartSpec::Tornado(t) => t.bars.len(),
+            ChartSpec::Tornado(t) => t.bars.len() + usize::from(t.note.is_some()),
             ChartSpec::Stacked(s) => s.bars.len(),
             _ => 0,
         };

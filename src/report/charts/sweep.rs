@@ -26,6 +26,19 @@ pub struct SweepChart {
     pub series: Vec<SweepSeries>,
     /// The metric's target (in `y_unit`'s values), drawn as a horizontal line.
     pub target: Option<f64>,
+    /// What the target line is called, e.g. "target" or "required".
+    pub target_name: String,
+    /// A value of the parameter to mark with a vertical line, e.g. a solved boundary.
+    pub marker: Option<Marker>,
+}
+
+/// A labelled vertical line at a value of the swept parameter.
+#[derive(Clone, Debug)]
+pub struct Marker {
+    /// The parameter's value.
+    pub x: f64,
+    /// Its label, e.g. "boundary 33 min".
+    pub label: String,
 }
 
 /// The metric along the sweep for one value of the second parameter.
@@ -56,7 +69,8 @@ impl SweepChart {
             let values = s.points.iter().flat_map(|p| [p.x, p.estimate, p.lo, p.hi]);
             frame::finite(&format!("sweep series '{}'", s.label), values)?;
         }
-        frame::finite("sweep target", self.target)
+        frame::finite("sweep target", self.target)?;
+        frame::finite("sweep marker", self.marker.as_ref().map(|m| m.x))
     }
 }
 
@@ -68,13 +82,22 @@ where
         return frame::no_data(root, &c.title, "no data");
     }
     let points = || c.series.iter().flat_map(|s| s.points.iter());
-    let x = Axis::covering(points().map(|p| p.x), c.x_scale, c.x_unit, false);
+    let x = Axis::covering(
+        points().map(|p| p.x).chain(c.marker.as_ref().map(|m| m.x)),
+        c.x_scale,
+        c.x_unit,
+        false,
+    );
     let ys = points().flat_map(|p| [p.estimate, p.lo, p.hi]).chain(c.target);
     let y = Axis::covering(ys, Scale::Linear, c.y_unit, false);
+    // The legend keeps off the data and off the target line's label (at its right end).
+    let target_label = c.target.map(|t| (x.hi(), t));
     let corner = frame::quiet_corner(
         &x,
         &y,
-        points().flat_map(|p| [(p.x, p.lo), (p.x, p.estimate), (p.x, p.hi)]),
+        points()
+            .flat_map(|p| [(p.x, p.lo), (p.x, p.estimate), (p.x, p.hi)])
+            .chain(std::iter::repeat_n(target_label, 8).flatten()),
     );
     let mut chart = frame::plot(root, &c.title, 80, x, y)?;
     let x_desc = if c.x_scale == Scale::Log {
@@ -85,7 +108,15 @@ where
     frame::mesh(&mut chart, &x_desc, &c.y_label, None)?;
 
     if let Some(target) = c.target {
-        frame::hline(&mut chart, target, &frame::reference_label("target", target, c.y_unit))?;
+        let name = if c.target_name.is_empty() {
+            "target"
+        } else {
+            &c.target_name
+        };
+        frame::hline(&mut chart, target, &frame::reference_label(name, target, c.y_unit))?;
+    }
+    if let Some(m) = &c.marker {
+        frame::vline(&mut chart, m.x, &m.label, false)?;
     }
     for (i, s) in c.series.iter().enumerate().filter(|(_, s)| !s.points.is_empty()) {
         let color = frame::series_color(i);

@@ -158,6 +158,8 @@ fn sweep(points: Vec<(f64, f64, f64, f64)>, x_unit: AxisUnit, x_scale: Scale, ta
             points,
         }],
         target,
+        target_name: "target".into(),
+        marker: None,
     })
 }
 
@@ -178,6 +180,7 @@ fn tornado(base: f64, bars: Vec<(&str, f64, f64)>) -> ChartSpec {
         unit: AxisUnit::Percent,
         base,
         bars,
+        note: None,
     })
 }
 
