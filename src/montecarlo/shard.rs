@@ -108,7 +108,7 @@ impl Partial {
 /// The format marker of [`Partial`] (and of checkpoints, which hold one). It changes whenever
 /// [`RunStats`] changes shape — v2 added the misses per replication — so that a partial of an
 /// older build is refused by name rather than failing on a missing field.
-pub const PARTIAL_FORMAT: &str = "outage-sim partial v3";
+pub const PARTIAL_FORMAT: &str = "outage-sim partial v4";
 
 /// Why partial results cannot be merged into one run.
 #[derive(Debug, thiserror::Error)]

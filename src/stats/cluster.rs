@@ -212,7 +212,10 @@ mod tests {
         let share = covered as f64 / runs as f64;
         let se = (0.95f64 * 0.05 / runs as f64).sqrt();
         assert!((share - 0.95).abs() <= 4.0 * se, "coverage {share}");
-        assert!((wilson_covered as f64 / runs as f64) < 0.5, "naive coverage {wilson_covered}");
+        assert!(
+            (wilson_covered as f64 / runs as f64) < 0.5,
+            "naive coverage {wilson_covered}"
+        );
     }
 
     #[test]
