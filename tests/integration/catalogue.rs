@@ -100,7 +100,8 @@ fn numeric_leaves(v: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>)
             }
         }
         Value::Number(_) => out.push(path.clone()),
-        Value::Array(items) if items.iter().all(Value::is_number) => out.push(path.clone()),
+        // An interval, a side `null` where it is unbounded (a Kaplan–Meier quantile's).
+        Value::Array(items) if items.iter().all(|v| v.is_number() || v.is_null()) => out.push(path.clone()),
         Value::Array(items) => panic!(
             "{}: summary.json has no arrays of objects, got {items:?}",
             path.join(".")

@@ -45,10 +45,16 @@ pub fn catalogue(features: &[(String, Plane)]) -> Vec<MetricDef> {
     build(Features::Named(features))
 }
 
-/// The catalogue of a validated scenario.
+/// The catalogue of a validated scenario. A feature's user-perceived availability is listed only
+/// for the features the clients send requests to (its mix).
 pub fn catalogue_of(s: &Scenario) -> Vec<MetricDef> {
     let features: Vec<(String, Plane)> = s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
-    catalogue(&features)
+    let mut out = catalogue(&features);
+    out.retain(|d| match d.metric {
+        Metric::UserPerceivedAvailability(i) => s.clients.as_ref().is_some_and(|c| c.mix.iter().any(|m| m.0 == i)),
+        _ => true,
+    });
+    out
 }
 
 /// The catalogue of any scenario, features written `availability.<feature>` (for the docs).
