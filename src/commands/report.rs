@@ -64,7 +64,7 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
     if let Some(c) = &summary.clients
         && let Some((rep, traffic)) = exemplar::first_client_disruption(&scenario, figures::TRAFFIC_BIN)
     {
-        let f = figures::retry_amplification(&scenario, c.scale, rep, &traffic);
+        let f = figures::retry_amplification(&scenario.name, c.scale, rep, &traffic);
         sections.push(("Clients through a failover".into(), f));
     }
     // Each chart is drawn once per format: its SVG goes inline into the page and beside its PNG

@@ -4,7 +4,10 @@
 use super::RunStats;
 use super::summary::Summary;
 use crate::model::metric::{Distribution, Metric, Objective, ObjectiveFigure, Percentile, Stat, Subject, Weighted};
-use crate::stats::{DurationStats, DurationSummary, MeanSummary, ProportionSummary, WeightedSummary, Z95};
+use crate::stats::{
+    ClusteredSummary, DurationStats, DurationSummary, MeanSummary, ProportionSummary, SurvivalSummary, WeightedSummary,
+    Z95,
+};
 
 /// The spread that goes with an estimate.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,6 +37,13 @@ fn mean(m: &MeanSummary) -> Estimate {
             Some([lo, hi]) => Spread::Interval(lo, hi),
             None => Spread::Unavailable("fewer than 2 replications"),
         },
+    }
+}
+
+fn clustered(p: &ClusteredSummary) -> Estimate {
+    Estimate {
+        value: p.estimate,
+        spread: Spread::Interval(p.ci95[0], p.ci95[1]),
     }
 }
 
@@ -127,6 +137,16 @@ fn duration(dist: Distribution, stat: Stat, run: &RunStats, s: &Summary) -> Opti
     })
 }
 
+/// The Kaplan–Meier summary of the time to reconnect (`disaster`: after the traffic switch).
+fn survival(s: &Summary, disaster: bool) -> Option<&SurvivalSummary> {
+    let c = s.clients.as_ref()?;
+    if disaster {
+        c.region_disasters.as_ref()?.reconnect_survival.as_ref()
+    } else {
+        c.reconnect_survival.as_ref()
+    }
+}
+
 /// The estimate of a finished run — the value at the metric's path in `summary.json` — or `None`
 /// when the run has no data for it (no incidents, no logical requests, no such section, ...).
 pub fn estimate(metric: &Metric, run: &RunStats, s: &Summary) -> Option<Estimate> {
@@ -188,7 +208,33 @@ pub fn estimate(metric: &Metric, run: &RunStats, s: &Summary) -> Option<Estimate
                 spread: Spread::Point("a ratio, no standard error"),
             })
         }
-        Metric::UserVisibleFailures => s.clients.as_ref()?.user_visible_failures.as_ref().map(proportion),
+        Metric::UserVisibleFailures => s.clients.as_ref()?.user_visible_failures.as_ref().map(clustered),
+        Metric::UserPerceivedAvailability(i) => {
+            let name = &s.availability.features.0.get(i)?.0;
+            let c = s.clients.as_ref()?;
+            c.user_perceived_availability
+                .0
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, p)| clustered(p))
+        }
+        Metric::ReconnectCensored(disaster) => survival(s, disaster).map(|k| Estimate {
+            value: k.censored_share,
+            spread: Spread::Point("a share of the affected clients"),
+        }),
+        Metric::ReconnectQuantile(disaster, p) => {
+            let k = survival(s, disaster)?;
+            let q = match p {
+                Percentile::P50 => k.p50,
+                Percentile::P90 => k.p90,
+                Percentile::P99 => k.p99,
+                Percentile::P95 => return None,
+            };
+            Some(Estimate {
+                value: q.estimate?,
+                spread: Spread::Interval(q.ci95[0].unwrap_or(0.0), q.ci95[1].unwrap_or(f64::INFINITY)),
+            })
+        }
         Metric::DisasterUserVisibleFailures => s
             .clients
             .as_ref()?
@@ -196,6 +242,6 @@ pub fn estimate(metric: &Metric, run: &RunStats, s: &Summary) -> Option<Estimate
             .as_ref()?
             .user_visible_failures
             .as_ref()
-            .map(proportion),
+            .map(clustered),
     }
 }

@@ -3,7 +3,10 @@
 use crate::engine::SimDuration;
 use crate::engine::duration::human;
 use crate::montecarlo::{ImportanceSamplingSummary, Summary};
-use crate::stats::{AvailabilitySummary, DurationSummary, ProportionSummary, WeightedSummary};
+use crate::stats::{
+    AvailabilitySummary, ClusteredSummary, DurationSummary, KmQuantile, ProportionSummary, SurvivalSummary,
+    WeightedSummary,
+};
 use std::fmt::Write;
 
 use super::numbers::{percent as pct, percent_interval, probability, probability_interval};
@@ -47,20 +50,37 @@ fn durations(out: &mut String, label: &str, d: &Option<DurationSummary>) {
 /// One objective: its distribution, P(meet) and target (seconds).
 type Objective<'a> = (&'a Option<DurationSummary>, &'a Option<ProportionSummary>, f64);
 
-/// RTO and RPO distributions, then their P(meet) lines.
-fn objectives(out: &mut String, rto: Objective<'_>, rpo: Objective<'_>) {
+/// RTO and RPO distributions, then their P(meet) lines; `total` is the count of incidents the
+/// block's heading gives, `open` those still open (not serving) at the horizon, which have no RTO.
+fn objectives(out: &mut String, rto: Objective<'_>, rpo: Objective<'_>, total: u64, open: u64) {
     durations(out, "RTO", rto.0);
+    if let Some(d) = rto.0
+        && open > 0
+    {
+        let _ = writeln!(
+            out,
+            "      ({} of {total} incidents: {open} still open at the horizon have no RTO yet)",
+            d.count
+        );
+    }
     durations(out, "RPO", rpo.0);
-    meets(out, [("RTO", rto.2, rto.1), ("RPO", rpo.2, rpo.1)]);
+    meets(out, [("RTO", rto.2, rto.1), ("RPO", rpo.2, rpo.1)], total);
 }
 
-/// `P(RTO <= 48 h) = 0.9990  95% Wilson [...]` lines.
-fn meets(out: &mut String, rows: [(&str, f64, &Option<ProportionSummary>); 2]) {
+/// `P(RTO <= 48 h) = 0.9990  95% Wilson [...]` lines. P(meet) leaves out the incidents open at
+/// the horizon that are still under the target (they may yet meet it or not), and says so.
+fn meets(out: &mut String, rows: [(&str, f64, &Option<ProportionSummary>); 2], total: u64) {
     for (label, target, meet) in rows {
         if let Some(m) = meet {
+            let left = total.saturating_sub(m.trials);
+            let why = if left > 0 {
+                format!("; {left} open at the horizon, still under the target, left out")
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "    P({label} <= {}) = {}  95% Wilson {}  ({} of {})",
+                "    P({label} <= {}) = {}  95% Wilson {}  ({} of {}{why})",
                 dur(target),
                 probability(m.estimate),
                 probability_interval(m.wilson95),
@@ -136,6 +156,27 @@ pub fn render(s: &Summary) -> String {
     for (name, _, a) in s.availability.rows() {
         availability_line(&mut out, name, a);
     }
+    if let Some(c) = &s.clients
+        && !c.user_perceived_availability.0.is_empty()
+    {
+        // What users saw beside what the planes did: a plane can be up 99.5 % of the time while
+        // most requests of its disruptions fail.
+        let _ = writeln!(
+            out,
+            "  user-perceived, per feature (share of its logical requests that succeeded, during the simulated disruptions only):"
+        );
+        for (name, p) in c.user_perceived_availability.iter() {
+            let _ = writeln!(
+                out,
+                "  {:<22} {:>13}  95% CI {:<30} ({} of {} requests)",
+                name,
+                pct(p.estimate),
+                percent_interval(p.ci95),
+                p.successes,
+                p.trials
+            );
+        }
+    }
     let _ = writeln!(out, "\nZone incidents (achieved RTO / RPO per incident)");
     for (plane, p) in s.zone_incidents.iter() {
         let se = p
@@ -156,6 +197,8 @@ pub fn render(s: &Summary) -> String {
             &mut out,
             (&p.rto, &p.p_meet_rto, p.target_rto_s),
             (&p.rpo, &p.p_meet_rpo, p.target_rpo_s),
+            p.incidents,
+            p.censored_incidents,
         );
     }
     if let Some(r) = &s.region_disasters {
@@ -177,6 +220,8 @@ pub fn render(s: &Summary) -> String {
                 &mut out,
                 (&p.rto, &p.p_meet_rto, p.target_rto_s),
                 (&p.rpo, &p.p_meet_rpo, p.target_rpo_s),
+                r.disasters,
+                p.censored,
             );
         }
         // Per disaster, not per plane: a block of its own, below both planes'.
@@ -202,13 +247,22 @@ pub fn render(s: &Summary) -> String {
         );
         failures_line(&mut out, "  ", c.user_visible_failures.as_ref(), &c.failures_by_status);
         durations(&mut out, "latency", &c.latency);
-        durations(&mut out, "reconnect after failover", &c.reconnect);
-        let _ = writeln!(
-            out,
-            "    clients still failing when the simulated window ended: {}",
-            c.not_reconnected
+        reconnect_lines(
+            &mut out,
+            "after the failover",
+            c.reconnect_survival.as_ref(),
+            &c.reconnect,
         );
         durations(&mut out, "overloaded after trigger", &c.overloaded_after_trigger);
+        if c.overload_cut_off > 0 {
+            let with = c.overloaded_after_trigger.as_ref().map_or(0, |d| d.count);
+            let _ = writeln!(
+                out,
+                "      still overloaded when the simulated window ended (trigger end + 4 x after) in {} of {} replications: \
+                 their overload lasted at least this long (censored)",
+                c.overload_cut_off, with
+            );
+        }
         if let Some(d) = &c.region_disasters {
             let _ = writeln!(
                 out,
@@ -232,17 +286,66 @@ pub fn render(s: &Summary) -> String {
                 })
                 .collect();
             let _ = writeln!(out, "    failed by feature: {}", by.join(", "));
-            durations(&mut out, "reconnect after the traffic switch", &d.reconnect);
+            reconnect_lines(
+                &mut out,
+                "after the traffic switch",
+                d.reconnect_survival.as_ref(),
+                &d.reconnect,
+            );
         }
     }
     out
 }
 
-/// `user-visible failures x %  95% Wilson [..]  by status: 503 n, ...`
+/// A Kaplan–Meier quantile: `12 s [10 s, 15 s]`, `not reached`, or `2 h [1 h, not bounded]`.
+fn km_quantile(q: &KmQuantile) -> String {
+    let Some(v) = q.estimate else {
+        return "not reached".into();
+    };
+    let side = |b: Option<f64>| b.map_or("unbounded".to_string(), dur);
+    format!("{} [{}, {}]", dur(v), side(q.ci95[0]), side(q.ci95[1]))
+}
+
+/// Reconnection: the censored share, the Kaplan–Meier quantiles, then the times of those that
+/// reconnected (labelled as such).
+fn reconnect_lines(out: &mut String, after: &str, km: Option<&SurvivalSummary>, observed: &Option<DurationSummary>) {
+    let Some(k) = km else {
+        let _ = writeln!(out, "    reconnect {after}: no client saw a failure");
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "    reconnect {after}: {} clients saw a failure; {} never reconnected ({}) by the end of their simulated window",
+        k.subjects,
+        k.censored,
+        pct(k.censored_share)
+    );
+    let _ = writeln!(
+        out,
+        "      time to reconnect, the others censored (Kaplan-Meier, 95% CI): p50 {}  p90 {}  p99 {}",
+        km_quantile(&k.p50),
+        km_quantile(&k.p90),
+        km_quantile(&k.p99)
+    );
+    if let Some(d) = observed {
+        let _ = writeln!(
+            out,
+            "      among the {} that reconnected: mean {}  p50 {}  p90 {}  p99 {}  max {}",
+            d.count,
+            dur(d.mean),
+            dur(d.p50),
+            dur(d.p90),
+            dur(d.p99),
+            dur(d.max)
+        );
+    }
+}
+
+/// `user-visible failures x %  95% CI [..] (between replications)  by status: 503 n, ...`
 fn failures_line(
     out: &mut String,
     indent: &str,
-    f: Option<&crate::stats::ProportionSummary>,
+    f: Option<&ClusteredSummary>,
     by_status: &crate::montecarlo::Keyed<u64>,
 ) {
     let Some(f) = f else { return };
@@ -253,9 +356,9 @@ fn failures_line(
         .collect();
     let _ = writeln!(
         out,
-        "{indent}user-visible failures {}  95% Wilson {}  by status: {}",
+        "{indent}user-visible failures {}  95% CI {} (between replications)  by status: {}",
         pct(f.estimate),
-        percent_interval(f.wilson95),
+        percent_interval(f.ci95),
         if by.is_empty() {
             "none".to_string()
         } else {

@@ -146,6 +146,11 @@ impl DurationHistogram {
         None
     }
 
+    /// The highest value recorded in the same bucket as `ticks` (the bucket's upper end).
+    pub fn highest_equivalent(&self, ticks: u64) -> u64 {
+        self.inner.highest_equivalent(ticks)
+    }
+
     /// Non-empty buckets as `(lowest equivalent value, count)`, ascending.
     pub fn buckets(&self) -> Vec<(u64, u64)> {
         self.inner

@@ -42,11 +42,13 @@ macro_rules! impl_add_assign_via_merge {
     };
 }
 
+mod cluster;
 mod duration;
 mod histogram;
 mod moments;
 mod proportion;
 mod summary;
+mod survival;
 mod target;
 mod time_average;
 mod weighted;
@@ -55,11 +57,13 @@ mod wide;
 #[cfg(test)]
 mod proptests;
 
+pub use cluster::{ClusteredProportion, ClusteredSummary};
 pub use duration::{DurationStats, QuantileInterval};
 pub use histogram::{DurationHistogram, SIGNIFICANT_FIGURES};
 pub use moments::Moments;
 pub use proportion::{Proportion, wilson_interval};
 pub use summary::{AvailabilitySummary, DurationSummary, MeanSummary, ProportionSummary, WeightedSummary};
+pub use survival::{KmQuantile, KmStep, Survival, SurvivalSummary};
 pub use target::TargetMeet;
 pub use time_average::{TimeAverage, WindowMismatch};
 pub use weighted::WeightedMean;

@@ -6,6 +6,11 @@
 //! differ only where the designs differ. The paired interval is therefore narrower than the one
 //! from two independent runs; to show by how much, B is also run on an independent seed and that
 //! interval is reported next to the paired one.
+//!
+//! The clients' shares (failed requests, a feature's succeeded requests, attempts per request,
+//! clients never reconnected) are ratios of sums over replications; their difference's interval
+//! comes from the paired per-replication numerators and denominators by the delta method, so the
+//! correlation of the requests within a replication is accounted for.
 
 use crate::model::ReplicationOutcome;
 use crate::model::Scenario;
@@ -17,32 +22,92 @@ use crate::scenario::{Override, Plan, ScenarioError};
 use crate::stats::Z95;
 use serde::Serialize;
 
-/// A per-replication metric both scenarios have, compared replication by replication.
+/// What a quantity is, per replication: a number (the mean over replications is the metric) or
+/// a ratio's numerator and denominator (the metric is Σ numerator / Σ denominator, as for the
+/// clients' shares of requests).
+#[derive(Clone, Debug, PartialEq)]
+enum Kind {
+    /// A per-replication metric of the catalogue, in A and in B (a feature's index may differ).
+    PerReplication(Metric, Metric),
+    /// A ratio of the clients' counts.
+    Ratio(ClientRatio),
+}
+
+/// A ratio of a replication's client counts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum ClientRatio {
+    /// Failed / logical requests.
+    Failures,
+    /// Succeeded / logical requests of a feature (its index in A, in B).
+    Perceived(usize, usize),
+    /// Attempts / logical requests.
+    Amplification,
+    /// Clients not reconnected / clients that saw a failure.
+    NotReconnected,
+    /// Overloaded seconds after the trigger / replications with an episode.
+    Overloaded,
+}
+
+impl ClientRatio {
+    /// (numerator, denominator) in one replication (`second`: of scenario B).
+    fn of(self, o: &ReplicationOutcome, second: bool) -> (f64, f64) {
+        let Some(c) = o.clients.as_ref() else {
+            return (0.0, 0.0);
+        };
+        match self {
+            ClientRatio::Failures => (c.failed() as f64, c.logical as f64),
+            ClientRatio::Perceived(a, b) => {
+                let i = if second { b } else { a };
+                let n = c.logical_by_feature.get(i).copied().unwrap_or(0);
+                let f = c.failed_by_feature.get(i).copied().unwrap_or(0);
+                ((n - f) as f64, n as f64)
+            }
+            ClientRatio::Amplification => (c.attempts as f64, c.logical as f64),
+            ClientRatio::NotReconnected => (
+                c.not_reconnected as f64,
+                (c.reconnect.len() as u64 + c.not_reconnected) as f64,
+            ),
+            ClientRatio::Overloaded => (
+                c.overloaded_after_trigger as f64 / crate::stats::TICKS_PER_SECOND as f64,
+                f64::from(u8::from(c.episodes > 0)),
+            ),
+        }
+    }
+}
+
+/// A metric both scenarios have, compared replication by replication.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quantity {
     /// Its catalogue path, the name in outputs.
     pub path: String,
-    /// The metric in A.
-    a: Metric,
-    /// The same path in B (a feature's index may differ).
-    b: Metric,
+    kind: Kind,
 }
 
 impl Quantity {
-    /// The value in one replication of scenario `s` (`second`: the scenario is B).
-    fn value(&self, s: &Scenario, o: &ReplicationOutcome, second: bool) -> f64 {
-        let metric = if second { &self.b } else { &self.a };
-        per_replication(metric, s, o).expect("compare pairs only per-replication metrics")
+    /// (numerator, denominator) in one replication of scenario `s` (`second`: the scenario is
+    /// B); the denominator is 1 for a per-replication metric.
+    fn value(&self, s: &Scenario, o: &ReplicationOutcome, second: bool) -> (f64, f64) {
+        match &self.kind {
+            Kind::PerReplication(a, b) => {
+                let metric = if second { b } else { a };
+                let v = per_replication(metric, s, o).expect("compare pairs only per-replication metrics");
+                (v, 1.0)
+            }
+            Kind::Ratio(r) => r.of(o, second),
+        }
     }
 }
 
 /// The quantities two scenarios can be compared on: the per-replication metrics of A's catalogue
 /// that B has too — availability of the planes and of the features both have, zone incidents and
-/// misses per replication, and regional disasters per replication when either can have them.
+/// misses per replication, and regional disasters per replication when either can have them —
+/// and, when both have `[clients]`, the clients' shares: user-visible failures, the user-perceived
+/// availability of the features both have, retry amplification, the share of affected clients
+/// never reconnected, and the overloaded time after the trigger.
 pub fn quantities(a: &Scenario, b: &Scenario) -> Vec<Quantity> {
     let in_b = catalogue_of(b);
     let disasters = a.has_region_disasters() || b.has_region_disasters();
-    catalogue_of(a)
+    let mut out: Vec<Quantity> = catalogue_of(a)
         .into_iter()
         .filter(|d| d.metric.is_per_replication())
         .filter(|d| disasters || d.metric != Metric::DisastersPerReplication)
@@ -50,34 +115,60 @@ pub fn quantities(a: &Scenario, b: &Scenario) -> Vec<Quantity> {
             let b = in_b.iter().find(|e| e.path == d.path)?.metric;
             Some(Quantity {
                 path: d.path,
-                a: d.metric,
-                b,
+                kind: Kind::PerReplication(d.metric, b),
             })
         })
-        .collect()
+        .collect();
+    if a.clients.is_some() && b.clients.is_some() {
+        let mut ratio = |path: String, r: ClientRatio| {
+            out.push(Quantity {
+                path,
+                kind: Kind::Ratio(r),
+            })
+        };
+        ratio("clients.user_visible_failures".into(), ClientRatio::Failures);
+        for d in catalogue_of(a) {
+            if let Metric::UserPerceivedAvailability(i) = d.metric
+                && let Some(Metric::UserPerceivedAvailability(j)) =
+                    in_b.iter().find(|e| e.path == d.path).map(|e| e.metric)
+            {
+                ratio(d.path, ClientRatio::Perceived(i, j));
+            }
+        }
+        ratio("clients.retry_amplification".into(), ClientRatio::Amplification);
+        ratio(
+            "clients.reconnect_survival.censored_share".into(),
+            ClientRatio::NotReconnected,
+        );
+        ratio("clients.overloaded_after_trigger.mean".into(), ClientRatio::Overloaded);
+    }
+    out
 }
 
-/// Running means, variances and the co-moment of a pair (Welford; merged with Chan's formulas).
+/// Running means and co-moments of (numerator A, denominator A, numerator B, denominator B)
+/// (Welford; merged with Chan's formulas).
 #[derive(Clone, Copy, Debug, Default)]
 struct PairMoments {
     n: f64,
-    mean_a: f64,
-    mean_b: f64,
-    m2_a: f64,
-    m2_b: f64,
-    c_ab: f64,
+    mean: [f64; 4],
+    /// Σ (xᵢ − x̄)(xⱼ − x̄ⱼ).
+    co: [[f64; 4]; 4],
 }
 
 impl PairMoments {
-    fn record(&mut self, a: f64, b: f64) {
+    fn record(&mut self, (na, da): (f64, f64), (nb, db): (f64, f64)) {
+        let x = [na, da, nb, db];
         self.n += 1.0;
-        let da = a - self.mean_a;
-        self.mean_a += da / self.n;
-        let db = b - self.mean_b;
-        self.mean_b += db / self.n;
-        self.m2_a += da * (a - self.mean_a);
-        self.m2_b += db * (b - self.mean_b);
-        self.c_ab += da * (b - self.mean_b);
+        let delta: [f64; 4] = std::array::from_fn(|i| x[i] - self.mean[i]);
+        for (m, d) in self.mean.iter_mut().zip(delta) {
+            *m += d / self.n;
+        }
+        let after: [f64; 4] = std::array::from_fn(|j| x[j] - self.mean[j]);
+        for (row, di) in self.co.iter_mut().zip(delta) {
+            for (c, aj) in row.iter_mut().zip(after) {
+                *c += di * aj;
+            }
+        }
     }
 
     fn merge(&mut self, o: &PairMoments) {
@@ -85,28 +176,46 @@ impl PairMoments {
             return;
         }
         let n = self.n + o.n;
-        let da = o.mean_a - self.mean_a;
-        let db = o.mean_b - self.mean_b;
+        let d: [f64; 4] = std::array::from_fn(|i| o.mean[i] - self.mean[i]);
         let w = self.n * o.n / n;
-        self.m2_a += o.m2_a + da * da * w;
-        self.m2_b += o.m2_b + db * db * w;
-        self.c_ab += o.c_ab + da * db * w;
-        self.mean_a += da * o.n / n;
-        self.mean_b += db * o.n / n;
+        for ((row, orow), di) in self.co.iter_mut().zip(&o.co).zip(d) {
+            for ((c, oc), dj) in row.iter_mut().zip(orow).zip(d) {
+                *c += oc + di * dj * w;
+            }
+        }
+        for (m, di) in self.mean.iter_mut().zip(d) {
+            *m += di * o.n / n;
+        }
         self.n = n;
     }
 
-    fn var_a(&self) -> f64 {
-        self.m2_a / (self.n - 1.0)
+    /// The ratio of A and of B (means of the numerators over means of the denominators); `None`
+    /// where a denominator is 0 (no data).
+    fn ratios(&self) -> Option<(f64, f64)> {
+        (self.mean[1] > 0.0 && self.mean[3] > 0.0).then(|| (self.mean[0] / self.mean[1], self.mean[2] / self.mean[3]))
     }
 
-    fn var_b(&self) -> f64 {
-        self.m2_b / (self.n - 1.0)
+    /// Variance of the mean of the linearized values `Σ wᵢ xᵢ` (delta method), the weights
+    /// restricted to the variables in `keep`.
+    fn var_of_mean(&self, w: [f64; 4], keep: [bool; 4]) -> f64 {
+        let mut v = 0.0;
+        for i in (0..4).filter(|&i| keep[i]) {
+            for j in (0..4).filter(|&j| keep[j]) {
+                v += w[i] * w[j] * self.co[i][j];
+            }
+        }
+        v.max(0.0) / (self.n - 1.0) / self.n
     }
 
-    /// Variance of b − a.
-    fn var_diff(&self) -> f64 {
-        (self.m2_a + self.m2_b - 2.0 * self.c_ab).max(0.0) / (self.n - 1.0)
+    /// The gradient of ratio B − ratio A in (num A, den A, num B, den B).
+    fn weights(&self) -> [f64; 4] {
+        let (ra, rb) = self.ratios().unwrap_or((0.0, 0.0));
+        [
+            -1.0 / self.mean[1],
+            ra / self.mean[1],
+            1.0 / self.mean[3],
+            -rb / self.mean[3],
+        ]
     }
 }
 
@@ -190,25 +299,29 @@ pub fn compare(a: &Plan, b: &Plan, runner: &Runner) -> Result<Comparison, Scenar
     // A different master seed gives streams unrelated to A's (SplitMix64 key schedule).
     let b_indep = b.with(&[Override::seed(a.seed ^ 0x9E37_79B9_7F4A_7C15)])?;
     let indep = paired_moments(a, &b_indep, &qs, runner);
-    let n = a.replications as f64;
     let differences = qs
         .iter()
         .zip(paired.iter().zip(&indep))
-        .map(|(q, (p, i))| {
-            let d = p.mean_b - p.mean_a;
-            let half_paired = Z95 * (p.var_diff() / n).sqrt();
-            let di = i.mean_b - i.mean_a;
-            let half_indep = Z95 * ((i.var_a() + i.var_b()) / n).sqrt();
-            Difference {
+        .filter_map(|(q, (p, i))| {
+            // A ratio without a denominator in either run (no client requests) has no data.
+            let ((ra, rb), (ia, ib)) = (p.ratios()?, i.ratios()?);
+            let d = rb - ra;
+            let half_paired = Z95 * p.var_of_mean(p.weights(), [true; 4]).sqrt();
+            let di = ib - ia;
+            let wi = i.weights();
+            let half_indep = Z95
+                * (i.var_of_mean(wi, [true, true, false, false]) + i.var_of_mean(wi, [false, false, true, true]))
+                    .sqrt();
+            Some(Difference {
                 metric: q.path.clone(),
-                a: p.mean_a,
-                b: p.mean_b,
+                a: ra,
+                b: rb,
                 difference: d,
                 paired_ci95: [d - half_paired, d + half_paired],
                 independent_difference: di,
                 independent_ci95: [di - half_indep, di + half_indep],
                 narrowing: (half_paired > 0.0).then(|| half_indep / half_paired),
-            }
+            })
         })
         .collect();
     Ok(Comparison {

@@ -549,8 +549,8 @@ fn crossing(
     kind.like((a + b) / 2.0)
 }
 
-/// The metric's interval at the normal quantile `z`: a proportion's Wilson interval from its
-/// counts; otherwise the 95 % interval (or the verdict's, for an objective's figure) scaled about
+/// The metric's interval at the normal quantile `z`: a proportion of independent trials gets its
+/// Wilson interval from its counts; otherwise the 95 % interval (or the verdict's, for an objective's figure) scaled about
 /// the estimate by z / z95 (exact for the normal intervals of means, close for the order-statistic
 /// intervals of percentiles). `None` for a value without noise (an exact minimum or maximum).
 fn interval_at(
@@ -563,14 +563,12 @@ fn interval_at(
     let proportion = match *metric {
         Metric::PMeet(p, o) => summary.zone_incidents[p].p_meet(o),
         Metric::DisasterPMeet(p, o) => summary.region_disasters.as_ref()?.planes[p].p_meet(o),
-        Metric::UserVisibleFailures => summary.clients.as_ref()?.user_visible_failures.as_ref(),
-        Metric::DisasterUserVisibleFailures => summary
-            .clients
-            .as_ref()?
-            .region_disasters
-            .as_ref()?
-            .user_visible_failures
+        Metric::MissShare(p, cause) => summary.critical_path[p]
+            .misses(cause.objective())
+            .causes
+            .get(cause.key())?
             .as_ref(),
+        // Client shares are clustered by replication: their 95 % interval is scaled below.
         _ => None,
     };
     if let Some(p) = proportion {

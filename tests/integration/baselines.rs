@@ -45,6 +45,12 @@ const MOVES: &[(&str, &str)] = &[
         "clients.failures_by_status.{key}",
     ),
     ("clients.failures_by_feature[].", "clients.failures_by_feature.{key}."),
+    // Issue 14, item 5: the request shares' interval is from the between-replication variance,
+    // no longer Wilson's on the request count.
+    (
+        "clients.user_visible_failures.wilson95",
+        "clients.user_visible_failures.ci95",
+    ),
     ("importance_sampling.planes[].", "importance_sampling.{key}."),
 ];
 

@@ -30,7 +30,9 @@ const NOT_METRICS: &[&str] = &[
     "zone_incidents.<plane>.{rto,rpo}.{count,std_dev,std_error}",
     "critical_path.<plane>.incidents",
     "critical_path.<plane>.{rto_misses,rpo_misses}.count",
-    "clients.{population,sample,scale,episodes,logical_requests,attempts,throttled_attempts,not_reconnected}",
+    "clients.{population,sample,scale,episodes,logical_requests,attempts,throttled_attempts,not_reconnected,overload_cut_off}",
+    "clients.reconnect_survival.{subjects,events,censored}",
+    "clients.region_disasters.reconnect_survival.{subjects,events,censored}",
     "clients.failures_by_status.<status>",
     "clients.failures_by_feature.<feature>.{logical_requests,failed}",
     "clients.{latency,reconnect,overloaded_after_trigger}.{count,std_dev,std_error}",
@@ -100,7 +102,8 @@ fn numeric_leaves(v: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>)
             }
         }
         Value::Number(_) => out.push(path.clone()),
-        Value::Array(items) if items.iter().all(Value::is_number) => out.push(path.clone()),
+        // An interval, a side `null` where it is unbounded (a Kaplan–Meier quantile's).
+        Value::Array(items) if items.iter().all(|v| v.is_number() || v.is_null()) => out.push(path.clone()),
         Value::Array(items) => panic!(
             "{}: summary.json has no arrays of objects, got {items:?}",
             path.join(".")

@@ -3,7 +3,7 @@
 use super::metrics::ClientOutcome;
 use super::model::ClientModel;
 use super::traffic::simulate_episode;
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 use crate::model::Scenario;
 use crate::model::{ServiceStatus, StatusChange, zone_mask};
 use crate::random::SimRng;
@@ -17,12 +17,21 @@ pub struct Episode {
     pub trigger_start: SimTime,
     /// Last service back up.
     pub trigger_end: SimTime,
-    /// No new requests after this (trigger end + `after`).
+    /// No new requests after this (trigger end + `after`), unless an entry service is still
+    /// overloaded then: requests keep arriving until the overload ends or `cap`.
     pub to: SimTime,
+    /// The latest end of arrivals while the overload lasts: trigger end + [`OVERLOAD_CAP_AFTERS`]
+    /// × `after`, and never past the next episode's start.
+    pub cap: SimTime,
     /// A regional disaster of the primary struck during it (between `from` and the trigger's
     /// end).
     pub disaster: bool,
 }
+
+/// How far past the trigger's end requests keep arriving while an entry service stays
+/// overloaded, in multiples of `after` (docs/MODEL.md section 4.3): 4, so 2 h with the default
+/// 30 min. An overload still present then is reported as cut off (censored).
+pub const OVERLOAD_CAP_AFTERS: u32 = 4;
 
 /// Finds the disruptions of the services the clients use, padded by `before` and `after` and
 /// merged where they overlap. A service is disrupted while it is not Up or while it is served
@@ -56,6 +65,13 @@ pub fn episodes(s: &Scenario, cm: &ClientModel, log: &[StatusChange], disasters:
     for ep in &mut out {
         ep.disaster = disasters.iter().any(|&d| ep.from <= d && d <= ep.trigger_end);
     }
+    for i in 0..out.len() {
+        let cap = out[i].trigger_end.saturating_add(SimDuration(
+            cm.after.ticks().saturating_mul(u64::from(OVERLOAD_CAP_AFTERS)),
+        ));
+        let next = out.get(i + 1).map_or(cap, |n| n.from);
+        out[i].cap = cap.min(next).max(out[i].to);
+    }
     out
 }
 
@@ -72,6 +88,7 @@ fn push_episode(out: &mut Vec<Episode>, cm: &ClientModel, start: SimTime, end: S
             trigger_start: start,
             trigger_end: end,
             to,
+            cap: to,
             disaster: false,
         }),
     }
@@ -123,7 +140,7 @@ pub fn simulate_replication_with(
         }
         let end = log[next..]
             .iter()
-            .position(|c| c.time >= ep.to)
+            .position(|c| c.time >= ep.cap)
             .map_or(log.len(), |i| next + i);
         if let Some(t) = out.timeline.as_mut() {
             t.triggers.push((ep.trigger_start, ep.trigger_end));

@@ -2,7 +2,7 @@
 //! exactly mergeable like every other accumulator).
 
 use super::retry::AttemptResult;
-use crate::stats::DurationStats;
+use crate::stats::{ClusteredProportion, DurationStats, Survival};
 use serde::{Deserialize, Serialize};
 
 /// The last answer of a logical request that failed, as the user sees it.
@@ -75,8 +75,14 @@ pub struct ClientOutcome {
     pub reconnect: Vec<u64>,
     /// Clients still failing when their episode ended.
     pub not_reconnected: u64,
+    /// Per such client: how long it was watched after the end of the trigger without
+    /// reconnecting (its censoring time), ticks.
+    pub reconnect_censored: Vec<u64>,
     /// Time the entry services spent overloaded after the trigger ended, summed, ticks.
     pub overloaded_after_trigger: u64,
+    /// Episodes whose overload was cut off: an entry service was still overloaded when arrivals
+    /// reached the episode's cap.
+    pub overload_cut_off: u64,
     /// Requests and attempts over time, when asked for (charts); never in a Monte Carlo run.
     pub timeline: Option<TrafficTimeline>,
     /// What the clients saw through the regional disasters of the primary.
@@ -102,6 +108,8 @@ pub struct DisasterClients {
     pub reconnect: Vec<u64>,
     /// Such clients without a data-plane success by the end of their episode.
     pub not_reconnected: u64,
+    /// Per such client: time from the switch to the end of its episode (censoring time), ticks.
+    pub reconnect_censored: Vec<u64>,
 }
 
 impl DisasterClients {
@@ -145,6 +153,12 @@ pub struct DisasterClientStats {
     pub reconnect: DurationStats,
     /// Clients not reconnected after the switch by the end of their episode.
     pub not_reconnected: u64,
+    /// Time to reconnect after the switch, clients not reconnected censored.
+    #[serde(default)]
+    pub reconnect_survival: Survival,
+    /// Failed of logical requests per replication (through disasters).
+    #[serde(default)]
+    pub failures: ClusteredProportion,
 }
 
 impl DisasterClientStats {
@@ -156,8 +170,13 @@ impl DisasterClientStats {
         add(&mut self.failed_by_status, &o.failed_by_status);
         for &x in &o.reconnect {
             self.reconnect.record(x);
+            self.reconnect_survival.record_event(x);
+        }
+        for &x in &o.reconnect_censored {
+            self.reconnect_survival.record_censored(x);
         }
         self.not_reconnected += o.not_reconnected;
+        self.failures.record(o.failed(), o.logical);
     }
 
     fn merge(&mut self, o: &DisasterClientStats) {
@@ -168,6 +187,8 @@ impl DisasterClientStats {
         add(&mut self.failed_by_status, &o.failed_by_status);
         self.reconnect.merge(&o.reconnect);
         self.not_reconnected += o.not_reconnected;
+        self.reconnect_survival.merge(&o.reconnect_survival);
+        self.failures.merge(&o.failures);
     }
 
     /// Failed logical requests.
@@ -176,16 +197,22 @@ impl DisasterClientStats {
     }
 }
 
-/// New logical requests and attempts per time bin, and the triggers (for a chart of retry
-/// amplification through a failover).
+/// New logical requests and attempts per time bin, the entry services' capacity, and the
+/// triggers (for a chart of retry amplification through a failover).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrafficTimeline {
     /// Bin width, ticks.
     pub bin_ticks: u64,
-    /// Bin index (time / width) → (new logical requests, attempts).
-    pub bins: std::collections::BTreeMap<u64, [u64; 2]>,
+    /// Bin index (time / width) → (new logical requests, attempts sent in the bin, attempts of
+    /// the requests that arrived in the bin, whenever sent).
+    pub bins: std::collections::BTreeMap<u64, [u64; 3]>,
     /// Each episode's trigger: first service disruption to last service back up.
     pub triggers: Vec<(crate::engine::SimTime, crate::engine::SimTime)>,
+    /// Each episode's arrivals: from its start to the last new request (past it only retries of
+    /// earlier requests are simulated, so the traffic there is not the clients').
+    pub arrivals: Vec<(crate::engine::SimTime, crate::engine::SimTime)>,
+    /// The entry services' capacity (real requests per second, summed) from each time on.
+    pub capacity: Vec<(crate::engine::SimTime, f64)>,
 }
 
 impl TrafficTimeline {
@@ -197,9 +224,17 @@ impl TrafficTimeline {
         }
     }
 
-    /// Counts a new request (`what` 0) or an attempt (`what` 1) at `t`.
+    /// Counts a new request (`what` 0), an attempt sent (1), or an attempt of a request that
+    /// arrived (2) at `t`.
     pub fn count(&mut self, t: crate::engine::SimTime, what: usize) {
         self.bins.entry(t.ticks() / self.bin_ticks).or_default()[what] += 1;
+    }
+
+    /// Records the entry services' capacity from `t` on (only when it changes).
+    pub fn set_capacity(&mut self, t: crate::engine::SimTime, capacity: f64) {
+        if self.capacity.last().is_none_or(|&(_, c)| c != capacity) {
+            self.capacity.push((t, capacity));
+        }
     }
 }
 
@@ -247,8 +282,21 @@ pub struct ClientStats {
     pub reconnect: DurationStats,
     /// Clients not reconnected at the end of an episode.
     pub not_reconnected: u64,
+    /// Time to reconnect, clients not reconnected censored at the end of their observation.
+    #[serde(default)]
+    pub reconnect_survival: Survival,
     /// Overloaded time after the trigger, per replication.
     pub overloaded_after_trigger: DurationStats,
+    /// Replications (with episodes) whose overload was cut off by the end of the simulated
+    /// window.
+    #[serde(default)]
+    pub overload_cut_off: u64,
+    /// Failed of logical requests, per replication (the cluster).
+    #[serde(default)]
+    pub failures: ClusteredProportion,
+    /// Per feature: succeeded of logical requests, per replication.
+    #[serde(default)]
+    pub succeeded_by_feature: Vec<ClusteredProportion>,
     /// Through regional disasters.
     #[serde(default)]
     pub disasters: DisasterClientStats,
@@ -260,6 +308,7 @@ impl ClientStats {
         ClientStats {
             logical_by_feature: vec![0; features],
             failed_by_feature: vec![0; features],
+            succeeded_by_feature: vec![ClusteredProportion::new(); features],
             disasters: DisasterClientStats {
                 logical_by_feature: vec![0; features],
                 failed_by_feature: vec![0; features],
@@ -283,10 +332,23 @@ impl ClientStats {
         }
         for &x in &o.reconnect {
             self.reconnect.record(x);
+            self.reconnect_survival.record_event(x);
+        }
+        for &x in &o.reconnect_censored {
+            self.reconnect_survival.record_censored(x);
         }
         self.not_reconnected += o.not_reconnected;
         if o.episodes > 0 {
             self.overloaded_after_trigger.record(o.overloaded_after_trigger);
+            self.overload_cut_off += u64::from(o.overload_cut_off > 0);
+        }
+        self.failures.record(o.failed(), o.logical);
+        for (acc, (&n, &f)) in self
+            .succeeded_by_feature
+            .iter_mut()
+            .zip(o.logical_by_feature.iter().zip(&o.failed_by_feature))
+        {
+            acc.record(n - f, n);
         }
         self.disasters.record(&o.disasters);
     }
@@ -303,7 +365,13 @@ impl ClientStats {
         self.latency.merge(&o.latency);
         self.reconnect.merge(&o.reconnect);
         self.not_reconnected += o.not_reconnected;
+        self.reconnect_survival.merge(&o.reconnect_survival);
         self.overloaded_after_trigger.merge(&o.overloaded_after_trigger);
+        self.overload_cut_off += o.overload_cut_off;
+        self.failures.merge(&o.failures);
+        for (a, b) in self.succeeded_by_feature.iter_mut().zip(&o.succeeded_by_feature) {
+            a.merge(b);
+        }
         self.disasters.merge(&o.disasters);
     }
 

@@ -134,6 +134,8 @@ struct Episode1<'a> {
     /// Per client, for the reconnect after the switch: 0 no failure yet, 1 failed before the
     /// switch (waiting for a data-plane success after it), 2 reconnected.
     switch_wait: Vec<u8>,
+    /// When new requests stopped arriving (`None` while they still arrive).
+    arrivals_end: Option<SimTime>,
     rng: &'a mut SimRng,
     out: &'a mut ClientOutcome,
 }
@@ -165,8 +167,8 @@ pub fn simulate_episode(
             updated: ep.from,
         })
         .collect();
-    // Requests still retrying at `to` are followed to their end, within a day.
-    let horizon = ep.to.saturating_add(SimDuration::from_secs(86_400));
+    // Requests still retrying at the end of arrivals are followed to their end, within a day.
+    let horizon = ep.cap.saturating_add(SimDuration::from_secs(86_400));
     let mut e = Episode1 {
         s,
         cm,
@@ -187,6 +189,7 @@ pub fn simulate_episode(
         last_change: ep.from,
         switch: if ep.disaster { traffic_switch(s, log) } else { None },
         switch_wait: vec![0; cm.sample as usize],
+        arrivals_end: None,
         rng,
         out,
     };
@@ -231,6 +234,7 @@ impl Episode1<'_> {
     fn run(&mut self) {
         self.out.episodes += 1;
         self.first_attempt_rates();
+        self.record_capacity(self.ep.from);
         self.sim.schedule_at(self.ep.from, Ev::Arrival);
         if let Some(first) = self.log.first() {
             self.sim.schedule_at(first.time.max(self.ep.from), Ev::Status(0));
@@ -249,10 +253,64 @@ impl Episode1<'_> {
         for svc in 0..self.servers.len() {
             self.drain(svc, end);
         }
+        // Clients still waiting were watched until the end of the simulation without
+        // reconnecting: censored there.
         let waiting = self.reconnect.iter().filter(|&&r| r == Reconnect::Waiting).count();
         self.out.not_reconnected += waiting as u64;
-        if self.switch.is_some() {
-            self.out.disasters.not_reconnected += self.switch_wait.iter().filter(|&&w| w == 1).count() as u64;
+        let watched = end.saturating_since(self.ep.trigger_end).ticks();
+        self.out
+            .reconnect_censored
+            .extend(std::iter::repeat_n(watched, waiting));
+        if let Some(switch) = self.switch {
+            let waiting = self.switch_wait.iter().filter(|&&w| w == 1).count();
+            self.out.disasters.not_reconnected += waiting as u64;
+            let watched = end.saturating_since(switch).ticks();
+            self.out
+                .disasters
+                .reconnect_censored
+                .extend(std::iter::repeat_n(watched, waiting));
+        }
+        if let Some(t) = self.out.timeline.as_mut() {
+            t.arrivals.push((self.ep.from, self.arrivals_end.unwrap_or(self.ep.to)));
+        }
+    }
+
+    /// Whether an entry service's queueing delay is above the overload threshold at `now`.
+    fn overloaded(&mut self, now: SimTime) -> bool {
+        for svc in 0..self.servers.len() {
+            self.drain(svc, now);
+        }
+        let h = self.cm.overload_delay.as_secs_f64();
+        self.servers.iter().any(|sv| {
+            let mu = sv.capacity();
+            mu > 0.0 && sv.backlog / mu > h
+        })
+    }
+
+    /// The entry services' capacity, summed (real requests per second), for the chart.
+    fn record_capacity(&mut self, now: SimTime) {
+        if self.out.timeline.is_none() {
+            return;
+        }
+        let mut entry = vec![false; self.servers.len()];
+        for &(f, _) in &self.cm.mix {
+            entry[self.s.features[f].services[0]] = true;
+        }
+        let capacity: f64 = self
+            .servers
+            .iter()
+            .zip(&entry)
+            .filter(|(_, e)| **e)
+            .map(|(sv, _)| {
+                if sv.status == ServiceStatus::Down {
+                    0.0
+                } else {
+                    sv.capacity()
+                }
+            })
+            .sum();
+        if let Some(t) = self.out.timeline.as_mut() {
+            t.set_capacity(now, capacity);
         }
     }
 
@@ -343,7 +401,14 @@ impl Episode1<'_> {
     fn arrival(&mut self) {
         let now = self.sim.now();
         if now >= self.ep.to {
-            return;
+            // Past `after`, requests keep arriving while an entry service is overloaded (the
+            // storm has not ended), up to the cap; an overload still on there is cut off.
+            let overloaded = self.overloaded(now);
+            if !overloaded || now >= self.ep.cap {
+                self.out.overload_cut_off += u64::from(overloaded);
+                self.arrivals_end = Some(now);
+                return;
+            }
         }
         while self.next_gap < self.gaps.len() && self.gaps[self.next_gap].1 <= now {
             self.next_gap += 1;
@@ -470,8 +535,10 @@ impl Episode1<'_> {
             self.since_change[feature_index].1 += 1;
         }
         self.out.attempts += 1;
+        let started = req.started;
         if let Some(t) = self.out.timeline.as_mut() {
             t.count(now, 1);
+            t.count(started, 2);
         }
         let feature = &self.s.features[req.feature as usize];
         let entry = feature.services[0];
@@ -640,8 +707,9 @@ impl Episode1<'_> {
             self.terminate(svc as u32, lost);
         }
         self.first_attempt_rates();
+        self.record_capacity(now);
         let next = i as usize + 1;
-        if next < self.log.len() && self.log[next].time < self.ep.to {
+        if next < self.log.len() && self.log[next].time < self.ep.cap {
             self.sim
                 .schedule_at(self.log[next].time.max(now), Ev::Status(next as u32));
         }
@@ -657,6 +725,7 @@ impl Episode1<'_> {
         } else {
             missing
         };
+        self.record_capacity(now);
     }
 
     /// Attempts in flight at instances in the `lost` zones of `svc` are terminated.

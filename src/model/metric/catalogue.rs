@@ -45,10 +45,16 @@ pub fn catalogue(features: &[(String, Plane)]) -> Vec<MetricDef> {
     build(Features::Named(features))
 }
 
-/// The catalogue of a validated scenario.
+/// The catalogue of a validated scenario. A feature's user-perceived availability is listed only
+/// for the features the clients send requests to (its mix).
 pub fn catalogue_of(s: &Scenario) -> Vec<MetricDef> {
     let features: Vec<(String, Plane)> = s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
-    catalogue(&features)
+    let mut out = catalogue(&features);
+    out.retain(|d| match d.metric {
+        Metric::UserPerceivedAvailability(i) => s.clients.as_ref().is_some_and(|c| c.mix.iter().any(|m| m.0 == i)),
+        _ => true,
+    });
+    out
 }
 
 /// The catalogue of any scenario, features written `availability.<feature>` (for the docs).
@@ -60,18 +66,18 @@ fn build(features: Features<'_>) -> Vec<MetricDef> {
     let mut out = Vec::new();
     let mut add = |path: String, metric: Metric, meaning: String| out.push(MetricDef { path, metric, meaning });
     objectives(&mut add);
-    availability(&mut add, features);
+    availability(&mut add, &features);
     zone_incidents(&mut add);
     misses(&mut add);
     critical_path(&mut add);
-    clients(&mut add);
+    clients(&mut add, &features);
     region_disasters(&mut add);
     importance_sampling(&mut add);
     out
 }
 
 /// `availability.*`: the planes, then the features.
-fn availability(add: &mut impl FnMut(String, Metric, String), features: Features<'_>) {
+fn availability(add: &mut impl FnMut(String, Metric, String), features: &Features<'_>) {
     for p in Plane::ALL {
         add(
             format!("availability.{}", p.key()),
@@ -228,7 +234,7 @@ fn critical_path(add: &mut impl FnMut(String, Metric, String)) {
 }
 
 /// `clients.*`: what the clients saw (scenarios with `[clients]`).
-fn clients(add: &mut impl FnMut(String, Metric, String)) {
+fn clients(add: &mut impl FnMut(String, Metric, String), features: &Features<'_>) {
     add(
         "clients.retry_amplification".into(),
         Metric::RetryAmplification,
@@ -237,21 +243,68 @@ fn clients(add: &mut impl FnMut(String, Metric, String)) {
     add(
         "clients.user_visible_failures".into(),
         Metric::UserVisibleFailures,
-        "fraction of logical requests that failed for the user".into(),
+        "fraction of logical requests that failed for the user (interval from the between-replication variance)".into(),
     );
-    for dist in [
-        Distribution::ClientLatency,
-        Distribution::ClientReconnect,
-        Distribution::ClientOverloaded,
-    ] {
+    let perceived = "share of the feature's logical requests that eventually succeeded during the simulated \
+                     disruptions: its user-perceived availability (interval from the between-replication variance)";
+    match features {
+        Features::Named(features) => {
+            for (i, (name, _)) in features.iter().enumerate() {
+                add(
+                    format!("clients.user_perceived_availability.{}", quote_key(name)),
+                    Metric::UserPerceivedAvailability(i),
+                    format!("{perceived}; feature {name}"),
+                );
+            }
+        }
+        Features::Placeholder => add(
+            "clients.user_perceived_availability.<feature>".into(),
+            Metric::UserPerceivedAvailability(0),
+            format!("{perceived}; one path per feature with requests"),
+        ),
+    }
+    for dist in [Distribution::ClientLatency, Distribution::ClientReconnect] {
         durations(add, dist);
     }
+    reconnect_survival(add, false);
+    durations(add, Distribution::ClientOverloaded);
     add(
         "clients.region_disasters.user_visible_failures".into(),
         Metric::DisasterUserVisibleFailures,
         "fraction of logical requests that failed for the user in the episodes of regional disasters (disaster to failback)".into(),
     );
     durations(add, Distribution::ClientDisasterReconnect);
+    reconnect_survival(add, true);
+}
+
+/// `clients[.region_disasters].reconnect_survival.*`: the censored share and the Kaplan–Meier
+/// quantiles of the time to reconnect.
+fn reconnect_survival(add: &mut impl FnMut(String, Metric, String), disaster: bool) {
+    let (prefix, from) = if disaster {
+        (
+            "clients.region_disasters.reconnect_survival",
+            "the traffic switch to the pair",
+        )
+    } else {
+        ("clients.reconnect_survival", "the end of the trigger")
+    };
+    add(
+        format!("{prefix}.censored_share"),
+        Metric::ReconnectCensored(disaster),
+        format!(
+            "share of the clients that saw a failure and had not reconnected after {from} when their simulated window ended (censored), a point value"
+        ),
+    );
+    for p in super::RECONNECT_QUANTILES {
+        add(
+            format!("{prefix}.{}", Stat::Percentile(p).key()),
+            Metric::ReconnectQuantile(disaster, p),
+            format!(
+                "{} of the time from {from} to a client's reconnection, clients never reconnected censored (Kaplan–Meier, Greenwood interval); no value where not reached",
+                Stat::Percentile(p).describe()
+            ),
+        );
+    }
 }
 
 /// `region_disasters.*`: per disaster, per plane and the recovery's milestones.
@@ -365,13 +418,14 @@ mod tests {
         paths.dedup();
         assert_eq!(paths.len(), n, "duplicate paths");
         // Availability: 2 planes + 3 features. Zone incidents per plane: incidents, 2 × 7 stats,
-        // 2 P(meet). Misses: 2 × 2. Clients: 2 + 3 × 7, through disasters 1 + 7. Region
+        // 2 P(meet). Misses: 2 × 2. Clients: 2 + 3 features' user-perceived availability + 3 × 7
+        // + reconnect survival 1 + 3, through disasters 1 + 7 + 1 + 3. Region
         // disasters: per replication, per plane 2 × 7 stats + 2 P(meet), 4 × 7 more. Importance
         // sampling: 3 + 2 × 2. Objectives: 2 planes × 2 objectives × 3 scopes × 3 figures.
         // Critical paths: 2 planes × (19 steps' time + 19 RTO causes + 5 RPO causes).
         assert_eq!(
             n,
-            36 + 5 + 2 * 17 + 4 + 2 * (19 + 19 + 5) + (2 + 21 + 1 + 7) + (1 + 2 * 16 + 28) + (3 + 4)
+            36 + 5 + 2 * 17 + 4 + 2 * (19 + 19 + 5) + (2 + 3 + 21 + 4 + 1 + 7 + 4) + (1 + 2 * 16 + 28) + (3 + 4)
         );
         for d in &all {
             assert!(!d.meaning.is_empty() && !d.meaning.contains('\n'), "{}", d.path);
@@ -472,9 +526,19 @@ mod tests {
         assert!(all.iter().any(|d| d.path == "availability.\"web.api v2\""));
         assert!(all.iter().any(|d| d.path == "availability.admin"));
         assert_eq!(quote_key("a\"b"), "\"a\\\"b\"");
-        // The placeholder catalogue has one feature line, unquoted, and otherwise the same paths.
+        assert!(
+            all.iter()
+                .any(|d| d.path == "clients.user_perceived_availability.\"web.api v2\"")
+        );
+        // The placeholder catalogue has one feature line per section (availability and the
+        // clients' user-perceived availability), unquoted, and otherwise the same paths.
         let generic = generic_catalogue();
-        assert_eq!(generic.len(), all.len() - 2);
+        assert_eq!(generic.len(), all.len() - 4);
+        assert!(
+            generic
+                .iter()
+                .any(|d| d.path == "clients.user_perceived_availability.<feature>")
+        );
         assert!(generic.iter().any(|d| d.path == "availability.<feature>"));
     }
 

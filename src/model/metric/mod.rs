@@ -27,6 +27,9 @@ node means the run has no data for it.";
 
 pub use catalogue::{MetricDef, catalogue, catalogue_of, generic_catalogue};
 pub use distribution::{Distribution, Percentile, Stat};
+
+/// The Kaplan–Meier quantiles of the time to reconnect the summary reports.
+pub const RECONNECT_QUANTILES: [Percentile; 3] = [Percentile::P50, Percentile::P90, Percentile::P99];
 pub use expectation::{Expectation, Op, Threshold};
 
 use super::vocabulary::Plane;
@@ -285,8 +288,18 @@ pub enum Metric {
     Weighted(Weighted),
     /// `clients.retry_amplification`: attempts per logical request, a point value.
     RetryAmplification,
-    /// `clients.user_visible_failures`: fraction of logical requests failed, Wilson interval.
+    /// `clients.user_visible_failures`: fraction of logical requests failed, between-replication
+    /// interval.
     UserVisibleFailures,
+    /// `clients.user_perceived_availability.<feature>`: share of a feature's logical requests
+    /// that succeeded, between-replication interval.
+    UserPerceivedAvailability(usize),
+    /// `clients[.region_disasters].reconnect_survival.censored_share`: share of the affected
+    /// clients that never reconnected (`true`: through regional disasters), a point value.
+    ReconnectCensored(bool),
+    /// `clients[.region_disasters].reconnect_survival.<p50|p90|p99>`: a Kaplan–Meier quantile of
+    /// the time to reconnect, Greenwood interval; no value where not reached.
+    ReconnectQuantile(bool, Percentile),
     /// `clients.region_disasters.user_visible_failures`: the same through regional disasters.
     DisasterUserVisibleFailures,
     /// `objectives.<plane>.<rto|rpo>.<scope>.<figure>`: a figure of an objective's verdict.
@@ -302,11 +315,13 @@ impl Metric {
     /// The unit its threshold is written in.
     pub fn unit(&self) -> Unit {
         match self {
-            Metric::Duration(..) | Metric::CriticalPathTime(..) => Unit::Duration,
+            Metric::Duration(..) | Metric::CriticalPathTime(..) | Metric::ReconnectQuantile(..) => Unit::Duration,
             Metric::Availability(_)
             | Metric::PMeet(..)
             | Metric::DisasterPMeet(..)
             | Metric::UserVisibleFailures
+            | Metric::UserPerceivedAvailability(_)
+            | Metric::ReconnectCensored(_)
             | Metric::DisasterUserVisibleFailures
             | Metric::MissShare(..)
             | Metric::Weighted(Weighted::PAnyDisaster | Weighted::PMissed(..))
@@ -334,9 +349,12 @@ impl Metric {
             Metric::Objective(_, _, Scope::RegionDisasters, _) => Some(Needs::RegionDisasters),
             Metric::Objective(..) => None,
             Metric::Weighted(_) => Some(Needs::ImportanceSampling),
-            Metric::RetryAmplification | Metric::UserVisibleFailures | Metric::DisasterUserVisibleFailures => {
-                Some(Needs::Clients)
-            }
+            Metric::RetryAmplification
+            | Metric::UserVisibleFailures
+            | Metric::UserPerceivedAvailability(_)
+            | Metric::ReconnectCensored(_)
+            | Metric::ReconnectQuantile(..)
+            | Metric::DisasterUserVisibleFailures => Some(Needs::Clients),
         }
     }
 

@@ -3,7 +3,7 @@
 use super::keyed::Keyed;
 use crate::model::Scenario;
 use crate::model::clients::{ClientModel, ClientStats, DisasterClientStats, FinalStatus};
-use crate::stats::{DurationSummary, Proportion, ProportionSummary};
+use crate::stats::{ClusteredSummary, DurationSummary, SurvivalSummary, Z95};
 use serde::{Deserialize, Serialize};
 
 /// Client metrics. Counts are of simulated requests (one stands for `scale` real ones);
@@ -28,8 +28,13 @@ pub struct ClientsSummary {
     pub retry_amplification: f64,
     /// Throttled attempts (simulated).
     pub throttled_attempts: u64,
-    /// Fraction of logical requests that failed for the user, with a Wilson interval.
-    pub user_visible_failures: Option<ProportionSummary>,
+    /// Fraction of logical requests that failed for the user; the interval is from the
+    /// between-replication variance (requests of one replication fail together).
+    pub user_visible_failures: Option<ClusteredSummary>,
+    /// Per feature (those with requests): the share of its logical requests that eventually
+    /// succeeded, what its users saw during the simulated disruptions (between-replication
+    /// interval).
+    pub user_perceived_availability: Keyed<ClusteredSummary>,
     /// Failed logical requests by final status (`409`, `429`, `503`, `timeout`, `terminated`,
     /// `other`).
     pub failures_by_status: Keyed<u64>,
@@ -37,14 +42,22 @@ pub struct ClientsSummary {
     pub failures_by_feature: Keyed<FeatureFailures>,
     /// Time from first attempt to final answer of logical requests.
     pub latency: Option<DurationSummary>,
-    /// Per client that saw a failure: from the end of the trigger (the failover) to its first
-    /// successful attempt after it.
+    /// Among the clients that reconnected only: from the end of the trigger (the failover) to
+    /// their first successful attempt after it. Biased low when many never reconnect: see
+    /// `reconnect_survival`.
     pub reconnect: Option<DurationSummary>,
     /// Clients still failing when their episode's simulation ended.
     pub not_reconnected: u64,
+    /// Time to reconnect over every client that saw a failure, those that never reconnected
+    /// censored at the end of their observation (Kaplan–Meier): the censored share and the
+    /// quantiles, `null` where not reached.
+    pub reconnect_survival: Option<SurvivalSummary>,
     /// Per replication with at least one episode: time the entry services were overloaded
     /// (queueing delay above the threshold) after the trigger ended.
     pub overloaded_after_trigger: Option<DurationSummary>,
+    /// Replications whose overload was still on at the end of the simulated window (its cap):
+    /// their overloaded time is a lower bound.
+    pub overload_cut_off: u64,
     /// Through regional disasters of the primary (present when at least one struck during a
     /// simulated episode).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,8 +72,9 @@ pub struct ClientDisasters {
     pub episodes: u64,
     /// Logical requests of those episodes (simulated).
     pub logical_requests: u64,
-    /// Fraction of those logical requests that failed for the user, with a Wilson interval.
-    pub user_visible_failures: Option<ProportionSummary>,
+    /// Fraction of those logical requests that failed for the user (between-replication
+    /// interval).
+    pub user_visible_failures: Option<ClusteredSummary>,
     /// Failed logical requests by final status (`409`, `429`, `503`, `timeout`, `terminated`,
     /// `other`, `403`).
     pub failures_by_status: Keyed<u64>,
@@ -71,6 +85,8 @@ pub struct ClientDisasters {
     pub reconnect: Option<DurationSummary>,
     /// Such clients without a data-plane success by the end of their episode.
     pub not_reconnected: u64,
+    /// Time to reconnect after the switch, those not reconnected censored (Kaplan–Meier).
+    pub reconnect_survival: Option<SurvivalSummary>,
 }
 
 /// Requests and failures of one feature.
@@ -83,8 +99,6 @@ pub struct FeatureFailures {
 }
 
 pub(super) fn summary(s: &Scenario, cm: &ClientModel, c: &ClientStats) -> ClientsSummary {
-    let mut failures = Proportion::new();
-    failures.record_many(c.failed(), c.logical);
     ClientsSummary {
         population: cm.population,
         sample: cm.sample,
@@ -99,28 +113,35 @@ pub(super) fn summary(s: &Scenario, cm: &ClientModel, c: &ClientStats) -> Client
             c.attempts as f64 / c.logical as f64
         },
         throttled_attempts: c.throttled,
-        user_visible_failures: failures.summary(),
+        user_visible_failures: c.failures.summary(),
+        user_perceived_availability: s
+            .features
+            .iter()
+            .zip(&c.succeeded_by_feature)
+            .filter_map(|(f, acc)| Some((f.name.clone(), acc.summary()?)))
+            .collect(),
         failures_by_status: by_status(&c.failed_by_status),
         failures_by_feature: by_feature(s, &c.logical_by_feature, &c.failed_by_feature),
         latency: c.latency.summary(),
         reconnect: c.reconnect.summary(),
         not_reconnected: c.not_reconnected,
+        reconnect_survival: c.reconnect_survival.summary(Z95),
         overloaded_after_trigger: c.overloaded_after_trigger.summary(),
+        overload_cut_off: c.overload_cut_off,
         region_disasters: (c.disasters.episodes > 0).then(|| disasters(s, &c.disasters)),
     }
 }
 
 fn disasters(s: &Scenario, d: &DisasterClientStats) -> ClientDisasters {
-    let mut failures = Proportion::new();
-    failures.record_many(d.failed(), d.logical);
     ClientDisasters {
         episodes: d.episodes,
         logical_requests: d.logical,
-        user_visible_failures: failures.summary(),
+        user_visible_failures: d.failures.summary(),
         failures_by_status: by_status(&d.failed_by_status),
         failures_by_feature: by_feature(s, &d.logical_by_feature, &d.failed_by_feature),
         reconnect: d.reconnect.summary(),
         not_reconnected: d.not_reconnected,
+        reconnect_survival: d.reconnect_survival.summary(Z95),
     }
 }
 

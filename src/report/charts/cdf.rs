@@ -92,6 +92,12 @@ where
     if c.series.iter().all(|s| s.points.is_empty()) {
         return frame::no_data(root, &c.title, "no incidents");
     }
+    // Every value 0 (an RPO where no data was ever lost): a log axis has no place for it, and a
+    // curve standing at the left edge reads as nothing. Say it.
+    if c.series.iter().flat_map(|s| &s.points).all(|p| p.0 <= 0.0) {
+        let what = c.x_label.strip_prefix("achieved ").unwrap_or(&c.x_label);
+        return frame::no_data(root, &c.title, &format!("{what} was 0 in every incident"));
+    }
     let xs = c
         .series
         .iter()

@@ -550,3 +550,52 @@ fn a_stacked_part_keeps_its_colour_in_every_bar_and_is_named_once() {
     let bad = stacked(AxisUnit::Duration, vec![("x", vec![("consent", -1.0)])]);
     assert!(render(&bad, Format::Svg).is_err());
 }
+
+/// Issue 14, item 7: an all-zero distribution on a log axis drew an empty box; the chart says
+/// what it means instead.
+#[test]
+fn an_all_zero_distribution_says_so() {
+    let svg = both(&ChartSpec::Cdf(CdfChart {
+        title: "CDF of Data plane RPO".into(),
+        x_label: "achieved RPO".into(),
+        series: vec![CdfSeries {
+            label: String::new(),
+            points: vec![(0.0, 1.0)],
+        }],
+        target_s: Some(12.0 * HOUR),
+        p_meet: None,
+        scale: Scale::Log,
+    }));
+    assert!(has_text(&svg, "RPO was 0 in every incident"), "{svg}");
+    // One non-zero value: a curve again.
+    let svg = both(&cdf(vec![(0.0, 0.5), (30.0, 1.0)], Some(HOUR), Scale::Log));
+    assert!(!svg.contains("was 0 in every incident"));
+}
+
+/// The target is marked on both distribution charts, whatever side of the data it falls on.
+#[test]
+fn the_target_is_marked_on_cdfs_and_histograms() {
+    for target in [10.0, 48.0 * HOUR] {
+        let svg = both(&cdf(vec![(20.0, 0.5), (40.0, 1.0)], Some(target), Scale::Log));
+        assert!(svg.contains("target "), "{target}");
+        let svg = both(&histogram(
+            vec![(20.0, 30.0, 3), (30.0, 40.0, 1)],
+            Some(target),
+            Scale::Log,
+        ));
+        assert!(svg.contains("target "), "{target}");
+    }
+}
+
+/// A recovery stage the primary overtook is drawn in its own state, named in the legend.
+#[test]
+fn abandoned_stages_are_named_in_the_legend() {
+    let svg = both(&timeline(
+        vec![
+            (0.0, HOUR, LaneState::Recovering),
+            (HOUR, 3.0 * HOUR, LaneState::Abandoned),
+        ],
+        None,
+    ));
+    assert!(has_text(&svg, "abandoned (primary back first)"), "{svg}");
+}

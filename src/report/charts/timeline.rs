@@ -60,13 +60,16 @@ pub enum LaneState {
     Restoring,
     /// Coming back after the cause is fixed.
     Recovering,
+    /// Planned but not carried out: the rest of a recovery stage abandoned because the primary
+    /// came back first.
+    Abandoned,
     /// Not serving.
     Down,
 }
 
 impl LaneState {
     /// Every state, in legend order.
-    pub const ALL: [LaneState; 8] = [
+    pub const ALL: [LaneState; 9] = [
         LaneState::Up,
         LaneState::Degraded,
         LaneState::ReadOnly,
@@ -74,6 +77,7 @@ impl LaneState {
         LaneState::Failover,
         LaneState::Restoring,
         LaneState::Recovering,
+        LaneState::Abandoned,
         LaneState::Down,
     ];
 
@@ -87,6 +91,7 @@ impl LaneState {
             LaneState::Failover => "failover",
             LaneState::Restoring => "restoring",
             LaneState::Recovering => "recovering",
+            LaneState::Abandoned => "abandoned (primary back first)",
             LaneState::Down => "down",
         }
     }
@@ -101,6 +106,7 @@ impl LaneState {
             LaneState::Failover => RGBColor(204, 121, 167),
             LaneState::Restoring => RGBColor(0, 114, 178),
             LaneState::Recovering => RGBColor(230, 130, 0),
+            LaneState::Abandoned => RGBColor(215, 215, 215),
             LaneState::Down => RGBColor(200, 30, 30),
         }
     }

@@ -56,29 +56,65 @@ pub(super) fn all(s: &Summary) -> Vec<Table> {
         out.push(disasters(d));
     }
     if let Some(c) = &s.clients {
+        let km = |k: &crate::stats::KmQuantile| match k.estimate {
+            None => "not reached".to_string(),
+            Some(v) => format!(
+                "{} [{}, {}]",
+                dur(v),
+                k.ci95[0].map_or("unbounded".into(), dur),
+                k.ci95[1].map_or("unbounded".into(), dur)
+            ),
+        };
+        let mut rows = vec![
+            vec!["retry policy".into(), c.retry_policy.clone()],
+            vec!["disruption episodes".into(), c.episodes.to_string()],
+            vec![
+                "retry amplification (attempts per request)".into(),
+                format!("{:.3}", c.retry_amplification),
+            ],
+            vec![
+                "user-visible failures (95 % interval between replications)".into(),
+                match &c.user_visible_failures {
+                    Some(p) => format!("{} {}", pct(p.estimate), percent_interval(p.ci95)),
+                    None => "no data".into(),
+                },
+            ],
+        ];
+        if let Some(k) = &c.reconnect_survival {
+            rows.push(vec![
+                "clients that saw a failure / never reconnected (censored)".into(),
+                format!("{} / {} ({})", k.subjects, k.censored, pct(k.censored_share)),
+            ]);
+            for (label, q) in [("p50", &k.p50), ("p90", &k.p90), ("p99", &k.p99)] {
+                rows.push(vec![
+                    format!("time to reconnect {label} (Kaplan–Meier, 95 % interval)"),
+                    km(q),
+                ]);
+            }
+        }
+        rows.push(vec![
+            "reconnect p99 among those that reconnected".into(),
+            c.reconnect.as_ref().map_or("-".into(), |d| dur(d.p99)),
+        ]);
+        if let Some(o) = &c.overloaded_after_trigger {
+            rows.push(vec![
+                "overloaded after the trigger, mean".into(),
+                if c.overload_cut_off > 0 {
+                    format!(
+                        "{} (at least: still overloaded at the end of the window in {} of {} replications)",
+                        dur(o.mean),
+                        c.overload_cut_off,
+                        o.count
+                    )
+                } else {
+                    dur(o.mean)
+                },
+            ]);
+        }
         out.push(Table {
             heading: "Clients through zone failovers".into(),
             columns: vec!["metric".into(), "value".into()],
-            rows: vec![
-                vec!["retry policy".into(), c.retry_policy.clone()],
-                vec!["disruption episodes".into(), c.episodes.to_string()],
-                vec![
-                    "retry amplification (attempts per request)".into(),
-                    format!("{:.3}", c.retry_amplification),
-                ],
-                vec![
-                    "user-visible failures".into(),
-                    match &c.user_visible_failures {
-                        Some(p) => format!("{:.5} [{:.5}, {:.5}]", p.estimate, p.wilson95[0], p.wilson95[1]),
-                        None => "no data".into(),
-                    },
-                ],
-                vec![
-                    "reconnect p99".into(),
-                    c.reconnect.as_ref().map_or("-".into(), |d| dur(d.p99)),
-                ],
-                vec!["not reconnected".into(), c.not_reconnected.to_string()],
-            ],
+            rows,
         });
     }
     out
@@ -132,31 +168,42 @@ fn objectives(s: &Summary) -> Table {
 }
 
 fn availability(s: &Summary) -> Table {
+    // With clients, what users saw beside what the planes did: the share of each feature's
+    // requests that succeeded during the simulated disruptions.
+    let perceived = s.clients.as_ref().map(|c| &c.user_perceived_availability);
     let rows = s
         .availability
         .rows()
         .into_iter()
         .map(|(name, plane, a)| {
-            vec![
+            let mut row = vec![
                 name.to_string(),
                 plane.key().to_string(),
                 pct(a.estimate),
                 a.ci95.map_or("-".into(), percent_interval),
                 dur(a.mean_downtime_s),
-            ]
+            ];
+            if let Some(p) = perceived {
+                row.push(p.get(name).map_or("-".into(), |p| {
+                    format!("{} {}", pct(p.estimate), percent_interval(p.ci95))
+                }));
+            }
+            row
         })
         .collect();
+    let mut columns = vec![
+        "name",
+        "plane",
+        "availability",
+        "95 % interval",
+        "mean downtime per replication",
+    ];
+    if perceived.is_some() {
+        columns.push("user-perceived: requests succeeded during disruptions [95 % interval]");
+    }
     Table {
         heading: "Availability (planes, then features), 95 % confidence intervals".into(),
-        columns: [
-            "name",
-            "plane",
-            "availability",
-            "95 % interval",
-            "mean downtime per replication",
-        ]
-        .map(String::from)
-        .to_vec(),
+        columns: columns.into_iter().map(String::from).collect(),
         rows,
     }
 }

@@ -28,6 +28,32 @@ fn p_meet(summary: &Summary, f: &Family) -> Option<PMeet> {
     })
 }
 
+/// What a chart of family `f` counts: `n = 22118`, and the incidents it leaves out and why, so
+/// that its count agrees with the table's (issue 14): an RTO leaves out incidents still open at
+/// the horizon (their RTO is unknown), a disaster's RPO the disasters that lost the data outright.
+fn counted(summary: &Summary, f: &Family) -> String {
+    let disasters = f.key.starts_with("region_disasters.");
+    let left_out = match (disasters, f.objective.as_str()) {
+        (false, "rto") => (
+            summary.zone_incidents[f.plane].censored_incidents,
+            "open at the horizon",
+        ),
+        (true, "rto") => summary
+            .region_disasters
+            .as_ref()
+            .map_or((0, ""), |r| (r.planes[f.plane].censored, "still down at the horizon")),
+        (true, _) => summary
+            .region_disasters
+            .as_ref()
+            .map_or((0, ""), |r| (r.planes[f.plane].data_lost, "with the data lost")),
+        _ => (0, ""),
+    };
+    match left_out {
+        (0, _) => format!("n = {}", f.count),
+        (k, why) => format!("n = {}; {k} {why} not shown", f.count),
+    }
+}
+
 /// A CDF per distribution, and a histogram of each RTO distribution.
 pub(crate) fn distributions(summary: &Summary, d: &Distributions) -> Vec<Figure> {
     let mut out = Vec::new();
@@ -37,7 +63,7 @@ pub(crate) fn distributions(summary: &Summary, d: &Distributions) -> Vec<Figure>
         } else {
             "achieved RPO"
         };
-        let title = format!("{} (n = {})", f.title, f.count);
+        let title = format!("{} ({})", f.title, counted(summary, f));
         out.push(Figure {
             name: format!("cdf-{}", slug(&f.key)),
             title: format!("CDF: {title}"),
@@ -57,9 +83,9 @@ pub(crate) fn distributions(summary: &Summary, d: &Distributions) -> Vec<Figure>
     for f in d.families.iter().filter(|f| f.objective == "rto") {
         out.push(Figure {
             name: format!("histogram-{}", slug(&f.key)),
-            title: format!("Histogram: {} (n = {})", f.title, f.count),
+            title: format!("Histogram: {} ({})", f.title, counted(summary, f)),
             spec: ChartSpec::Histogram(HistogramChart {
-                title: format!("Histogram of {} (n = {})", f.title, f.count),
+                title: format!("Histogram of {} ({})", f.title, counted(summary, f)),
                 x_label: "achieved RTO".into(),
                 bins: histogram(f),
                 target_s: Some(f.target_s),
