@@ -503,6 +503,14 @@ impl RunOptionArgs {
             overrides.push(Override::no_replication_rows());
         }
         let s = load_scenario(file)?.with(&overrides)?;
+        if let Some(shard) = self.shard {
+            shard.check(s.replications).map_err(|e| {
+                PlanError::option(
+                    format!("--shard {shard}"),
+                    format!("{e}; use at most {} shards (--shard K/N with N <= the replications)", s.replications),
+                )
+            })?;
+        }
         let precision = match &self.precision {
             None => None,
             Some(text) => {

@@ -7,7 +7,7 @@ use crate::cli::{CheckArgs, OutputFormat, Precision, RunArgs, RunPlan};
 use crate::montecarlo::Stopping;
 use crate::montecarlo::Summary;
 use crate::montecarlo::{self, Partial, RunOptions, RunStats, Runner, Shard};
-use crate::results::ResultsWriter;
+use crate::results::{OpenError, ResultsWriter};
 use crate::{model, montecarlo::Spread, report};
 use std::process::ExitCode;
 
@@ -98,21 +98,42 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
         eprintln!("error: {e}");
         Reported
     };
+    let key = identity(RunStats::new(s)).run_key();
+    let busy = |dir: &std::path::Path, holder: &str| {
+        report(format!(
+            "another process ({holder}) is already running this run (scenario {}, seed {}, {} replications{}) \
+             in {}; nothing was written and its files were not touched. Wait for it to finish, or stop it and \
+             run again with --resume",
+            s.name,
+            s.seed,
+            s.replications,
+            plan.shard.map_or_else(String::new, |k| format!(", shard {k}")),
+            dir.display()
+        ))
+    };
     let resumed = if plan.resume {
-        match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s.replication_rows) {
+        let mut note = |n: String| eprintln!("note: {n}");
+        match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s, &mut note) {
             Ok(Some(found)) => Some(found),
             Ok(None) => {
                 eprintln!("note: no interrupted run of this scenario to resume; starting afresh");
                 None
             }
+            Err(OpenError::Busy { dir, holder }) => return Err(busy(&dir, &holder)),
             Err(e) => return Err(report(format!("cannot resume under {}: {e}", plan.out.display()))),
         }
     } else {
+        // A fresh run beside a live one of the same run would only do the same work twice.
+        match ResultsWriter::running(&plan.out, &dir_name, &key) {
+            Ok(Some((dir, holder))) => return Err(busy(&dir, &holder)),
+            Ok(None) => {}
+            Err(e) => return Err(report(format!("cannot look for running runs under {}: {e}", plan.out.display()))),
+        }
         None
     };
     let (writer, resume) = match resumed {
         Some((w, next, stats)) => (w, Some((next, stats))),
-        None => match ResultsWriter::create_named(&plan.out, &dir_name, s, s.replication_rows) {
+        None => match ResultsWriter::create_named(&plan.out, &dir_name, s, s.replication_rows, &key) {
             Ok(w) => (w, None),
             Err(e) => {
                 return Err(report(format!(

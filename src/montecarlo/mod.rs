@@ -31,7 +31,7 @@ pub use verdict::{Outcome, Verdict, all_hold, evaluate};
 pub use waves::{Accumulator, Runner, WAVE};
 
 pub use importance::{ImportancePlaneStats, ImportanceSamplingStats};
-pub use shard::{MergeError, PARTIAL_FORMAT, Partial, Shard, merge_partials};
+pub use shard::{MAX_STATE_BYTES, MergeError, PARTIAL_FORMAT, Partial, RowFile, Shard, merge_partials};
 pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats, per_replication};
 
 use crate::model::{ReplicationOutcome, Scenario, prepare, replicate};
