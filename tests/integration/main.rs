@@ -22,6 +22,7 @@ mod oracles;
 mod properties;
 mod recoveries;
 mod report;
+mod resume;
 mod robustness;
 mod scenarios;
 mod shards;
