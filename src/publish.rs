@@ -497,7 +497,10 @@ mod tests {
         drop(second);
         // While `first` lives, its lock is held: nobody can claim its directory.
         let holder = WorkDir::holder(&work).unwrap().expect("held");
-        assert!(holder.contains("run A") && holder.contains(&format!("pid {}", std::process::id())), "{holder}");
+        assert!(
+            holder.contains("run A") && holder.contains(&format!("pid {}", std::process::id())),
+            "{holder}"
+        );
         match WorkDir::claim(&work, dir.path().join("d"), "run C").unwrap() {
             Claim::Busy(text) => assert!(text.contains("run A"), "{text}"),
             other => panic!("claimed a held directory: {other:?}"),

@@ -13,9 +13,7 @@
 //! same of its finished files, for `merge` to check.
 
 use crate::model::{Process, ReplicationOutcome, Scenario};
-use crate::montecarlo::{
-    CHECKPOINT, Checkpoint, Distributions, MAX_STATE_BYTES, Partial, RowFile, RunStats, Summary,
-};
+use crate::montecarlo::{CHECKPOINT, Checkpoint, Distributions, MAX_STATE_BYTES, Partial, RowFile, RunStats, Summary};
 use crate::publish::{self, Claim, DigestState, Digesting, WorkDir};
 use crate::report as rows;
 use crate::scenario::Plan;
@@ -80,7 +78,9 @@ impl Rows {
     /// Reopens `path` at the point `at` recorded, after checking that the file starts with
     /// exactly those bytes; cuts off what follows. `Err(why)` when it does not.
     fn reopen(path: &Path, at: &RowFile) -> io::Result<Result<Rows, String>> {
-        let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let len = match fs::metadata(path) {
             Ok(m) => m.len(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Err(format!("{name} is missing"))),
@@ -197,7 +197,10 @@ impl ResultsWriter {
     ) -> io::Result<ResultsWriter> {
         let dir = WorkDir::create(root, dir_name, owner)?;
         let replications = if replication_rows {
-            Some(Rows::create(&dir.path().join("replications.csv"), &rows::replication_header(s))?)
+            Some(Rows::create(
+                &dir.path().join("replications.csv"),
+                &rows::replication_header(s),
+            )?)
         } else {
             None
         };

@@ -80,7 +80,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path, quiet: bool, format: OutputFormat) ->
     for (d, p) in &shards {
         let range = p.shard.range(p.replications);
         let files = [
-            ("replications.csv", p.replications_csv.as_ref(), Some(range.end - range.start)),
+            (
+                "replications.csv",
+                p.replications_csv.as_ref(),
+                Some(range.end - range.start),
+            ),
             ("incidents.csv", p.incidents_csv.as_ref(), None),
         ];
         for (name, recorded, rows_wanted) in files {

@@ -131,6 +131,14 @@ pub enum BackoffError {
     /// `--threads 0`.
     #[error("--threads must be at least 1")]
     Threads,
+    /// More worker threads than allowed (`--threads`, or `RAYON_NUM_THREADS` without it).
+    #[error("{option}: must be at most {max} worker threads")]
+    TooManyThreads {
+        /// The option as written.
+        option: String,
+        /// The most allowed.
+        max: usize,
+    },
     /// The thread pool could not be built.
     #[error("cannot start {threads} worker threads: {source}")]
     Pool {

@@ -27,7 +27,10 @@ pub use system::{BackupPolicy, Crew, FailureProcess, Fault, Feature, ImportanceS
 pub use vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, RecoveryTrigger, RegionRole, ServiceKind, Sku};
 
 pub use failure::{Process, Target, processes};
-pub use outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
+pub use outcome::{
+    BudgetExceeded, Cause, DEFAULT_MAX_EVENTS, DEFAULT_MAX_INCIDENTS, Disaster, Incident, IncidentKind,
+    ReplicationOutcome, StatusChange, TraceRecord,
+};
 pub use recovery::{RecoveryDraw, RegionalRecovery, Stage, add_business_time, capacity_wait, regional_recovery};
 pub use recovery_point::achieved_rpo;
 pub use replication::{Event, Model};

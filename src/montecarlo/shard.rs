@@ -321,10 +321,15 @@ pub fn merge_partials(partials: &[Partial]) -> Result<RunStats, MergeError> {
             return Err(MergeError::Twice(p.shard));
         }
     }
-    if let Some(index) = (0..count).zip(&seen).find(|(k, i)| k != *i).map(|(k, _)| k).or_else(|| {
-        let n = seen.len() as u64;
-        (n < count).then_some(n)
-    }) {
+    if let Some(index) = (0..count)
+        .zip(&seen)
+        .find(|(k, i)| k != *i)
+        .map(|(k, _)| k)
+        .or_else(|| {
+            let n = seen.len() as u64;
+            (n < count).then_some(n)
+        })
+    {
         return Err(MergeError::Missing { index, count });
     }
     let mut total = first.stats.clone();

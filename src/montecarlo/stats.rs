@@ -69,6 +69,10 @@ pub struct RunStats {
     /// distribution the replications were sampled from).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importance_sampling: Option<ImportanceSamplingStats>,
+    /// The first replication (lowest index) stopped at its event budget, if any: then these
+    /// statistics are not a run's, and the run ends with an error. Never written.
+    #[serde(skip)]
+    pub exceeded: Option<crate::model::BudgetExceeded>,
 }
 
 /// How one plane came through regional disasters.
@@ -128,7 +132,8 @@ fn same_shape(have: &serde_json::Value, want: &serde_json::Value, path: &str) ->
             if let Some(k) = a.keys().find(|k| !b.contains_key(*k)) {
                 return Err(format!("{path}.{k} does not belong to this scenario's statistics"));
             }
-            b.iter().try_for_each(|(k, w)| same_shape(&a[k], w, &format!("{path}.{k}")))
+            b.iter()
+                .try_for_each(|(k, w)| same_shape(&a[k], w, &format!("{path}.{k}")))
         }
         (Value::Array(a), Value::Array(b)) => {
             if b.is_empty() {
@@ -266,6 +271,16 @@ impl RunStats {
                 ..DisasterStats::default()
             }),
             importance_sampling: s.importance_sampling.map(|_| ImportanceSamplingStats::new()),
+            exceeded: None,
+        }
+    }
+
+    /// Keeps the exceeded budget of the lowest replication.
+    fn note_exceeded(&mut self, e: Option<&crate::model::BudgetExceeded>) {
+        if let Some(e) = e
+            && self.exceeded.as_ref().is_none_or(|x| e.replication < x.replication)
+        {
+            self.exceeded = Some(e.clone());
         }
     }
 
@@ -316,8 +331,14 @@ impl RunStats {
                 ("rpo_misses_per_replication", &p.rpo_misses_per_replication),
                 ("zone_misses_per_replication[0]", &p.zone_misses_per_replication[0]),
                 ("zone_misses_per_replication[1]", &p.zone_misses_per_replication[1]),
-                ("disaster_misses_per_replication[0]", &p.disaster_misses_per_replication[0]),
-                ("disaster_misses_per_replication[1]", &p.disaster_misses_per_replication[1]),
+                (
+                    "disaster_misses_per_replication[0]",
+                    &p.disaster_misses_per_replication[0],
+                ),
+                (
+                    "disaster_misses_per_replication[1]",
+                    &p.disaster_misses_per_replication[1],
+                ),
             ];
             for (name, m) in per_replication {
                 if m.count() != replications {
@@ -341,6 +362,7 @@ impl RunStats {
 
     /// Folds in one replication.
     pub fn record(&mut self, s: &Scenario, o: &ReplicationOutcome) {
+        self.note_exceeded(o.exceeded.as_ref());
         self.replications += 1;
         self.events += u128::from(o.events);
         for (acc, &down) in self.features.iter_mut().zip(&o.feature_downtime) {
@@ -395,6 +417,7 @@ impl RunStats {
 
     /// Adds another run's statistics (exact; order does not matter).
     pub fn merge(&mut self, other: &RunStats) {
+        self.note_exceeded(other.exceeded.as_ref());
         self.replications += other.replications;
         self.events += other.events;
         for (a, b) in self.features.iter_mut().zip(&other.features) {

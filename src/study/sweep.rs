@@ -58,6 +58,18 @@ impl Plan {
         if axes.is_empty() {
             return Err(StudyError::option("--set", "give at least one --set path=v1,v2,..."));
         }
+        // The size first: a grid is never built only to be refused.
+        const MAX_POINTS: usize = 10_000;
+        let size = axes.iter().try_fold(1usize, |n, a| {
+            n.checked_mul(a.values.len()).filter(|&n| n <= MAX_POINTS)
+        });
+        if size.is_none() {
+            let size = axes.iter().map(|a| a.values.len() as f64).product::<f64>();
+            return Err(StudyError::option(
+                "--set",
+                format!("the grid has {size:.0} points; at most {MAX_POINTS} are allowed"),
+            ));
+        }
         let mut grid: Vec<Vec<usize>> = vec![Vec::new()];
         for axis in &axes {
             grid = grid
@@ -70,13 +82,6 @@ impl Plan {
                     })
                 })
                 .collect();
-        }
-        const MAX_POINTS: usize = 10_000;
-        if grid.len() > MAX_POINTS {
-            return Err(StudyError::option(
-                "--set",
-                format!("the grid has {} points; at most {MAX_POINTS} are allowed", grid.len()),
-            ));
         }
         let mut points = Vec::with_capacity(grid.len());
         for at in grid {

@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod baselines;
+mod bounds;
 mod catalogue;
 mod cli;
 mod client_disasters;

@@ -58,12 +58,24 @@ fn interrupted(out: &Path) -> PathBuf {
 /// The clean, uninterrupted results (computed once per test).
 fn clean(dir: &Path) -> PathBuf {
     let out = dir.join("clean");
-    bin().arg("run").args(ARGS).arg("--out").arg(&out).arg(scenario()).assert().success();
+    bin()
+        .arg("run")
+        .args(ARGS)
+        .arg("--out")
+        .arg(&out)
+        .arg(scenario())
+        .assert()
+        .success();
     out.join(NAME)
 }
 
 fn assert_same(a: &Path, b: &Path) {
-    for file in ["summary.json", "replications.csv", "incidents.csv", "distributions.json"] {
+    for file in [
+        "summary.json",
+        "replications.csv",
+        "incidents.csv",
+        "distributions.json",
+    ] {
         let x = std::fs::read(a.join(file)).unwrap();
         let y = std::fs::read(b.join(file)).unwrap();
         assert!(x == y, "{file} differs from the uninterrupted run's");
@@ -89,7 +101,10 @@ fn two_concurrent_resumes_give_one_result_identical_to_an_uninterrupted_run() {
         stderr.contains("another process (pid ") && stderr.contains("is already running this run"),
         "{stderr}"
     );
-    assert!(stderr.contains(&work.display().to_string()), "names the work directory: {stderr}");
+    assert!(
+        stderr.contains(&work.display().to_string()),
+        "names the work directory: {stderr}"
+    );
     assert_same(&clean, &out.join(NAME));
     assert!(work_dirs(&out).is_empty(), "nothing left behind: {:?}", work_dirs(&out));
 }
@@ -160,7 +175,10 @@ fn a_resume_refuses_rows_that_differ_from_the_checkpoint_and_recomputes() {
             "truncated" => "fewer than the",
             _ => "are not those its checkpoint recorded",
         };
-        assert!(stderr.contains(why) && stderr.contains("not resumed from"), "{damage}: {stderr}");
+        assert!(
+            stderr.contains(why) && stderr.contains("not resumed from"),
+            "{damage}: {stderr}"
+        );
         assert!(stderr.contains("starting afresh"), "{damage}: {stderr}");
         assert_same(&clean, &out.join(NAME));
         assert!(work_dirs(&out).is_empty(), "{damage}: the damaged directory is gone");
@@ -183,6 +201,9 @@ fn a_resume_refuses_rows_that_differ_from_the_checkpoint_and_recomputes() {
         .assert()
         .success();
     let stderr = String::from_utf8_lossy(&resumed.get_output().stderr).to_string();
-    assert!(stderr.contains("checkpoint.json") && stderr.contains("not resumed from"), "{stderr}");
+    assert!(
+        stderr.contains("checkpoint.json") && stderr.contains("not resumed from"),
+        "{stderr}"
+    );
     assert_same(&clean, &out.join(NAME));
 }

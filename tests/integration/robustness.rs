@@ -112,29 +112,28 @@ fn absurd_inputs_are_refused_or_saturate() {
 fn state_files() -> &'static (outage_sim::scenario::Plan, Vec<u8>, Vec<u8>) {
     use outage_sim::montecarlo::{self, Checkpoint, Partial, RowFile, RunOptions, Shard};
     static FILES: std::sync::OnceLock<(outage_sim::scenario::Plan, Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
-    FILES
-        .get_or_init(|| {
-            let s = super::common::with_reps(&super::common::load("scenarios/region-disaster-drill.toml"), 40);
-            let shard = Shard { index: 1, count: 2 };
-            let options = RunOptions {
-                shard: Some(shard),
-                ..RunOptions::default()
-            };
-            let stats = montecarlo::run(&s, &options, |_| Ok::<(), ()>(())).unwrap();
-            let file = RowFile {
-                bytes: 10,
-                rows: 20,
-                sha256: "sha256:00".into(),
-            };
-            let partial = Partial {
-                replications_csv: Some(file.clone()),
-                incidents_csv: Some(file.clone()),
-                ..Partial::new(&s, shard, stats.clone())
-            }
-            .sealed();
-            let cp = Checkpoint::new(Partial::new(&s, shard, stats), 40, Some(file.clone()), file);
-            (s, serde_json::to_vec(&partial).unwrap(), cp.to_json())
-        })
+    FILES.get_or_init(|| {
+        let s = super::common::with_reps(&super::common::load("scenarios/region-disaster-drill.toml"), 40);
+        let shard = Shard { index: 1, count: 2 };
+        let options = RunOptions {
+            shard: Some(shard),
+            ..RunOptions::default()
+        };
+        let stats = montecarlo::run(&s, &options, |_| Ok::<(), ()>(())).unwrap();
+        let file = RowFile {
+            bytes: 10,
+            rows: 20,
+            sha256: "sha256:00".into(),
+        };
+        let partial = Partial {
+            replications_csv: Some(file.clone()),
+            incidents_csv: Some(file.clone()),
+            ..Partial::new(&s, shard, stats.clone())
+        }
+        .sealed();
+        let cp = Checkpoint::new(Partial::new(&s, shard, stats), 40, Some(file.clone()), file);
+        (s, serde_json::to_vec(&partial).unwrap(), cp.to_json())
+    })
 }
 
 /// Reads `bytes` as a partial and as a checkpoint and, where they pass every check, merges and

@@ -173,9 +173,18 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 /// Merges `dirs` into `out`: must be refused with exit 2, naming `names` (a file) in the
 /// message containing `why`, and write nothing.
 fn refused(dirs: &[std::path::PathBuf], out: &std::path::Path, names: &std::path::Path, why: &str) {
-    let e = bin().args(["merge", "-q", "--out"]).arg(out).args(dirs).assert().code(2);
+    let e = bin()
+        .args(["merge", "-q", "--out"])
+        .arg(out)
+        .args(dirs)
+        .assert()
+        .code(2);
     let stderr = String::from_utf8_lossy(&e.get_output().stderr).to_string();
-    assert!(stderr.contains(&names.display().to_string()), "names {}: {stderr}", names.display());
+    assert!(
+        stderr.contains(&names.display().to_string()),
+        "names {}: {stderr}",
+        names.display()
+    );
     assert!(stderr.contains(why), "{why}: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     let left: Vec<_> = std::fs::read_dir(out).map(|d| d.count()).into_iter().collect();
@@ -218,7 +227,12 @@ fn merge_refuses_tampered_truncated_and_missing_shards_naming_the_file() {
     };
     // Sanity: the untouched copies merge.
     let (dirs, out) = fresh();
-    bin().args(["merge", "-q", "--out"]).arg(&out).args(&dirs).assert().success();
+    bin()
+        .args(["merge", "-q", "--out"])
+        .arg(&out)
+        .args(&dirs)
+        .assert()
+        .success();
 
     // Counts changed by hand: the checksum no longer matches.
     let (dirs, out) = fresh();
@@ -237,18 +251,32 @@ fn merge_refuses_tampered_truncated_and_missing_shards_naming_the_file() {
     // An empty feature list.
     let (dirs, out) = fresh();
     edit_partial(&dirs[0], true, |v| v["stats"]["features"] = serde_json::json!([]));
-    refused(&dirs, &out, &dirs[0].join("partial.json"), "stats.features has 0 entries");
+    refused(
+        &dirs,
+        &out,
+        &dirs[0].join("partial.json"),
+        "stats.features has 0 entries",
+    );
 
     // A lone shard relabelled as the whole run.
     let (dirs, out) = fresh();
     edit_partial(&dirs[0], true, |v| v["shard"]["count"] = 1.into());
-    refused(&dirs[..1], &out, &dirs[0].join("partial.json"), "replications it covers are 300");
+    refused(
+        &dirs[..1],
+        &out,
+        &dirs[0].join("partial.json"),
+        "replications it covers are 300",
+    );
 
     // Shard headers that cannot be: index >= count, count 0, count 10^18.
     for (index, count, why) in [
         (3u64, 3u64, "the index must be less than the count"),
         (0, 0, "the index must be less than the count"),
-        (0, 1_000_000_000_000_000_000, "1000000000000000000 shards for 300 replications"),
+        (
+            0,
+            1_000_000_000_000_000_000,
+            "1000000000000000000 shards for 300 replications",
+        ),
     ] {
         let (dirs, out) = fresh();
         edit_partial(&dirs[2], true, |v| {
@@ -284,7 +312,12 @@ fn merge_refuses_tampered_truncated_and_missing_shards_naming_the_file() {
     refused(&dirs, &out, &dirs[0].join("partial.json"), "not a partial result");
     let (dirs, out) = fresh();
     edit_partial(&dirs[0], false, |v| v["format"] = "outage-sim partial v3".into());
-    refused(&dirs, &out, &dirs[0].join("partial.json"), "unknown partial result format");
+    refused(
+        &dirs,
+        &out,
+        &dirs[0].join("partial.json"),
+        "unknown partial result format",
+    );
 }
 
 #[test]
@@ -297,7 +330,10 @@ fn more_shards_than_replications_is_bad_input_and_writes_nothing() {
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&e.get_output().stderr).to_string();
-    assert!(stderr.contains("--shard 0/5") && stderr.contains("at most 3 shards"), "{stderr}");
+    assert!(
+        stderr.contains("--shard 0/5") && stderr.contains("at most 3 shards"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     // As many shards as replications: every shard has one.
     bin()
