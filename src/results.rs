@@ -71,7 +71,8 @@ impl Rows {
     fn create(path: &Path, header: &[impl AsRef<[u8]>]) -> io::Result<Rows> {
         let file = File::create(path)?;
         let mut csv = csv::Writer::from_writer(Digesting::new(BufWriter::new(file)));
-        csv.write_record(header).map_err(csv_err)?;
+        csv.write_record(header.iter().map(|c| rows::csv_cell(c.as_ref())))
+            .map_err(csv_err)?;
         Ok(Rows { csv, rows: 0 })
     }
 
@@ -112,8 +113,12 @@ impl Rows {
         }))
     }
 
+    /// Writes a record, each cell through [`rows::csv_cell`] (no formula reaches a spreadsheet).
     fn write(&mut self, record: impl IntoIterator<Item = impl AsRef<[u8]>>) -> io::Result<()> {
-        self.csv.write_record(record).map_err(csv_err)?;
+        let cells: Vec<_> = record.into_iter().collect();
+        self.csv
+            .write_record(cells.iter().map(|c| rows::csv_cell(c.as_ref())))
+            .map_err(csv_err)?;
         self.rows += 1;
         Ok(())
     }

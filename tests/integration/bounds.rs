@@ -193,3 +193,19 @@ fn oversized_and_non_regular_scenario_files_are_refused_before_they_are_read() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+/// `experiment backoff --runs 1` (issue 15, item 6): a standard error needs two runs, so its
+/// cells are empty, never NaN.
+#[test]
+fn experiment_backoff_with_one_run_writes_no_nan() {
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args(["experiment", "backoff", "--runs", "1", "--clients", "10,20", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("backoff.csv")).unwrap();
+    assert!(!csv.to_lowercase().contains("nan"), "{csv}");
+    let row = csv.lines().nth(1).unwrap();
+    assert_eq!(row.split(',').nth(4), Some(""), "{row}");
+}

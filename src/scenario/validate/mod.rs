@@ -63,11 +63,6 @@ pub mod limits {
     pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
     /// Most worker threads (`--threads`, `RAYON_NUM_THREADS`).
     pub const MAX_THREADS: usize = 1024;
-    /// Default budget of engine events per replication (`--max-events`): a scenario that needs
-    /// more (failures every second over decades) is stopped with an error naming its busiest
-    /// failure process rather than growing without bound. A 10 000-year replication of the
-    /// shipped scenarios needs well under a tenth of it.
-    pub const DEFAULT_MAX_EVENTS: u64 = 20_000_000;
 }
 
 fn check_name(path: &str, name: &str) -> Result<(), Invalid> {
