@@ -247,9 +247,11 @@ impl Drop for WorkDir {
 
 /// Writes who holds a lock into its file (replacing what an earlier holder wrote).
 fn write_owner(mut file: &File, owner: &str) -> io::Result<()> {
-    file.set_len(0)?;
+    // Written over the old text, then cut to length: a reader never finds the file empty.
+    let text = format!("pid {}\n{owner}\n", std::process::id());
     file.rewind()?;
-    write!(file, "pid {}\n{owner}\n", std::process::id())?;
+    file.write_all(text.as_bytes())?;
+    file.set_len(text.len() as u64)?;
     file.sync_data()
 }
 

@@ -159,6 +159,14 @@ pub struct ResultsWriter {
     incidents: Rows,
 }
 
+/// Who holds a lock, from its file's text (`pid N`), for messages.
+fn who(holder: &str) -> String {
+    match holder.lines().next() {
+        Some(line) if line.starts_with("pid ") => line.to_string(),
+        _ => "pid unknown".into(),
+    }
+}
+
 /// Reads at most `limit` bytes of `path`; a longer file is an error.
 fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let file = File::open(path)?;
@@ -224,7 +232,7 @@ impl ResultsWriter {
             if let Some(holder) = WorkDir::holder(&path)?
                 && holder.lines().any(|l| l == key)
             {
-                return Ok(Some((path, holder.lines().next().unwrap_or("").to_string())));
+                return Ok(Some((path, who(&holder))));
             }
         }
         Ok(None)
@@ -346,7 +354,7 @@ impl ResultsWriter {
                 Claim::Busy(holder) => {
                     return Err(OpenError::Busy {
                         dir: path,
-                        holder: holder.lines().next().unwrap_or("").to_string(),
+                        holder: who(&holder),
                     });
                 }
                 Claim::Gone => continue,
