@@ -148,6 +148,12 @@ impl BackoffArgs {
             threads: self.threads,
         };
         c.validate()?;
+        if let Some((option, _)) = threads_error(self.threads) {
+            return Err(crate::experiment::backoff::BackoffError::TooManyThreads {
+                option,
+                max: scenario::limits::MAX_THREADS,
+            });
+        }
         Ok(c)
     }
 }
@@ -240,6 +246,17 @@ pub struct RunOptionArgs {
     /// holds).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Stop with an error (exit 2, nothing written) when one replication delivers more than N
+    /// engine events: a runaway scenario (a failure every second for a century) is named instead
+    /// of filling memory. The default is generous: a 10 000-year replication of the shipped
+    /// scenarios needs under a tenth of it.
+    #[arg(long, value_name = "N", default_value_t = crate::model::DEFAULT_MAX_EVENTS)]
+    pub max_events: u64,
+    /// Stop with an error (exit 2, nothing written) when one replication records more than N
+    /// incidents: what bounds the memory of a replication (a few hundred bytes an incident). A
+    /// 10 000-year replication of the shipped scenarios has under a tenth of the default.
+    #[arg(long, value_name = "N", default_value_t = crate::model::DEFAULT_MAX_INCIDENTS)]
+    pub max_incidents: u64,
     /// Importance sampling: multiply every region-disaster rate by F (> 0; 1 = plain sampling)
     /// while sampling and weight each replication by its likelihood ratio (overrides
     /// `[importance_sampling]`).
@@ -301,8 +318,8 @@ impl StudyArgs {
                 ),
             ));
         }
-        if self.threads == Some(0) {
-            return Err(StudyError::option("--threads 0", "must be at least 1"));
+        if let Some((option, message)) = threads_error(self.threads) {
+            return Err(StudyError::option(option, message));
         }
         Ok(crate::study::StudyOptions {
             replications: self.replications,
@@ -478,6 +495,32 @@ pub struct MetricsArgs {
     pub format: ListFormat,
 }
 
+/// What is wrong with the worker threads asked for — `--threads`, or without it
+/// `RAYON_NUM_THREADS` (which rayon would otherwise obey however large) — as the option written
+/// and a message: at least 1, at most [`MAX_THREADS`](scenario::limits::MAX_THREADS).
+pub fn threads_error(threads: Option<usize>) -> Option<(String, String)> {
+    let max = scenario::limits::MAX_THREADS;
+    match threads {
+        Some(0) => Some(("--threads 0".into(), "must be at least 1".into())),
+        Some(n) if n > max => Some((
+            format!("--threads {n}"),
+            format!("must be at most {max} (more threads than cores only adds overhead)"),
+        )),
+        Some(_) => None,
+        None => {
+            let text = std::env::var("RAYON_NUM_THREADS").ok()?;
+            // Rayon ignores a value it cannot parse, and 0 means one thread per core.
+            let n: usize = text.trim().parse().ok()?;
+            (n > max).then(|| {
+                (
+                    format!("RAYON_NUM_THREADS={text}"),
+                    format!("must be at most {max} (unset or 0: one worker thread per core)"),
+                )
+            })
+        }
+    }
+}
+
 /// Loads the given scenario, or the embedded default.
 pub fn load_scenario(file: Option<&PathBuf>) -> Result<Plan, ScenarioError> {
     Plan::load_or_default(file.map(PathBuf::as_path))
@@ -528,6 +571,12 @@ pub struct RunPlan {
     pub summary_only: bool,
     /// What to print on stdout.
     pub format: OutputFormat,
+    /// Events one replication may deliver.
+    pub max_events: u64,
+    /// Incidents one replication may record.
+    pub max_incidents: u64,
+    /// The scenario file (`None`: the embedded default), for messages.
+    pub origin: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -562,8 +611,14 @@ impl CheckArgs {
 impl RunOptionArgs {
     /// Loads `file` (or the embedded default) and applies the options: the plan of a run.
     pub fn plan(&self, file: Option<&PathBuf>) -> Result<RunPlan, PlanError> {
-        if self.threads == Some(0) {
-            return Err(PlanError::option("--threads 0", "must be at least 1"));
+        if let Some((option, message)) = threads_error(self.threads) {
+            return Err(PlanError::option(option, message));
+        }
+        if self.max_events == 0 {
+            return Err(PlanError::option("--max-events 0", "must be at least 1"));
+        }
+        if self.max_incidents == 0 {
+            return Err(PlanError::option("--max-incidents 0", "must be at least 1"));
         }
         let mut overrides = Vec::new();
         for set in &self.set {
@@ -587,6 +642,17 @@ impl RunOptionArgs {
             overrides.push(Override::no_replication_rows());
         }
         let s = load_scenario(file)?.with(&overrides)?;
+        if let Some(shard) = self.shard {
+            shard.check(s.replications).map_err(|e| {
+                PlanError::option(
+                    format!("--shard {shard}"),
+                    format!(
+                        "{e}; use at most {} shards (--shard K/N with N <= the replications)",
+                        s.replications
+                    ),
+                )
+            })?;
+        }
         let precision = match &self.precision {
             None => None,
             Some(text) => {
@@ -626,6 +692,9 @@ impl RunOptionArgs {
             precision,
             summary_only: self.summary_only,
             format: self.format,
+            max_events: self.max_events,
+            max_incidents: self.max_incidents,
+            origin: file.cloned(),
         })
     }
 }

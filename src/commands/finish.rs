@@ -1,6 +1,6 @@
 //! How `run`, `check` and `merge` end: the results directory published, then the summary printed.
 
-use super::Reported;
+use super::{FAILED, Reported};
 use crate::cli::OutputFormat;
 use crate::montecarlo::{Partial, RunStats, Shard, Summary};
 use crate::report::render_table;
@@ -37,7 +37,7 @@ pub(crate) fn finish(
     };
     let dir = written.map_err(|e| {
         eprintln!("error: writing results failed: {e}");
-        Reported
+        Reported(FAILED)
     })?;
     match ending {
         Ending::Run => print_summary(summary, format, quiet, &format!("Results: {}", dir.display())),

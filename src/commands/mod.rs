@@ -27,9 +27,10 @@ pub const FAILED: u8 = 1;
 /// Exit code 2: bad input (scenario, command line); nothing was written.
 pub const BAD_INPUT: u8 = 2;
 
-/// A failure that has been reported on stderr already (exit code 1).
+/// A failure that has been reported on stderr already, with its exit code ([`FAILED`], or
+/// [`BAD_INPUT`] for a scenario found unrunnable while it ran, such as one past its event budget).
 #[derive(Debug)]
-pub struct Reported;
+pub struct Reported(pub u8);
 
 /// Reports bad input on stderr: exit code 2.
 pub fn bad_input(e: impl std::fmt::Display) -> ExitCode {

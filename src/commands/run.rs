@@ -2,12 +2,12 @@
 
 use super::finish::{Ending, finish};
 use super::progress::{Progress, Unit};
-use super::{FAILED, Reported, bad_input, failed};
+use super::{BAD_INPUT, FAILED, Reported, bad_input, failed};
 use crate::cli::{CheckArgs, OutputFormat, Precision, RunArgs, RunPlan};
 use crate::montecarlo::Stopping;
 use crate::montecarlo::Summary;
 use crate::montecarlo::{self, Partial, RunOptions, RunStats, Runner, Shard};
-use crate::results::ResultsWriter;
+use crate::results::{OpenError, ResultsWriter};
 use crate::{model, montecarlo::Spread, report};
 use std::process::ExitCode;
 
@@ -17,8 +17,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    let Ok((_, _, dir)) = execute(&plan) else {
-        return ExitCode::from(FAILED);
+    let dir = match execute(&plan) {
+        Ok((_, _, dir)) => dir,
+        Err(Reported(code)) => return ExitCode::from(code),
     };
     if args.report
         && let Some(dir) = dir
@@ -40,8 +41,9 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         plan.format = OutputFormat::Table;
         plan.quiet = true;
     }
-    let Ok((stats, summary, _)) = execute(&plan) else {
-        return ExitCode::from(FAILED);
+    let (stats, summary) = match execute(&plan) {
+        Ok((stats, summary, _)) => (stats, summary),
+        Err(Reported(code)) => return ExitCode::from(code),
     };
     let outcomes = montecarlo::evaluate(&plan.scenario.expectations, &stats, &summary);
     match format {
@@ -96,23 +98,49 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     let identity = |stats: RunStats| Partial::new(s, plan.shard.unwrap_or(Shard { index: 0, count: 1 }), stats);
     let report = |e: String| {
         eprintln!("error: {e}");
-        Reported
+        Reported(FAILED)
+    };
+    let key = identity(RunStats::new(s)).run_key();
+    let busy = |dir: &std::path::Path, holder: &str| {
+        report(format!(
+            "another process ({holder}) is already running this run (scenario {}, seed {}, {} replications{}) \
+             in {}; nothing was written and its files were not touched. Wait for it to finish, or stop it and \
+             run again with --resume",
+            s.name,
+            s.seed,
+            s.replications,
+            plan.shard.map_or_else(String::new, |k| format!(", shard {k}")),
+            dir.display()
+        ))
     };
     let resumed = if plan.resume {
-        match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s.replication_rows) {
+        let mut note = |n: String| eprintln!("note: {n}");
+        match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s, &mut note) {
             Ok(Some(found)) => Some(found),
             Ok(None) => {
                 eprintln!("note: no interrupted run of this scenario to resume; starting afresh");
                 None
             }
+            Err(OpenError::Busy { dir, holder }) => return Err(busy(&dir, &holder)),
             Err(e) => return Err(report(format!("cannot resume under {}: {e}", plan.out.display()))),
         }
     } else {
+        // A fresh run beside a live one of the same run would only do the same work twice.
+        match ResultsWriter::running(&plan.out, &dir_name, &key) {
+            Ok(Some((dir, holder))) => return Err(busy(&dir, &holder)),
+            Ok(None) => {}
+            Err(e) => {
+                return Err(report(format!(
+                    "cannot look for running runs under {}: {e}",
+                    plan.out.display()
+                )));
+            }
+        }
         None
     };
     let (writer, resume) = match resumed {
         Some((w, next, stats)) => (w, Some((next, stats))),
-        None => match ResultsWriter::create_named(&plan.out, &dir_name, s, s.replication_rows) {
+        None => match ResultsWriter::create_named(&plan.out, &dir_name, s, s.replication_rows, &key) {
             Ok(w) => (w, None),
             Err(e) => {
                 return Err(report(format!(
@@ -131,6 +159,8 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
         keep_outcomes: !plan.summary_only,
         shard: plan.shard,
         progress: progress.counter(),
+        max_events: Some(plan.max_events),
+        max_incidents: Some(plan.max_incidents),
     };
     // With --precision: the half-width reached at the last wave, and whether it was enough.
     let stopped = std::cell::Cell::new(None::<(Option<f64>, bool)>);
@@ -142,6 +172,9 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
         resume,
         |o| writer.borrow_mut().write_outcome(s, procs, o),
         |next, stats| {
+            if let Some(e) = &stats.exceeded {
+                return Err(std::io::Error::other(Exceeded(e.clone())));
+            }
             writer.borrow_mut().checkpoint(identity(stats.clone()), next)?;
             Ok(match &plan.precision {
                 Some(p) => {
@@ -156,7 +189,18 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     progress.finish();
     let writer = writer.into_inner();
     // On failure the writer, dropped, removes its work directory.
-    let stats = outcome.map_err(|e| report(format!("writing results failed: {e}")))?;
+    let stats = outcome.map_err(|e| match e.get_ref().and_then(|x| x.downcast_ref::<Exceeded>()) {
+        Some(Exceeded(x)) => {
+            eprintln!(
+                "error: {}: {x}; nothing was written",
+                plan.origin
+                    .as_deref()
+                    .map_or_else(|| s.name.clone(), |p| p.display().to_string())
+            );
+            Reported(BAD_INPUT)
+        }
+        None => report(format!("writing results failed: {e}")),
+    })?;
     let mut summary = Summary::new(s, &stats);
     if let Some(p) = &plan.precision {
         let (half, reached) = stopped.get().unwrap_or((None, false));
@@ -177,6 +221,18 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     let dir = finish(writer, s, &stats, &summary, ending, plan.format, plan.quiet)?;
     Ok((stats, summary, plan.shard.is_none().then_some(dir)))
 }
+
+/// A replication stopped at its event budget, carried through the run's I/O error type.
+#[derive(Debug)]
+struct Exceeded(crate::model::BudgetExceeded);
+
+impl std::fmt::Display for Exceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Exceeded {}
 
 /// Whether a run to precision can stop: enough replications and a 95 % interval of the metric at
 /// most ± the wanted half-width. Returns that and the half-width reached.

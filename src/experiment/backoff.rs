@@ -131,6 +131,14 @@ pub enum BackoffError {
     /// `--threads 0`.
     #[error("--threads must be at least 1")]
     Threads,
+    /// More worker threads than allowed (`--threads`, or `RAYON_NUM_THREADS` without it).
+    #[error("{option}: must be at most {max} worker threads")]
+    TooManyThreads {
+        /// The option as written.
+        option: String,
+        /// The most allowed.
+        max: usize,
+    },
     /// The thread pool could not be built.
     #[error("cannot start {threads} worker threads: {source}")]
     Pool {
@@ -360,17 +368,25 @@ pub fn to_csv(rows: &[Row]) -> String {
     let mut out = String::from(
         "n_clients,algorithm,runs,mean_write_calls,se_write_calls,mean_completion_ms,se_completion_ms,retry_index\n",
     );
+    // A standard error needs two runs: with one, its cell is empty (not NaN).
+    let se = |x: f64| {
+        if x.is_finite() {
+            format!("{x:.3}")
+        } else {
+            String::new()
+        }
+    };
     for r in rows {
         let _ = writeln!(
             out,
-            "{},{},{},{:.3},{:.3},{:.3},{:.3},{}",
+            "{},{},{},{:.3},{},{:.3},{},{}",
             r.n_clients,
             r.algorithm.name(),
             r.runs,
             r.mean_write_calls,
-            r.se_write_calls,
+            se(r.se_write_calls),
             r.mean_completion_ms,
-            r.se_completion_ms,
+            se(r.se_completion_ms),
             r.retry_index.name()
         );
     }

@@ -29,7 +29,10 @@ pub use vocabulary::{DataPlaneMode, FailureKind, Placement, Plane, RecoveryTrigg
 
 pub use critical_path::{CriticalPath, RpoCause, Step};
 pub use failure::{Process, Target, processes};
-pub use outcome::{Cause, Disaster, Incident, IncidentKind, ReplicationOutcome, StatusChange, TraceRecord};
+pub use outcome::{
+    BudgetExceeded, Cause, DEFAULT_MAX_EVENTS, DEFAULT_MAX_INCIDENTS, Disaster, Incident, IncidentKind,
+    ReplicationOutcome, StatusChange, TraceRecord,
+};
 pub use recovery::{RecoveryDraw, RegionalRecovery, Stage, add_business_time, capacity_wait, regional_recovery};
 pub use recovery_point::{RecoveryPoint, achieved_rpo, recovery_point};
 pub use replication::{Event, Model};

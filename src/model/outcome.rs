@@ -162,6 +162,53 @@ pub struct ReplicationOutcome {
     /// Under importance sampling, the replication's likelihood ratio (its weight): the density of
     /// its path under the scenario's rates over that under the tilted rates it was sampled from.
     pub likelihood_ratio: Option<f64>,
+    /// The replication was stopped at its event budget (see [`Model::with_budget`]
+    /// (super::Model::with_budget)): the rest of this outcome is cut short and must not be used.
+    pub exceeded: Option<BudgetExceeded>,
+}
+
+/// Default budget of engine events per replication (`run --max-events`): a scenario that needs
+/// more (a failure every second over decades) is stopped with an error naming its busiest failure
+/// process, rather than running for hours. A 10 000-year replication of the shipped scenarios
+/// needs about 250 000.
+pub const DEFAULT_MAX_EVENTS: u64 = 20_000_000;
+
+/// Default budget of incidents per replication (`run --max-incidents`): what bounds the memory
+/// of one replication (an incident and its recovery take a few hundred bytes). A 10 000-year
+/// replication of the shipped scenarios has about 85 000.
+pub const DEFAULT_MAX_INCIDENTS: u64 = 1_000_000;
+
+/// A replication stopped at its event budget, and the failure process that drove it there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BudgetExceeded {
+    /// Which replication.
+    pub replication: u64,
+    /// What ran out: `"events"` or `"incidents"`.
+    pub what: &'static str,
+    /// The budget it reached.
+    pub limit: u64,
+    /// Simulated time reached, seconds.
+    pub at_secs: f64,
+    /// The failure process that failed most often (`name` and target), and how often; or what
+    /// else filled the budget.
+    pub culprit: String,
+}
+
+impl std::fmt::Display for BudgetExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "replication {} reached the budget of {} {} after {} of simulated time; {}. \
+             Check that process's time to failure and repair (a rate far too high?), or raise the \
+             budget with --max-{}",
+            self.replication,
+            self.limit,
+            self.what,
+            crate::engine::duration::format_duration(crate::engine::SimDuration::from_secs_f64(self.at_secs)),
+            self.culprit,
+            self.what
+        )
+    }
 }
 
 impl ReplicationOutcome {

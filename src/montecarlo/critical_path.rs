@@ -110,7 +110,12 @@ impl CriticalPathStats {
             && self.nonzero_time.iter().all(|m| m.count() <= self.completed)
             && self.rto_causes.len() == Step::COUNT
             && self.rpo_causes.len() == RpoCause::COUNT
-            && self.rto_causes.iter().sum::<u64>() == self.rto_misses
-            && self.rpo_causes.iter().sum::<u64>() == self.rpo_misses
+            && sum(&self.rto_causes) == u128::from(self.rto_misses)
+            && sum(&self.rpo_causes) == u128::from(self.rpo_misses)
     }
+}
+
+/// A sum that cannot wrap.
+fn sum(xs: &[u64]) -> u128 {
+    xs.iter().map(|&x| u128::from(x)).sum()
 }

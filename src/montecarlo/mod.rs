@@ -30,10 +30,10 @@ pub use summary::{
     SCHEMA_VERSION, ScenarioInfo, Scoped, Stopping, Summary, ToolInfo, z_of,
 };
 pub use verdict::{Outcome, Verdict, all_hold, evaluate};
-pub use waves::{Accumulator, Runner, WAVE};
+pub use waves::{Accumulator, HELD_WEIGHT, Runner, WAVE};
 
 pub use importance::{ImportancePlaneStats, ImportanceSamplingStats};
-pub use shard::{MergeError, PARTIAL_FORMAT, Partial, Shard, merge_partials};
+pub use shard::{MAX_STATE_BYTES, MergeError, PARTIAL_FORMAT, Partial, RowFile, Shard, merge_partials};
 pub use stats::{DisasterPlaneStats, DisasterStats, PlaneStats, RunStats, per_replication};
 
 use crate::model::{ReplicationOutcome, Scenario, prepare, replicate};
@@ -48,6 +48,14 @@ pub struct RunOptions {
     /// Counts finished replications as they finish (for a progress display); it never affects
     /// the results.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Events a replication may deliver (default [`crate::model::DEFAULT_MAX_EVENTS`]). When
+    /// given, the first replication stopped at it also stops the rest of its wave (they are
+    /// skipped): the statistics then carry [`RunStats::exceeded`] and are not a run's; the caller
+    /// must end the run with an error.
+    pub max_events: Option<u64>,
+    /// Incidents a replication may record (default [`crate::model::DEFAULT_MAX_INCIDENTS`]);
+    /// reaching it stops the run as `max_events` does (when that is given).
+    pub max_incidents: Option<u64>,
 }
 
 impl Accumulator for RunStats {
@@ -91,7 +99,11 @@ impl Runner {
         mut sink: impl FnMut(&ReplicationOutcome) -> Result<(), E>,
         mut checkpoint: impl FnMut(u64, &RunStats) -> Result<bool, E>,
     ) -> Result<RunStats, E> {
-        let model = prepare(scenario);
+        let model = prepare(scenario).with_budget(
+            options.max_events.unwrap_or(crate::model::DEFAULT_MAX_EVENTS),
+            options.max_incidents.unwrap_or(crate::model::DEFAULT_MAX_INCIDENTS),
+        );
+        let abort = std::sync::atomic::AtomicBool::new(false);
         let range = options
             .shard
             .map_or(0..scenario.replications, |s| s.range(scenario.replications));
@@ -99,22 +111,26 @@ impl Runner {
             Some((next, stats)) => (next.clamp(range.start, range.end), stats),
             None => (range.start, RunStats::new(scenario)),
         };
-        self.waves(
+        self.streaming_waves(
             start..range.end,
             total,
             || RunStats::new(scenario),
             |rep, acc: &mut RunStats| {
+                use std::sync::atomic::Ordering::Relaxed;
+                if abort.load(Relaxed) {
+                    return None;
+                }
                 let o = replicate(&model, rep);
+                if o.exceeded.is_some() && options.max_events.is_some() {
+                    abort.store(true, Relaxed);
+                }
                 acc.record(scenario, &o);
                 options.keep_outcomes.then_some(o)
             },
+            |o| 1 + o.incidents.len() as u64 + o.disasters.len() as u64,
             options.progress.as_deref(),
-            |next, total, outcomes| {
-                for o in &outcomes {
-                    sink(o)?;
-                }
-                checkpoint(next, total)
-            },
+            |outcomes| outcomes.iter().try_for_each(&mut sink),
+            |next, total| checkpoint(next, total),
         )
     }
 }

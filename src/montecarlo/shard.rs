@@ -7,6 +7,8 @@
 
 use super::RunStats;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -20,10 +22,29 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// The replications of this shard in a run of `replications`.
+    /// The replications of this shard in a run of `replications` (`0 <= index < count`).
     pub fn range(self, replications: u64) -> std::ops::Range<u64> {
-        let at = |k: u64| (u128::from(k) * u128::from(replications) / u128::from(self.count)) as u64;
-        at(self.index)..at(self.index + 1)
+        let count = u128::from(self.count.max(1));
+        let at = |k: u64| (u128::from(k) * u128::from(replications) / count) as u64;
+        at(self.index)..at(self.index.saturating_add(1))
+    }
+
+    /// Whether this is a shard of a run of `replications`: `index < count`, and no more shards
+    /// than replications (every shard has at least one).
+    pub fn check(self, replications: u64) -> Result<(), String> {
+        if self.count == 0 || self.index >= self.count {
+            return Err(format!(
+                "shard {}/{}: the index must be less than the count, and the count at least 1",
+                self.index, self.count
+            ));
+        }
+        if self.count > replications {
+            return Err(format!(
+                "{} shards for {replications} replications: at most one shard per replication",
+                self.count
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -48,8 +69,32 @@ impl fmt::Display for Shard {
     }
 }
 
-/// What a shard writes (`partial.json`): its statistics in mergeable form and what identifies
-/// the run it belongs to.
+/// A row file (`replications.csv`, `incidents.csv`) as its writer left it: its length, its data
+/// rows (the header is not counted) and its SHA-256, which `merge` and `--resume` check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowFile {
+    /// Length in bytes.
+    pub bytes: u64,
+    /// Data rows.
+    pub rows: u64,
+    /// `sha256:<hex>` of the whole file.
+    pub sha256: String,
+}
+
+/// `sha256:<hex>` of `bytes`.
+pub(crate) fn sha256(bytes: &[u8]) -> String {
+    let mut out = String::from("sha256:");
+    for b in Sha256::digest(bytes).as_slice() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// The largest `partial.json` or `checkpoint.json` read (a real one is a few hundred kilobytes).
+pub const MAX_STATE_BYTES: u64 = 64 << 20;
+
+/// What a shard writes (`partial.json`): its statistics in mergeable form, what identifies the
+/// run it belongs to, the digests of its row files, and a checksum of all that.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Partial {
     /// Format marker.
@@ -68,10 +113,19 @@ pub struct Partial {
     pub shard: Shard,
     /// Its statistics.
     pub stats: RunStats,
+    /// `replications.csv` of the shard (absent when rows are off, and in a checkpoint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications_csv: Option<RowFile>,
+    /// `incidents.csv` of the shard (absent in a checkpoint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incidents_csv: Option<RowFile>,
+    /// `sha256:<hex>` of the canonical JSON of everything above (this field empty): a partial
+    /// altered or corrupted after it was written is refused.
+    pub checksum: String,
 }
 
 impl Partial {
-    /// The partial result of `shard` of a run of `s` with these statistics.
+    /// The partial result of `shard` of a run of `s` with these statistics (no row files).
     pub fn new(s: &crate::scenario::Plan, shard: Shard, stats: RunStats) -> Partial {
         Partial {
             format: PARTIAL_FORMAT.into(),
@@ -82,7 +136,68 @@ impl Partial {
             replications: s.replications,
             shard,
             stats,
+            replications_csv: None,
+            incidents_csv: None,
+            checksum: String::new(),
         }
+        .sealed()
+    }
+
+    /// With its checksum computed (after a change).
+    pub fn sealed(mut self) -> Partial {
+        self.checksum = self.canonical_checksum();
+        self
+    }
+
+    /// The checksum of the canonical JSON of this partial with an empty checksum.
+    fn canonical_checksum(&self) -> String {
+        let mut canonical = self.clone();
+        canonical.checksum.clear();
+        sha256(&serde_json::to_vec(&canonical).expect("a partial serializes"))
+    }
+
+    /// What identifies the run (and shard), on one line: what a work directory's lock file
+    /// names, so that a second process of the same run can tell.
+    pub fn run_key(&self) -> String {
+        format!(
+            "run {} {} seed {} replications {} shard {} ({}; {})",
+            self.scenario_hash, self.scenario, self.seed, self.replications, self.shard, self.format, self.tool_version
+        )
+    }
+
+    /// Reads `partial.json`: its format first (an older format is refused by name), then the
+    /// whole of it, its checksum and its header (shard index below the count, no more shards
+    /// than replications). Never panics, whatever the bytes.
+    pub fn from_json(bytes: &[u8]) -> Result<Partial, String> {
+        check_format(bytes, "partial result")?;
+        let p: Partial = serde_json::from_slice(bytes).map_err(|e| format!("not a partial result: {e}"))?;
+        p.check_sealed()?;
+        Ok(p)
+    }
+
+    /// Its checksum and header.
+    pub(crate) fn check_sealed(&self) -> Result<(), String> {
+        if self.checksum != self.canonical_checksum() {
+            return Err(format!(
+                "checksum {:?} does not match the content (altered or corrupted after it was written)",
+                self.checksum
+            ));
+        }
+        if self.replications == 0 || self.replications > crate::scenario::limits::MAX_REPLICATIONS {
+            return Err(format!(
+                "replications {} is out of range (1 to {})",
+                self.replications,
+                crate::scenario::limits::MAX_REPLICATIONS
+            ));
+        }
+        self.shard.check(self.replications)
+    }
+
+    /// Checks the partial against the scenario it claims to be of (`s`, whose hash the caller
+    /// has compared): its statistics have this scenario's shape and count exactly `covered`
+    /// replications.
+    pub fn check_stats(&self, s: &crate::scenario::Plan, covered: u64) -> Result<(), String> {
+        self.stats.check(s, covered)
     }
 
     /// Whether `other` belongs to the same run (everything but the statistics agrees).
@@ -108,7 +223,25 @@ impl Partial {
 /// The format marker of [`Partial`] (and of checkpoints, which hold one). It changes whenever
 /// [`RunStats`] changes shape — v2 added the misses per replication — so that a partial of an
 /// older build is refused by name rather than failing on a missing field.
+/// v4 added the digests of the row files and the checksum, the critical paths, and the clients'
+/// Kaplan–Meier histograms and request-share sums.
 pub const PARTIAL_FORMAT: &str = "outage-sim partial v4";
+
+/// Refuses bytes whose `format` is not [`PARTIAL_FORMAT`], naming what they hold instead.
+pub(crate) fn check_format(bytes: &[u8], what: &str) -> Result<(), String> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<serde_json::Value>,
+    }
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| format!("not a {what}: {e}"))?;
+    match head.format {
+        Some(serde_json::Value::String(f)) if f == PARTIAL_FORMAT => Ok(()),
+        Some(serde_json::Value::String(f)) => Err(format!(
+            "unknown {what} format \"{f}\" (expected \"{PARTIAL_FORMAT}\"; written by another version: run it again with this one)"
+        )),
+        _ => Err(format!("not a {what}: no \"format\" string")),
+    }
+}
 
 /// Why partial results cannot be merged into one run.
 #[derive(Debug, thiserror::Error)]
@@ -129,9 +262,9 @@ pub enum MergeError {
         /// The value in the first partial.
         first: String,
     },
-    /// More shards than this machine can count.
-    #[error("too many shards")]
-    TooManyShards,
+    /// A shard that cannot be one of its run.
+    #[error("{0}")]
+    BadShard(String),
     /// A shard is given twice.
     #[error("shard {0} is given twice")]
     Twice(Shard),
@@ -139,7 +272,7 @@ pub enum MergeError {
     #[error("shard {index}/{count} is missing; merge needs all {count} shards")]
     Missing {
         /// The first missing shard.
-        index: usize,
+        index: u64,
         /// How many shards the run has.
         count: u64,
     },
@@ -181,14 +314,23 @@ pub fn merge_partials(partials: &[Partial]) -> Result<RunStats, MergeError> {
         }
     }
     let count = first.shard.count;
-    let mut seen = vec![false; usize::try_from(count).map_err(|_| MergeError::TooManyShards)?];
+    // A set of the indices given, not a table of `count` (which a partial could make huge).
+    let mut seen = BTreeSet::new();
     for p in partials {
-        let slot = &mut seen[p.shard.index as usize];
-        if std::mem::replace(slot, true) {
+        p.shard.check(p.replications).map_err(MergeError::BadShard)?;
+        if !seen.insert(p.shard.index) {
             return Err(MergeError::Twice(p.shard));
         }
     }
-    if let Some(index) = seen.iter().position(|&s| !s) {
+    if let Some(index) = (0..count)
+        .zip(&seen)
+        .find(|(k, i)| k != *i)
+        .map(|(k, _)| k)
+        .or_else(|| {
+            let n = seen.len() as u64;
+            (n < count).then_some(n)
+        })
+    {
         return Err(MergeError::Missing { index, count });
     }
     let mut total = first.stats.clone();

@@ -72,6 +72,10 @@ pub struct RunStats {
     /// distribution the replications were sampled from).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importance_sampling: Option<ImportanceSamplingStats>,
+    /// The first replication (lowest index) stopped at its event budget, if any: then these
+    /// statistics are not a run's, and the run ends with an error. Never written.
+    #[serde(skip)]
+    pub exceeded: Option<crate::model::BudgetExceeded>,
 }
 
 /// How one plane came through regional disasters.
@@ -114,6 +118,43 @@ pub struct DisasterStats {
     pub media_unavailable: DurationStats,
     /// Time media uploads were at risk per disaster (data plane in the pair until failback).
     pub uploads_at_risk: DurationStats,
+}
+
+/// Whether `have` (read from a file) has the shape of `want` (fresh statistics of the same
+/// scenario): the same keys, lists of the same length (a list empty in `want`, such as a
+/// histogram's buckets, may hold any number of entries), values of the same kind (`null` in
+/// `want`, an empty optional value, admits any).
+fn same_shape(have: &serde_json::Value, want: &serde_json::Value, path: &str) -> Result<(), String> {
+    use serde_json::Value;
+    match (have, want) {
+        (_, Value::Null) => Ok(()),
+        (Value::Object(a), Value::Object(b)) => {
+            if let Some(k) = b.keys().find(|k| !a.contains_key(*k)) {
+                return Err(format!("{path}.{k} is missing"));
+            }
+            if let Some(k) = a.keys().find(|k| !b.contains_key(*k)) {
+                return Err(format!("{path}.{k} does not belong to this scenario's statistics"));
+            }
+            b.iter()
+                .try_for_each(|(k, w)| same_shape(&a[k], w, &format!("{path}.{k}")))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if b.is_empty() {
+                return Ok(());
+            }
+            if a.len() != b.len() {
+                return Err(format!("{path} has {} entries, expected {}", a.len(), b.len()));
+            }
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .try_for_each(|(i, (x, y))| same_shape(x, y, &format!("{path}[{i}]")))
+        }
+        (Value::Number(_), Value::Number(_))
+        | (Value::String(_), Value::String(_))
+        | (Value::Bool(_), Value::Bool(_)) => Ok(()),
+        _ => Err(format!("{path} is not of the expected kind")),
+    }
 }
 
 /// The value of a per-replication metric ([`Metric::is_per_replication`]) in one replication of
@@ -234,11 +275,138 @@ impl RunStats {
                 ..DisasterStats::default()
             }),
             importance_sampling: s.importance_sampling.map(|_| ImportanceSamplingStats::new()),
+            exceeded: None,
         }
+    }
+
+    /// Keeps the exceeded budget of the lowest replication.
+    fn note_exceeded(&mut self, e: Option<&crate::model::BudgetExceeded>) {
+        if let Some(e) = e
+            && self.exceeded.as_ref().is_none_or(|x| e.replication < x.replication)
+        {
+            self.exceeded = Some(e.clone());
+        }
+    }
+
+    /// Checks statistics read from a file (a partial result or a checkpoint) against the
+    /// scenario they claim to be of and the `replications` they claim to hold: the same shape as
+    /// [`RunStats::new`] (features, planes, clients, disasters, importance sampling; every list of
+    /// the same length), the same observation window, and every per-replication accumulator
+    /// counting `replications`. Merging and summarizing such statistics cannot panic on a
+    /// mismatch; a message says what is wrong.
+    pub fn check(&self, s: &Scenario, replications: u64) -> Result<(), String> {
+        if self.replications != replications {
+            return Err(format!(
+                "stats.replications is {}, but the replications it covers are {replications}",
+                self.replications
+            ));
+        }
+        let fresh = RunStats::new(s);
+        let (have, want) = match (serde_json::to_value(self), serde_json::to_value(&fresh)) {
+            (Ok(a), Ok(b)) => (a, b),
+            _ => return Err("stats do not serialize".into()),
+        };
+        same_shape(&have, &want, "stats")?;
+        let window = s.horizon.ticks() - s.warmup.ticks();
+        let averages = self
+            .features
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("stats.features[{i}]"), a))
+            .chain(
+                self.planes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("stats.planes[{i}].availability"), &p.availability)),
+            );
+        for (path, a) in averages {
+            if a.window_ticks() != Some(window) || a.replications() != replications {
+                return Err(format!(
+                    "{path}: window {:?} over {} replications, expected {window} over {replications}",
+                    a.window_ticks(),
+                    a.replications()
+                ));
+            }
+        }
+        for (i, p) in self.planes.iter().enumerate() {
+            let per_replication = [
+                ("incidents_per_replication", &p.incidents_per_replication),
+                ("rto_misses_per_replication", &p.rto_misses_per_replication),
+                ("rpo_misses_per_replication", &p.rpo_misses_per_replication),
+                ("zone_misses_per_replication[0]", &p.zone_misses_per_replication[0]),
+                ("zone_misses_per_replication[1]", &p.zone_misses_per_replication[1]),
+                (
+                    "disaster_misses_per_replication[0]",
+                    &p.disaster_misses_per_replication[0],
+                ),
+                (
+                    "disaster_misses_per_replication[1]",
+                    &p.disaster_misses_per_replication[1],
+                ),
+            ];
+            for (name, m) in per_replication {
+                if m.count() != replications {
+                    return Err(format!(
+                        "stats.planes[{i}].{name} counts {} replications, expected {replications}",
+                        m.count()
+                    ));
+                }
+            }
+            if !p.critical_path.is_well_formed() {
+                return Err(format!(
+                    "stats.planes[{i}].critical_path: the causes do not add up to the misses, or a step counts more incidents than were completed"
+                ));
+            }
+        }
+        // Counts no run could reach are refused (no replication delivers 2^32 events), and so are
+        // counts whose sum overflows, so that no summary adding two of them can.
+        let events_cap = u128::from(replications) << 32;
+        if self.events > events_cap {
+            return Err(format!(
+                "stats.events is {}, more than {replications} replications can deliver",
+                self.events
+            ));
+        }
+        let mut counted: u128 = 0;
+        for p in &self.planes {
+            let counts = [
+                p.failover_incidents,
+                p.outage_incidents,
+                p.failback_incidents,
+                p.censored_incidents,
+                p.meet_rto.proportion().trials(),
+                p.meet_rpo.proportion().trials(),
+                p.critical_path.completed,
+                p.critical_path.rto_misses,
+                p.critical_path.rpo_misses,
+            ];
+            counted += counts.iter().map(|&c| u128::from(c)).sum::<u128>();
+        }
+        if let Some(d) = &self.disasters {
+            counted += u128::from(d.disasters);
+            for p in &d.planes {
+                counted += u128::from(p.meet_rto.proportion().trials()) + u128::from(p.meet_rpo.proportion().trials());
+            }
+        }
+        if counted > u128::from(u64::MAX) {
+            return Err(format!(
+                "stats: {counted} incident records in all, more than a run can hold"
+            ));
+        }
+        if let Some(d) = &self.disasters
+            && d.per_replication.count() != replications
+        {
+            return Err(format!(
+                "stats.disasters.per_replication counts {} replications, expected {replications}",
+                d.per_replication.count()
+            ));
+        }
+        Ok(())
     }
 
     /// Folds in one replication.
     pub fn record(&mut self, s: &Scenario, o: &ReplicationOutcome) {
+        self.note_exceeded(o.exceeded.as_ref());
         self.replications += 1;
         self.events += u128::from(o.events);
         for (acc, &down) in self.features.iter_mut().zip(&o.feature_downtime) {
@@ -294,6 +462,7 @@ impl RunStats {
 
     /// Adds another run's statistics (exact; order does not matter).
     pub fn merge(&mut self, other: &RunStats) {
+        self.note_exceeded(other.exceeded.as_ref());
         self.replications += other.replications;
         self.events += other.events;
         for (a, b) in self.features.iter_mut().zip(&other.features) {

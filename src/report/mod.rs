@@ -10,6 +10,6 @@ mod rows;
 mod table;
 mod verdicts;
 
-pub use rows::{INCIDENT_HEADER, incident_row, replication_header, replication_row};
+pub use rows::{INCIDENT_HEADER, csv_cell, incident_row, replication_header, replication_row};
 pub use table::render as render_table;
 pub use verdicts::{render as render_verdicts, to_json as verdicts_json};

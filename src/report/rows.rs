@@ -137,3 +137,46 @@ pub fn incident_row(s: &Scenario, procs: &[Process], o: &ReplicationOutcome, inc
         inc.rpo_cause.key().to_string(),
     ]
 }
+
+/// A CSV cell as written: one that a spreadsheet would read as a formula — starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return (OWASP's CSV-injection list) — gets a leading `'`,
+/// unless it is a number (`-1.5` stays as it is). Every cell of `replications.csv` and
+/// `incidents.csv` goes through it; a cell already neutralized is left alone, so rows copied by
+/// `merge` come out the same.
+pub fn csv_cell(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let risky = matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    let number = || std::str::from_utf8(cell).is_ok_and(|s| s.parse::<f64>().is_ok());
+    if risky && !number() {
+        let mut safe = Vec::with_capacity(cell.len() + 1);
+        safe.push(b'\'');
+        safe.extend_from_slice(cell);
+        std::borrow::Cow::Owned(safe)
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod csv_cell_tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formulas_are_neutralized_and_numbers_kept() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1+cmd", "'+1+cmd"),
+            ("-", "'-"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-1.5", "-1.5"),
+            ("+3", "+3"),
+            ("-1e-9", "-1e-9"),
+            ("web-1", "web-1"),
+            ("'=x", "'=x"),
+            ("", ""),
+        ] {
+            assert_eq!(&*csv_cell(cell.as_bytes()), want.as_bytes(), "{cell:?}");
+        }
+    }
+}

@@ -42,11 +42,40 @@ impl std::ops::Deref for Plan {
 
 impl Plan {
     /// Reads and validates a scenario file.
+    /// A file that is not a regular file (a device such as `/dev/zero`, a FIFO, a directory)
+    /// or is larger than [`limits::MAX_SCENARIO_BYTES`](super::limits::MAX_SCENARIO_BYTES) is
+    /// refused before it is read.
     pub fn load(path: &Path) -> Result<Plan, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+        use std::io::Read;
+        let max = super::limits::MAX_SCENARIO_BYTES;
+        let read = |reason: String| ScenarioError::Read {
             file: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        let file = std::fs::File::open(path).map_err(|e| read(e.to_string()))?;
+        let meta = file.metadata().map_err(|e| read(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(read(
+                "not a regular file (a scenario is a TOML file; devices, pipes and directories are refused)".into(),
+            ));
+        }
+        if meta.len() > max {
+            return Err(read(format!(
+                "{} bytes; a scenario file may have at most {max} bytes ({} MiB)",
+                meta.len(),
+                max >> 20
+            )));
+        }
+        let mut bytes = Vec::new();
+        file.take(max + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| read(e.to_string()))?;
+        if bytes.len() as u64 > max {
+            return Err(read(format!(
+                "a scenario file may have at most {max} bytes (it grew while read)"
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| read(format!("not UTF-8 text: {e}")))?;
         Plan::from_source(&text, path)
     }
 

@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod baselines;
+mod bounds;
 mod catalogue;
 mod cli;
 mod client_disasters;
@@ -23,6 +24,7 @@ mod oracles;
 mod properties;
 mod recoveries;
 mod report;
+mod resume;
 mod robustness;
 mod scenarios;
 mod shards;

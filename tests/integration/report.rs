@@ -94,3 +94,57 @@ fn report_of_something_else_is_bad_input() {
     );
     assert!(!dir.path().join("report.html").exists());
 }
+
+/// A failure named like a spreadsheet formula reaches `incidents.csv` neutralized (a leading
+/// `'`), and merged shards give the same bytes as one run.
+#[test]
+fn csv_cells_that_would_be_formulas_are_neutralized() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(super::common::repo("scenarios/validation/single-exponential.toml")).unwrap();
+    let text = base.replacen(
+        "name = \"component-failure\"",
+        "name = \"=HYPERLINK(\\\"http://evil\\\",\\\"x\\\")\"",
+        1,
+    );
+    assert_ne!(text, base);
+    let file = dir.path().join("formula.toml");
+    std::fs::write(&file, text).unwrap();
+    let run = |out: &str, extra: &[&str]| {
+        super::common::bin()
+            .args(["run", "-q", "--replications", "40", "--out"])
+            .arg(dir.path().join(out))
+            .arg(&file)
+            .args(extra)
+            .assert()
+            .success();
+    };
+    run("single", &[]);
+    let incidents =
+        std::fs::read_to_string(dir.path().join("single/validation-single-exponential/incidents.csv")).unwrap();
+    assert!(incidents.lines().count() > 1, "the scenario has incidents");
+    assert!(
+        incidents.contains(",\"'=HYPERLINK("),
+        "{}",
+        &incidents[..500.min(incidents.len())]
+    );
+    assert!(!incidents.contains(",\"=HYPERLINK(") && !incidents.contains(",=HYPERLINK("));
+    run("shards", &["--shard", "0/2"]);
+    run("shards", &["--shard", "1/2"]);
+    let shard = |k: u32| {
+        dir.path()
+            .join(format!("shards/validation-single-exponential.shard-{k}-of-2"))
+    };
+    super::common::bin()
+        .args(["merge", "-q", "--out"])
+        .arg(dir.path().join("merged"))
+        .arg(shard(0))
+        .arg(shard(1))
+        .assert()
+        .success();
+    let merged =
+        std::fs::read_to_string(dir.path().join("merged/validation-single-exponential/incidents.csv")).unwrap();
+    assert!(
+        merged == incidents,
+        "merge neither doubles nor drops the neutralization"
+    );
+}

@@ -107,3 +107,115 @@ fn absurd_inputs_are_refused_or_saturate() {
     let a = super::common::run_with(&s, None).features[0].summary().unwrap();
     assert!(a.estimate > 0.99, "{a:?}");
 }
+
+/// A real partial result (shard 1 of 2 of a short run) and a checkpoint of it, as bytes.
+fn state_files() -> &'static (outage_sim::scenario::Plan, Vec<u8>, Vec<u8>) {
+    use outage_sim::montecarlo::{self, Checkpoint, Partial, RowFile, RunOptions, Shard};
+    static FILES: std::sync::OnceLock<(outage_sim::scenario::Plan, Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
+    FILES.get_or_init(|| {
+        let s = super::common::with_reps(&super::common::load("scenarios/region-disaster-drill.toml"), 40);
+        let shard = Shard { index: 1, count: 2 };
+        let options = RunOptions {
+            shard: Some(shard),
+            ..RunOptions::default()
+        };
+        let stats = montecarlo::run(&s, &options, |_| Ok::<(), ()>(())).unwrap();
+        let file = RowFile {
+            bytes: 10,
+            rows: 20,
+            sha256: "sha256:00".into(),
+        };
+        let partial = Partial {
+            replications_csv: Some(file.clone()),
+            incidents_csv: Some(file.clone()),
+            ..Partial::new(&s, shard, stats.clone())
+        }
+        .sealed();
+        let cp = Checkpoint::new(Partial::new(&s, shard, stats), 40, Some(file.clone()), file);
+        (s, serde_json::to_vec(&partial).unwrap(), cp.to_json())
+    })
+}
+
+/// Reads `bytes` as a partial and as a checkpoint and, where they pass every check, merges and
+/// summarizes them: errors are fine, panics are not.
+fn read_state(s: &outage_sim::scenario::Plan, bytes: &[u8]) {
+    use outage_sim::montecarlo::{Checkpoint, Partial, Summary, merge_partials};
+    if let Ok(p) = Partial::from_json(bytes) {
+        let r = p.shard.range(p.replications);
+        if p.scenario_hash == s.hash() && p.check_stats(s, r.end - r.start).is_ok() {
+            let mut whole = p.clone();
+            whole.shard = outage_sim::montecarlo::Shard { index: 0, count: 1 };
+            if let Ok(stats) = merge_partials(&[whole]) {
+                let _ = Summary::new(s, &stats).to_json();
+            }
+        }
+    }
+    if let Ok(cp) = Checkpoint::from_json(bytes)
+        && cp.check_stats(s).is_ok()
+    {
+        let _ = Summary::new(s, &cp.run.stats).to_json();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Partial results and checkpoints with bytes flipped, cut or inserted: a clean error.
+    #[test]
+    fn mutated_state_files_are_refused_cleanly(
+        which in 0usize..2,
+        at in 0.0f64..1.0,
+        len in 0usize..16,
+        insert in prop::collection::vec(any::<u8>(), 0..16),
+        cut in prop::bool::ANY,
+    ) {
+        let (s, partial, checkpoint) = state_files();
+        let source = if which == 0 { partial.clone() } else { checkpoint.clone() };
+        let start = ((source.len() as f64) * at) as usize;
+        let mutated = if cut {
+            source[..start].to_vec()
+        } else {
+            let end = (start + len).min(source.len());
+            [&source[..start], &insert[..], &source[end..]].concat()
+        };
+        read_state(s, &mutated);
+        if mutated != source {
+            prop_assert!(outage_sim::montecarlo::Partial::from_json(&mutated).is_err()
+                || outage_sim::montecarlo::Checkpoint::from_json(&mutated).is_err());
+        }
+    }
+
+    /// Partials whose numbers were changed and whose checksum was recomputed (so that only what
+    /// they say can give them away): refused or merged, never a panic.
+    #[test]
+    fn resealed_partials_with_changed_numbers_never_panic(
+        picks in prop::collection::vec((0.0f64..1.0, prop::sample::select(vec![
+            0u64, 1, 2, 19, 20, 21, 1000, u64::MAX / 2, u64::MAX,
+        ])), 1..6),
+    ) {
+        let (s, partial, _) = state_files();
+        let mut v: serde_json::Value = serde_json::from_slice(partial).unwrap();
+        // Every number in the statistics, by its JSON pointer.
+        fn numbers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Number(_) => out.push(at),
+                serde_json::Value::Array(a) => {
+                    a.iter().enumerate().for_each(|(i, x)| numbers(x, format!("{at}/{i}"), out))
+                }
+                serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| numbers(x, format!("{at}/{k}"), out)),
+                _ => {}
+            }
+        }
+        let mut all = Vec::new();
+        numbers(&v, String::new(), &mut all);
+        let all: Vec<String> = all.into_iter().filter(|p| p.starts_with("/stats")).collect();
+        for (at, value) in picks {
+            let i = ((all.len() as f64) * at) as usize % all.len();
+            *v.pointer_mut(&all[i]).unwrap() = value.into();
+        }
+        if let Ok(p) = serde_json::from_value::<outage_sim::montecarlo::Partial>(v) {
+            let bytes = serde_json::to_vec(&p.sealed()).unwrap();
+            read_state(s, &bytes);
+        }
+    }
+}

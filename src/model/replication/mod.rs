@@ -135,6 +135,10 @@ pub struct Model<'s> {
     media_mask: u64,
     record_status: bool,
     tilting: Option<Tilting>,
+    /// Events a replication may deliver, and incidents it may record, before it is stopped
+    /// ([`super::BudgetExceeded`]).
+    max_events: u64,
+    max_incidents: u64,
 }
 
 impl<'s> Model<'s> {
@@ -162,7 +166,18 @@ impl<'s> Model<'s> {
             whole_masks: Plane::ALL.map(|p| feature_mask(scenario, |f| f.plane == p)),
             media_mask: feature_mask(scenario, |f| f.media),
             record_status: false,
+            max_events: super::DEFAULT_MAX_EVENTS,
+            max_incidents: super::DEFAULT_MAX_INCIDENTS,
         }
+    }
+
+    /// Stops each replication after `max_events` engine events or `max_incidents` incidents
+    /// (each at least 1), recording [`ReplicationOutcome::exceeded`]; the defaults are
+    /// [`super::DEFAULT_MAX_EVENTS`] and [`super::DEFAULT_MAX_INCIDENTS`].
+    pub fn with_budget(mut self, max_events: u64, max_incidents: u64) -> Model<'s> {
+        self.max_events = max_events.max(1);
+        self.max_incidents = max_incidents.max(1);
+        self
     }
 
     /// Also record every change of a service's status or healthy zones in
@@ -294,9 +309,46 @@ impl<'a> Replication<'a> {
             self.out.events += 1;
             self.handle(event);
             self.update();
+            let budget = if self.out.events >= self.m.max_events {
+                Some(("events", self.m.max_events))
+            } else if self.out.incidents.len() as u64 >= self.m.max_incidents {
+                Some(("incidents", self.m.max_incidents))
+            } else {
+                None
+            };
+            if let Some((what, limit)) = budget
+                && self.sim.pending() > 0
+            {
+                self.out.exceeded = Some(self.budget_exceeded(what, limit));
+                break;
+            }
         }
         self.finish();
         self.out
+    }
+
+    /// What stopped this replication at its event budget: the failure process that failed most.
+    fn budget_exceeded(&self, what: &'static str, limit: u64) -> super::BudgetExceeded {
+        let busiest = (0..self.procs.len()).max_by_key(|&p| (self.failures_seen[p], std::cmp::Reverse(p)));
+        let culprit = match busiest {
+            Some(p) if self.failures_seen[p] > 0 => {
+                let proc = &self.procs[p];
+                format!(
+                    "failure process \"{}\" ({}) failed {} times in it, the most of any",
+                    self.s.failures[proc.failure].name,
+                    proc.target.describe(self.s),
+                    self.failures_seen[p]
+                )
+            }
+            _ => "no failure process failed; scripted faults and recoveries filled it".into(),
+        };
+        super::BudgetExceeded {
+            replication: self.out.replication,
+            what,
+            limit,
+            at_secs: self.sim.now().as_secs_f64(),
+            culprit,
+        }
     }
 
     fn handle(&mut self, event: Event) {

@@ -49,8 +49,18 @@ pub struct Document {
     pub chart_sections: Vec<ChartSection>,
     /// The scenario file as run.
     pub scenario_toml: String,
+    /// The Markdown fence around the scenario: longer than any run of backticks in it, so that a
+    /// description with a ``` line cannot close it and turn the rest into live Markdown.
+    pub scenario_fence: String,
     /// What the report cannot show, and why.
     pub notes: Vec<String>,
+}
+
+/// A Markdown code fence for `text`: backticks, at least three and more than the longest run of
+/// backticks in `text`.
+pub fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat((longest + 1).max(3))
 }
 
 impl Document {
@@ -79,6 +89,7 @@ impl Document {
             tables: tables::all(summary),
             chart_sections,
             scenario_toml: scenario_toml.to_string(),
+            scenario_fence: fence_for(scenario_toml),
             notes,
         }
     }

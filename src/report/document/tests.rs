@@ -40,3 +40,21 @@ fn markdown_tables_have_as_many_cells_as_columns() {
     }
     assert!(md.contains("```toml"));
 }
+
+#[test]
+fn a_fence_is_longer_than_any_backtick_run_it_encloses() {
+    assert_eq!(super::fence_for("plain"), "```");
+    assert_eq!(super::fence_for("a ``` b"), "````");
+    assert_eq!(super::fence_for("description = \"\"\"\n`````\n\"\"\""), "``````");
+    // In a report: a description with a fence line stays inside the scenario block.
+    let (summary, toml) = small_summary();
+    let toml = format!("{toml}\n# ```\n# <script>alert(1)</script>\n");
+    let md = Document::new(&summary, &toml, Vec::new(), Vec::new())
+        .markdown()
+        .unwrap();
+    let block = md.split("````toml\n").nth(1).expect("a four-backtick fence");
+    assert!(
+        block.contains("<script>") && block.trim_end().ends_with("````"),
+        "{block}"
+    );
+}

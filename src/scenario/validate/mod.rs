@@ -59,6 +59,10 @@ pub mod limits {
     pub const MAX_REPLICATIONS: u64 = 1_000_000_000_000;
     /// Largest importance-sampling rate factor (beyond it, likelihood ratios underflow).
     pub const MAX_RATE_FACTOR: f64 = 1e6;
+    /// Largest scenario file read: 4 MiB (the shipped ones are a few kilobytes).
+    pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
+    /// Most worker threads (`--threads`, `RAYON_NUM_THREADS`).
+    pub const MAX_THREADS: usize = 1024;
 }
 
 fn check_name(path: &str, name: &str) -> Result<(), Invalid> {
