@@ -57,6 +57,9 @@ mod wide;
 #[cfg(test)]
 mod proptests;
 
+#[cfg(test)]
+mod test_rng;
+
 pub use cluster::{ClusteredProportion, ClusteredSummary};
 pub use duration::{DurationStats, QuantileInterval};
 pub use histogram::{DurationHistogram, SIGNIFICANT_FIGURES};

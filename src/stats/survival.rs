@@ -208,18 +208,7 @@ mod tests {
     use super::*;
     use crate::stats::{TICKS_PER_SECOND, Z95};
 
-    /// SplitMix64, so the test needs no generator crate.
-    fn next(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn uniform(state: &mut u64) -> f64 {
-        (next(state) >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::stats::test_rng::{next, uniform};
 
     /// Exponential event times (mean 60 s) censored by independent uniform follow-up on
     /// [0, 120 s): the estimate equals the exact survival exp(−t/60) within 4 standard errors at

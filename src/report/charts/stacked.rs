@@ -60,21 +60,20 @@ impl StackedChart {
     }
 }
 
-/// Okabe–Ito first, then Paul Tol's muted scheme: twelve colours told apart.
-const COLORS: [RGBColor; 12] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(51, 34, 136),
-    RGBColor(153, 153, 51),
-    RGBColor(136, 34, 85),
-    RGBColor(68, 170, 153),
-    RGBColor(221, 204, 119),
-    RGBColor(120, 120, 120),
-];
+/// Okabe–Ito first (the other charts' palette, without its black), then Paul Tol's muted
+/// scheme: twelve colours told apart.
+fn color(i: usize) -> RGBColor {
+    const MORE: [RGBColor; 6] = [
+        RGBColor(51, 34, 136),
+        RGBColor(153, 153, 51),
+        RGBColor(136, 34, 85),
+        RGBColor(68, 170, 153),
+        RGBColor(221, 204, 119),
+        RGBColor(120, 120, 120),
+    ];
+    let i = i % 12;
+    if i < 6 { frame::PALETTE[i] } else { MORE[i - 6] }
+}
 
 pub(crate) fn draw<DB: DrawingBackend>(c: &StackedChart, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>
 where
@@ -121,7 +120,7 @@ where
 }
 
 fn color_of(names: &[&str], name: &str) -> RGBColor {
-    COLORS[names.iter().position(|n| *n == name).unwrap_or(0) % COLORS.len()]
+    color(names.iter().position(|n| *n == name).unwrap_or(0))
 }
 
 /// One swatch and name per part, top to bottom.
