@@ -100,8 +100,9 @@ impl Plan {
                 file: origin.to_path_buf(),
                 line,
                 column,
-                path: None,
-                message: e.message().trim().to_string(),
+                // A type error or an unknown field is named by its path, like any other error.
+                path: e.span().and_then(|s| path_at(text, s.start)),
+                message: did_you_mean(e.message().trim()),
             }
         };
         let source: toml::Table = text.parse().map_err(syntax)?;
@@ -227,6 +228,64 @@ fn locate(source: &str, origin: &Path, inv: Invalid) -> ScenarioError {
     }
 }
 
+/// The field at byte `offset` of `source`: the key or value whose span holds it, deepest first.
+/// `None` when the text does not parse or nothing is there.
+fn path_at(source: &str, offset: usize) -> Option<FieldPath> {
+    use toml::de::{DeTable, DeValue};
+    fn in_table(t: &DeTable<'_>, offset: usize, path: &mut Vec<PathStep>) -> bool {
+        for (key, value) in t.iter() {
+            path.push(PathStep::Key(key.get_ref().to_string()));
+            if key.span().contains(&offset) || in_value(value.get_ref(), value.span(), offset, path) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    fn in_value(v: &DeValue<'_>, span: std::ops::Range<usize>, offset: usize, path: &mut Vec<PathStep>) -> bool {
+        match v {
+            // Header tables' spans do not cover their bodies: look inside whatever the span.
+            DeValue::Table(t) => in_table(t, offset, path),
+            DeValue::Array(a) => {
+                for (i, item) in a.iter().enumerate() {
+                    path.push(PathStep::Index(i));
+                    if in_value(item.get_ref(), item.span(), offset, path) {
+                        return true;
+                    }
+                    path.pop();
+                }
+                span.contains(&offset)
+            }
+            _ => span.contains(&offset),
+        }
+    }
+    let root = DeTable::parse(source).ok()?;
+    let mut path = Vec::new();
+    in_table(root.get_ref(), offset, &mut path).then_some(FieldPath(path))
+}
+
+/// serde's "unknown field `horizn`, expected one of `horizon`, …" with the likely intended field
+/// named: "…; did you mean `horizon`?".
+fn did_you_mean(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((unknown, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let best = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|c| (strsim::jaro_winkler(unknown, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, c)) => format!("{message}; did you mean `{c}`?"),
+        None => message.to_string(),
+    }
+}
+
 /// Byte offset of the value at `path` (of its key when `at_key`), or of its nearest existing
 /// ancestor.
 fn span_of(source: &str, path: &FieldPath, at_key: bool) -> Option<usize> {
@@ -261,6 +320,23 @@ fn span_of(source: &str, path: &FieldPath, at_key: bool) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelled_field_is_named_by_its_path_with_a_suggestion() {
+        let text = Plan::embedded_default().text.replacen("horizon =", "horizn =", 1);
+        let e = Plan::from_source(&text, Path::new("s.toml")).unwrap_err().to_string();
+        assert!(e.contains("simulation.horizn: unknown field `horizn`"), "{e}");
+        assert!(e.ends_with("did you mean `horizon`?"), "{e}");
+        // A type error names its field too.
+        let text = Plan::embedded_default().text.replacen("seed = ", "seed = \"x\" #", 1);
+        let e = Plan::from_source(&text, Path::new("s.toml")).unwrap_err().to_string();
+        assert!(e.contains(": simulation.seed: "), "{e}");
+        // Nothing close: no suggestion.
+        assert_eq!(
+            did_you_mean("unknown field `zzz`, expected `name`"),
+            "unknown field `zzz`, expected `name`"
+        );
+    }
 
     #[test]
     fn an_invalid_override_is_reported_with_its_option() {

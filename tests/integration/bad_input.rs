@@ -176,7 +176,7 @@ fn validate_reports_every_bad_file_and_exits_2() {
     let a = bin().arg("validate").arg(repo(BASE)).arg(&bad).assert().code(2);
     let out = a.get_output();
     assert!(String::from_utf8_lossy(&out.stdout).contains("single-exponential.toml: ok"));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:1:8: invalid type"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:1:8: name: invalid type"));
 }
 
 #[test]
