@@ -4,6 +4,7 @@
 //! completed or written, or an expectation of `check` did not hold), [`BAD_INPUT`] 2 (a scenario
 //! or a command line that cannot be run; nothing is written).
 
+mod diff;
 mod finish;
 mod merge;
 mod progress;
@@ -12,6 +13,7 @@ mod run;
 mod study;
 mod tools;
 
+pub use diff::diff;
 pub use merge::merge;
 pub use report::report;
 pub use run::{check, execute, run};
