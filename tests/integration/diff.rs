@@ -13,9 +13,16 @@ const DRILL: &str = "scenarios/region-disaster-drill.toml";
 /// Runs the drill with the CLI into `out`, with extra arguments.
 fn run_drill(out: &Path, extra: &[&str]) {
     let mut cmd = bin();
-    cmd.args(["run", repo(DRILL).to_str().unwrap(), "--replications", "500", "--quiet", "--out"])
-        .arg(out)
-        .args(extra);
+    cmd.args([
+        "run",
+        repo(DRILL).to_str().unwrap(),
+        "--replications",
+        "500",
+        "--quiet",
+        "--out",
+    ])
+    .arg(out)
+    .args(extra);
     cmd.assert().success();
 }
 
@@ -25,18 +32,27 @@ fn junit_counts(xml: &str) -> (usize, usize) {
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), "{xml}");
     for tag in ["testsuites", "testsuite", "testcase", "failure", "system-out"] {
         let open = xml.matches(&format!("<{tag} ")).count() + xml.matches(&format!("<{tag}>")).count();
-        assert_eq!(open, xml.matches(&format!("</{tag}>")).count(), "unbalanced <{tag}>: {xml}");
+        assert_eq!(
+            open,
+            xml.matches(&format!("</{tag}>")).count(),
+            "unbalanced <{tag}>: {xml}"
+        );
     }
     assert_eq!(xml.matches("<testsuites ").count(), 1);
     assert_eq!(xml.matches("<testsuite ").count(), 1);
     let cases = xml.matches("<testcase ").count();
     let failures = xml.matches("<failure ").count();
-    assert!(xml.contains(&format!("tests=\"{cases}\" failures=\"{failures}\"")), "{xml}");
+    assert!(
+        xml.contains(&format!("tests=\"{cases}\" failures=\"{failures}\"")),
+        "{xml}"
+    );
     // Nothing unescaped inside attribute values or text: every `&` starts an entity.
     for (i, _) in xml.match_indices('&') {
         let rest = &xml[i..];
         assert!(
-            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].iter().any(|e| rest.starts_with(e)),
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                .iter()
+                .any(|e| rest.starts_with(e)),
             "bare & in {xml}"
         );
     }
@@ -51,7 +67,12 @@ fn a_longer_backup_interval_is_a_significant_regression() {
     // control-config's backups every 30 minutes instead of 10, against a 10-minute RPO target.
     run_drill(
         &worse,
-        &["--seed", "12", "--set", "services[name=control-config].backup.interval=\"30m\""],
+        &[
+            "--seed",
+            "12",
+            "--set",
+            "services[name=control-config].backup.interval=\"30m\"",
+        ],
     );
     let xml = dir.path().join("diff.xml");
     let out = bin()
@@ -171,7 +192,10 @@ fn bad_input_exits_2_naming_the_file() {
     let out = bin().arg("diff").arg(&old).arg(&good).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("old.json") && stderr.contains("schema version 2"), "{stderr}");
+    assert!(
+        stderr.contains("old.json") && stderr.contains("schema version 2"),
+        "{stderr}"
+    );
 
     for bad in [
         "availability.data_plane",
@@ -180,7 +204,13 @@ fn bad_input_exits_2_naming_the_file() {
         "zone_incidents.data_plane.rto.p95=10",
         "no.such.metric=1",
     ] {
-        let out = bin().arg("diff").arg(&good).arg(&good).args(["--tolerance", bad]).output().unwrap();
+        let out = bin()
+            .arg("diff")
+            .arg(&good)
+            .arg(&good)
+            .args(["--tolerance", bad])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "--tolerance {bad}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("--tolerance"), "{bad}");
     }
@@ -194,7 +224,14 @@ fn check_writes_junit() {
     let xml = dir.path().join("check.xml");
     let plan = with(&load(DRILL), &[Override::replications(500)]);
     let out = bin()
-        .args(["check", repo(DRILL).to_str().unwrap(), "--replications", "500", "--quiet", "--out"])
+        .args([
+            "check",
+            repo(DRILL).to_str().unwrap(),
+            "--replications",
+            "500",
+            "--quiet",
+            "--out",
+        ])
         .arg(dir.path())
         .arg("--junit")
         .arg(&xml)
