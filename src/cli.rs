@@ -11,8 +11,8 @@ use std::path::PathBuf;
     name = "outage-sim",
     version,
     after_help = "Exit codes: 0 success; 1 the run failed (e.g. results could not be written), or an expectation of \
-                  `check` did not hold; 2 bad input: a scenario, option or metric path that cannot be used (nothing is \
-                  written)."
+                  `check` did not hold, or `diff` found a significant regression; 2 bad input: a scenario, option or \
+                  metric path that cannot be used (nothing is written)."
 )]
 pub struct Cli {
     /// What to do.
