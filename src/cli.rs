@@ -11,8 +11,8 @@ use std::path::PathBuf;
     name = "outage-sim",
     version,
     after_help = "Exit codes: 0 success; 1 the run failed (e.g. results could not be written), or an expectation of \
-                  `check` did not hold; 2 bad input: a scenario, option or metric path that cannot be used (nothing is \
-                  written)."
+                  `check` did not hold, or `diff` found a significant regression; 2 bad input: a scenario, option or \
+                  metric path that cannot be used (nothing is written)."
 )]
 pub struct Cli {
     /// What to do.
@@ -75,6 +75,12 @@ pub enum Command {
     /// Run two scenarios on common random numbers and report each metric's difference B − A
     /// with its paired 95 % interval (and, for scale, the interval of independent runs).
     Compare(CompareArgs),
+    /// Compare two finished runs (results directories or summary.json files, schema 3): each
+    /// metric's NEW − BASE with a two-sample 95 % interval (Newcombe for counts, Welch for
+    /// means; Bonferroni-corrected over the metrics), classified improved / regressed / unchanged
+    /// against its tolerance. Exit 1 when a regression is significant, 0 otherwise, 2 on bad
+    /// input.
+    Diff(DiffArgs),
     /// Find the value of one parameter (a number or a duration) at which a target on a metric
     /// starts or stops holding: stochastic bisection on common random numbers, each point decided
     /// on the metric's interval at --confidence. Writes solve.json, solve.csv and a chart; exit 1
@@ -158,6 +164,47 @@ impl BackoffArgs {
     }
 }
 
+/// `diff` options.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The baseline: a results directory (with summary.json) or a summary.json file.
+    pub base: PathBuf,
+    /// The run judged against it: a results directory or a summary.json file; the metric paths
+    /// come from the scenario.toml beside it (without one, per-feature metrics are skipped).
+    pub new: PathBuf,
+    /// The tolerance of a metric, in its unit: a duration for a duration metric
+    /// (`zone_incidents.data_plane.rto.p95=10m`), else a plain number
+    /// (`availability.data_plane=0.0001`); repeatable. Default 0: any significant change counts.
+    /// A metric without an interval (a percentile, a minimum) fails the gate only when given one.
+    #[arg(long = "tolerance", value_name = "METRIC=X")]
+    pub tolerance: Vec<String>,
+    /// How the intervals account for the number of metrics compared: `bonferroni` (each at
+    /// 1 − 0.05/m, so that two runs of the same model fail the gate at most 2.5 % of the time), or
+    /// `none` (each at 95 %).
+    #[arg(long, value_enum, default_value_t = crate::study::diff::Correction::Bonferroni)]
+    pub correction: crate::study::diff::Correction,
+    /// What to print on stdout: an aligned table, the comparison as JSON, or Markdown for a
+    /// pull-request comment (the changed metrics first, a one-line verdict).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Also write a JUnit XML report: one testcase per metric, a failure per significant
+    /// regression.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
+/// What `diff` prints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// An aligned table.
+    #[default]
+    Table,
+    /// JSON (docs/outputs.md).
+    Json,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+}
+
 /// `run` options.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -191,6 +238,10 @@ pub struct CheckArgs {
     /// Accept inconclusive verdicts (95 % interval straddling the threshold, or no data).
     #[arg(long)]
     pub allow_inconclusive: bool,
+    /// Also write a JUnit XML report: one testcase per expectation, a failure per expectation
+    /// that did not hold.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 /// Options shared by `run` and `check`.

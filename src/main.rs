@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => commands::sensitivity(&args),
         Command::Compare(args) => commands::compare(&args),
         Command::Solve(args) => commands::solve(&args),
+        Command::Diff(args) => commands::diff(&args),
         Command::Regions { format } => commands::regions(format),
         Command::Experiment { which } => commands::experiment(&which),
     }

@@ -1,9 +1,11 @@
 //! What each subcommand does, behind the thin `main`: plan → run → files and exit code.
 //!
 //! Exit codes are the contract scripts rely on: [`SUCCESS`] 0, [`FAILED`] 1 (the run could not be
-//! completed or written, or an expectation of `check` did not hold), [`BAD_INPUT`] 2 (a scenario
-//! or a command line that cannot be run; nothing is written).
+//! completed or written, an expectation of `check` did not hold, or `diff` found a significant
+//! regression), [`BAD_INPUT`] 2 (a scenario or a command line that cannot be run; nothing is
+//! written).
 
+mod diff;
 mod finish;
 mod merge;
 mod progress;
@@ -12,6 +14,7 @@ mod run;
 mod study;
 mod tools;
 
+pub use diff::diff;
 pub use merge::merge;
 pub use report::report;
 pub use run::{check, execute, run};

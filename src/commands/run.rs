@@ -68,6 +68,24 @@ pub fn check(args: &CheckArgs) -> ExitCode {
             print!("{}", report::render_verdicts(&outcomes, args.allow_inconclusive));
         }
     }
+    if let Some(path) = &args.junit {
+        let cases: Vec<crate::study::diff::JunitCase> = outcomes
+            .iter()
+            .map(|o| {
+                let name = format!("{} {}", o.expectation.path, o.expectation);
+                let accepted = o.verdict.accepted(args.allow_inconclusive);
+                crate::study::diff::JunitCase {
+                    failure: (!accepted).then(|| format!("{name}: {}", o.verdict.name())),
+                    output: Some(o.verdict.name().to_string()),
+                    name,
+                }
+            })
+            .collect();
+        let xml = crate::study::diff::junit(&format!("outage-sim check {}", args.file.display()), &cases);
+        if let Err(e) = crate::publish::write_file(path, xml.as_bytes()) {
+            return failed(format!("writing {} failed: {e}", path.display()));
+        }
+    }
     if montecarlo::all_hold(&outcomes, args.allow_inconclusive) {
         return ExitCode::SUCCESS;
     }

@@ -11,6 +11,7 @@ mod charts;
 
 pub(crate) use charts::{solve_charts, sweep_charts, tornado_charts};
 pub mod compare;
+pub mod diff;
 pub mod sensitivity;
 pub mod solve;
 pub mod sweep;

@@ -13,6 +13,7 @@ mod clients;
 mod common;
 mod critical_path;
 mod determinism;
+mod diff;
 mod disasters;
 mod docs;
 mod expect;

@@ -34,6 +34,25 @@ pub use expectation::{Expectation, Op, Threshold};
 
 use super::vocabulary::Plane;
 
+/// Which side of a metric is better ([`Metric::better`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    /// Higher is better (availability, P(meet)).
+    Higher,
+    /// Lower is better (durations, misses, breaches, failures).
+    Lower,
+}
+
+impl Better {
+    /// `higher` / `lower`, as outputs name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+}
+
 /// How a metric's threshold is written and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
@@ -332,6 +351,36 @@ impl Metric {
             | Metric::DisastersPerReplication
             | Metric::RetryAmplification
             | Metric::Weighted(Weighted::MeanLikelihoodRatio | Weighted::DisastersPerReplication) => Unit::Number,
+        }
+    }
+
+    /// Which way is better: what `diff` calls an improvement or a regression. `None` for the
+    /// metrics with no better side (shares of the misses by cause, the rate of regional
+    /// disasters the scenario assumes, the checks of importance sampling): they are reported and
+    /// never regress.
+    pub fn better(&self) -> Option<Better> {
+        match self {
+            Metric::Availability(_)
+            | Metric::PMeet(..)
+            | Metric::DisasterPMeet(..)
+            | Metric::UserPerceivedAvailability(_)
+            | Metric::Objective(.., ObjectiveFigure::PMeet) => Some(Better::Higher),
+            Metric::Duration(..)
+            | Metric::IncidentsPerReplication(_)
+            | Metric::MissesPerReplication(..)
+            | Metric::Weighted(Weighted::PMissed(..))
+            | Metric::RetryAmplification
+            | Metric::UserVisibleFailures
+            | Metric::ReconnectCensored(_)
+            | Metric::ReconnectQuantile(..)
+            | Metric::DisasterUserVisibleFailures
+            | Metric::Objective(.., ObjectiveFigure::BreachesPerYear | ObjectiveFigure::PBreachWithinYear)
+            | Metric::CriticalPathTime(..) => Some(Better::Lower),
+            Metric::DisastersPerReplication
+            | Metric::Weighted(
+                Weighted::MeanLikelihoodRatio | Weighted::PAnyDisaster | Weighted::DisastersPerReplication,
+            )
+            | Metric::MissShare(..) => None,
         }
     }
 
