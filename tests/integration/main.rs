@@ -22,6 +22,7 @@ mod layers;
 mod objectives;
 mod oracles;
 mod properties;
+mod publish;
 mod recoveries;
 mod report;
 mod resume;
