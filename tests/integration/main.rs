@@ -16,6 +16,7 @@ mod determinism;
 mod disasters;
 mod docs;
 mod expect;
+mod harmless;
 mod importance;
 mod info;
 mod layers;
