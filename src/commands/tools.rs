@@ -52,7 +52,7 @@ pub fn trace(args: &TraceArgs) -> ExitCode {
             TraceFormat::Text => format!(
                 "{:>19}  {:<15} {:<28} {}",
                 clock(r.time_s),
-                super::printable(&r.event),
+                super::printable(r.event),
                 super::printable(&r.entity),
                 super::printable(&r.detail)
             ),
