@@ -203,9 +203,32 @@ impl WorkDir {
         f.sync_all()
     }
 
-    /// Removes the marker and renames the work directory into place, replacing the previous
-    /// directory (moved aside, then deleted; moved back if the rename fails). Returns the path.
-    pub fn publish(mut self) -> io::Result<PathBuf> {
+    /// Removes the marker and puts the work directory in place, replacing the previous
+    /// directory. Returns the path.
+    pub fn publish(self) -> io::Result<PathBuf> {
+        self.publish_how().map(|(path, _)| path)
+    }
+
+    /// Like [`publish`](Self::publish), and says how the directory was put in place.
+    ///
+    /// Over an existing directory, on Linux, in ONE atomic step: `renameat2(RENAME_EXCHANGE)`
+    /// swaps the two, so that `target` names the old directory until it names the new one —
+    /// there is no moment without it, whenever the process is killed. The old one, now at the
+    /// work directory's path, is renamed to `.<name>.old-<pid>` and removed. Where the platform
+    /// or the file system has no exchange, the fallback is two renames (the old directory moved
+    /// aside to `.<name>.old-<pid>`, the new one renamed into place, the old one removed; moved
+    /// back if the second rename fails): a kill between the two leaves no `target`, though both
+    /// directories remain.
+    pub fn publish_how(mut self) -> io::Result<(PathBuf, Swap)> {
+        // Checked before anything moves: a file (not a directory) is never replaced.
+        if let Ok(meta) = fs::metadata(&self.target)
+            && !meta.is_dir()
+        {
+            return Err(io::Error::other(format!(
+                "{} exists and is not a directory; move it away",
+                self.target.display()
+            )));
+        }
         // The lock file goes first (we still hold its lock): whoever opens it from now on finds
         // nothing to claim.
         if self.lock.is_some() {
@@ -213,8 +236,23 @@ impl WorkDir {
         }
         fs::remove_file(self.work.join(INCOMPLETE_MARKER))?;
         let old = parent(&self.target).join(format!(".{}.old-{}", file_name(&self.target), std::process::id()));
-        let had_old = self.target.exists();
+        let had_old = fs::symlink_metadata(&self.target).is_ok();
         if had_old {
+            match exchange(&self.work, &self.target) {
+                Ok(()) => {
+                    self.published = true;
+                    sync_dir(parent(&self.target));
+                    // The old directory is where the work directory was.
+                    let gone = match fs::rename(&self.work, &old) {
+                        Ok(()) => remove_old(&old),
+                        Err(_) => remove_old(&self.work),
+                    };
+                    gone?;
+                    return Ok((self.target.clone(), Swap::Exchanged));
+                }
+                Err(e) if exchange_unsupported(&e) => {}
+                Err(e) => return Err(e),
+            }
             fs::rename(&self.target, &old)?;
         }
         if let Err(e) = fs::rename(&self.work, &self.target) {
@@ -226,14 +264,167 @@ impl WorkDir {
         self.published = true;
         sync_dir(parent(&self.target));
         if had_old {
-            fs::remove_dir_all(&old)?;
+            remove_old(&old)?;
+            return Ok((self.target.clone(), Swap::MovedAside));
         }
-        Ok(self.target.clone())
+        Ok((self.target.clone(), Swap::Renamed))
+    }
+
+    /// Removes the leftovers of dead writers of `parent/name` (work directories
+    /// `.<name>.incomplete-…` and old directories `.<name>.old-<pid>`), and says what it did
+    /// and what it left. A work directory is removed only when nobody holds its lock (taken
+    /// here for the time of the removal, so that nobody claims it meanwhile) and, on Linux, the
+    /// process its lock file names is gone (`/proc/<pid>`); one that `keep` (given its path and
+    /// lock text) wants kept is reported instead; one whose state is unclear (a free lock but a
+    /// live process of that id, no lock file) is reported, never removed.
+    pub fn remove_stale(parent: &Path, name: &str, keep: &dyn Fn(&Path, &str) -> bool) -> io::Result<Vec<Stale>> {
+        let mut out = Vec::new();
+        for path in Self::leftovers(parent, name)? {
+            let lock_path = path.join(LOCK_FILE);
+            let file = match OpenOptions::new().read(true).write(true).open(&lock_path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    // Being created or being published, or not one of ours: only reported
+                    // when the process named in its file name is gone.
+                    let pid = name_pid(&path, &Self::prefix(name));
+                    if pid.is_some_and(|p| pid_alive(p) == Some(false)) {
+                        out.push(Stale::Unsure(path, "it has no lock file".into()));
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if !flock::try_exclusive(&file)? {
+                continue; // A live writer.
+            }
+            if !same_file(&file, &lock_path) || !path.join(INCOMPLETE_MARKER).is_file() {
+                continue; // Published meanwhile.
+            }
+            let text = read_owner(&lock_path);
+            let pid = text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("pid "))
+                .and_then(|p| p.parse::<u32>().ok());
+            match pid.map(pid_alive) {
+                Some(Some(true)) => {
+                    let pid = pid.unwrap_or_default();
+                    if pid != std::process::id() {
+                        out.push(Stale::Unsure(
+                            path,
+                            format!("its lock is free but a process {pid} is running"),
+                        ));
+                    }
+                    continue;
+                }
+                None => {
+                    out.push(Stale::Unsure(
+                        path,
+                        "its lock file does not say which process wrote it".into(),
+                    ));
+                    continue;
+                }
+                Some(None) if !cfg!(unix) => {
+                    out.push(Stale::Unsure(
+                        path,
+                        "no lock to tell whether its writer is running".into(),
+                    ));
+                    continue;
+                }
+                // Dead on Linux, or (elsewhere on Unix) a free lock: its owner is gone.
+                Some(_) => {}
+            }
+            let pid = pid.unwrap_or_default();
+            if keep(&path, &text) {
+                out.push(Stale::Kept(path, pid));
+            } else {
+                remove_old(&path)?;
+                out.push(Stale::Removed(path, pid));
+            }
+            drop(file);
+        }
+        let old_prefix = format!(".{name}.old-");
+        if let Ok(entries) = fs::read_dir(parent) {
+            for entry in entries {
+                let path = entry?.path();
+                if let Some(pid) = name_pid(&path, &old_prefix)
+                    && pid_alive(pid) == Some(false)
+                {
+                    remove_old(&path)?;
+                    out.push(Stale::Removed(path, pid));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// `.<name>.incomplete-`: the work directories of `name`, whichever process wrote them.
     fn prefix(name: &str) -> String {
         format!(".{name}.incomplete-")
+    }
+}
+
+/// How [`WorkDir::publish_how`] put a directory in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Swap {
+    /// There was no directory of that name: one rename.
+    Renamed,
+    /// Exchanged with the previous directory in one atomic step (Linux `RENAME_EXCHANGE`).
+    Exchanged,
+    /// The fallback: the previous directory moved aside, then the new one renamed into place.
+    MovedAside,
+}
+
+/// A leftover found by [`WorkDir::remove_stale`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stale {
+    /// Removed: its writer (this pid) is gone.
+    Removed(PathBuf, u32),
+    /// Its writer (this pid) is gone, but it was kept (the caller wanted it, e.g. to resume).
+    Kept(PathBuf, u32),
+    /// Left alone: unclear whether its writer is gone (why).
+    Unsure(PathBuf, String),
+}
+
+/// Swaps two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Whether an exchange failed for want of support (kernel, file system or platform): the
+/// fallback is then used.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Unsupported
+        || matches!(e.raw_os_error(), Some(code) if code == rustix::io::Errno::INVAL.raw_os_error() || code == rustix::io::Errno::NOSYS.raw_os_error() || code == rustix::io::Errno::OPNOTSUPP.raw_os_error())
+}
+
+/// Removes a directory that is no longer wanted (an old result, a dead writer's work).
+fn remove_old(path: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// The pid in a leftover's file name: `<prefix><pid>` or `<prefix><pid>-<n>`.
+fn name_pid(path: &Path, prefix: &str) -> Option<u32> {
+    let rest = path.file_name()?.to_str()?.strip_prefix(prefix)?;
+    rest.split('-').next()?.parse().ok()
+}
+
+/// Whether process `pid` is running: `Some` on Linux (`/proc/<pid>`), `None` where unknown.
+fn pid_alive(pid: u32) -> Option<bool> {
+    if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
+        Some(Path::new(&format!("/proc/{pid}")).exists())
+    } else {
+        None
     }
 }
 

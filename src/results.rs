@@ -238,6 +238,36 @@ impl ResultsWriter {
         Ok(None)
     }
 
+    /// Removes the leftovers of dead processes under `root/<dir_name>` before a fresh run of
+    /// `key` ([`Partial::run_key`]), with a one-line `note` for each; a dead run's directory
+    /// that holds a checkpoint of another run (one `--resume` could continue) is kept and
+    /// reported, as is one whose writer may still be alive. See [`WorkDir::remove_stale`].
+    pub fn remove_stale(root: &Path, dir_name: &str, key: &str, note: &mut dyn FnMut(String)) -> io::Result<()> {
+        let keep = |path: &Path, lock: &str| path.join(CHECKPOINT).is_file() && !lock.lines().any(|l| l == key);
+        for stale in WorkDir::remove_stale(root, dir_name, &keep)? {
+            note(match stale {
+                publish::Stale::Removed(path, pid) => {
+                    format!(
+                        "removed {}, left by process {pid}, which is no longer running",
+                        path.display()
+                    )
+                }
+                publish::Stale::Kept(path, pid) => format!(
+                    "kept {}, left by process {pid} (no longer running): it holds a checkpoint of another run, \
+                     for `run --resume` with that run's settings; delete it if it is not needed",
+                    path.display()
+                ),
+                publish::Stale::Unsure(path, why) => {
+                    format!(
+                        "left {} alone: {why}; delete it if no process is writing it",
+                        path.display()
+                    )
+                }
+            });
+        }
+        Ok(())
+    }
+
     /// Appends one replication's rows.
     pub fn write_outcome(&mut self, s: &Scenario, procs: &[Process], o: &ReplicationOutcome) -> io::Result<()> {
         if let Some(w) = self.replications.as_mut() {

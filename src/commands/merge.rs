@@ -70,6 +70,16 @@ pub fn merge(dirs: &[PathBuf], out: &Path, quiet: bool, format: OutputFormat) ->
             ));
         }
     };
+    let target = out.join(&s.name);
+    if let Ok(meta) = std::fs::metadata(&target)
+        && !meta.is_dir()
+    {
+        return bad_input(format!(
+            "{} exists and is not a directory: the results cannot be published there; move it away \
+             or choose another --out. Nothing was merged",
+            target.display()
+        ));
+    }
     let rows = first.replications_csv.is_some();
     let owner = format!("merging {} shards of {}", shards.len(), first.run_key());
     let mut writer = match ResultsWriter::create(out, &s, rows, &owner) {

@@ -37,12 +37,39 @@ pub struct Reported(pub u8);
 
 /// Reports bad input on stderr: exit code 2.
 pub fn bad_input(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {e}");
+    eprintln!("error: {}", printable(&e.to_string()));
     ExitCode::from(BAD_INPUT)
 }
 
 /// Reports a failure on stderr: exit code 1.
 pub fn failed(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {e}");
+    eprintln!("error: {}", printable(&e.to_string()));
     ExitCode::from(FAILED)
+}
+
+/// `text` with its control characters escaped (`\u{1b}`, `\t`, …, as `char::escape_debug`
+/// writes them; line breaks kept), so that user text printed on a terminal cannot move the
+/// cursor, rewrite earlier lines or change colours.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod printable_tests {
+    #[test]
+    fn control_characters_are_escaped_and_line_breaks_kept() {
+        assert_eq!(super::printable("a\u{1b}[2Jb\tc\rd\ne"), "a\\u{1b}[2Jb\\tc\\rd\ne");
+        assert_eq!(super::printable("plain é"), "plain é");
+    }
 }

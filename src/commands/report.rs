@@ -15,6 +15,16 @@ pub fn report(dir: &Path, quiet: bool) -> ExitCode {
 
 /// Reads a results directory and writes its report next to the results.
 pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
+    // Charts are written only inside the results directory: a `charts/` that is a symbolic
+    // link (to anywhere) is refused before anything is read or written.
+    let charts = dir.join("charts");
+    if std::fs::symlink_metadata(&charts).is_ok_and(|m| m.file_type().is_symlink()) {
+        return bad_input(format!(
+            "{} is a symbolic link: the report writes its charts only inside the results directory; \
+             remove the link and run `report` again",
+            charts.display()
+        ));
+    }
     let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
     let summary: Summary = match read("summary.json").and_then(|b| {
         Summary::from_json(&b).map_err(|e| format!("{}: not a summary: {e}", dir.join("summary.json").display()))

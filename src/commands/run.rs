@@ -119,6 +119,18 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
         Reported(FAILED)
     };
     let key = identity(RunStats::new(s)).run_key();
+    // A file (not a directory) where the results go is reported before anything runs.
+    let target = plan.out.join(&dir_name);
+    if let Ok(meta) = std::fs::metadata(&target)
+        && !meta.is_dir()
+    {
+        eprintln!(
+            "error: {} exists and is not a directory: the results cannot be published there; move it away \
+             or choose another --out. Nothing was run",
+            target.display()
+        );
+        return Err(Reported(BAD_INPUT));
+    }
     let busy = |dir: &std::path::Path, holder: &str| {
         report(format!(
             "another process ({holder}) is already running this run (scenario {}, seed {}, {} replications{}) \
@@ -153,6 +165,14 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
                     plan.out.display()
                 )));
             }
+        }
+        // Leftovers of dead processes go (a resumable checkpoint of another run stays).
+        let mut note = |n: String| eprintln!("note: {n}");
+        if let Err(e) = ResultsWriter::remove_stale(&plan.out, &dir_name, &key, &mut note) {
+            eprintln!(
+                "note: could not look for leftovers of dead runs under {}: {e}",
+                plan.out.display()
+            );
         }
         None
     };

@@ -48,7 +48,14 @@ pub fn trace(args: &TraceArgs) -> ExitCode {
     let mut emit = |r: model::TraceRecord| {
         let line = match format {
             TraceFormat::Jsonl => serde_json::to_string(&r).expect("trace record serializes"),
-            TraceFormat::Text => format!("{:>19}  {:<15} {:<28} {}", clock(r.time_s), r.event, r.entity, r.detail),
+            // Names come from the scenario: their control characters are escaped.
+            TraceFormat::Text => format!(
+                "{:>19}  {:<15} {:<28} {}",
+                clock(r.time_s),
+                super::printable(r.event),
+                super::printable(&r.entity),
+                super::printable(&r.detail)
+            ),
         };
         ok &= writeln!(out, "{}", line.trim_end()).is_ok();
     };

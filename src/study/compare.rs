@@ -338,33 +338,37 @@ impl Comparison {
     /// `compare.csv`.
     pub fn csv(&self) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
-            "metric",
-            "a",
-            "b",
-            "difference",
-            "paired_lo95",
-            "paired_hi95",
-            "independent_difference",
-            "independent_lo95",
-            "independent_hi95",
-            "narrowing",
-        ])
-        .expect("in-memory CSV");
+        super::write_row(
+            &mut w,
+            [
+                "metric",
+                "a",
+                "b",
+                "difference",
+                "paired_lo95",
+                "paired_hi95",
+                "independent_difference",
+                "independent_lo95",
+                "independent_hi95",
+                "narrowing",
+            ],
+        );
         for d in &self.differences {
-            w.write_record([
-                d.metric.clone(),
-                d.a.to_string(),
-                d.b.to_string(),
-                d.difference.to_string(),
-                d.paired_ci95[0].to_string(),
-                d.paired_ci95[1].to_string(),
-                d.independent_difference.to_string(),
-                d.independent_ci95[0].to_string(),
-                d.independent_ci95[1].to_string(),
-                d.narrowing.map_or(String::new(), |x| x.to_string()),
-            ])
-            .expect("in-memory CSV");
+            super::write_row(
+                &mut w,
+                [
+                    d.metric.clone(),
+                    d.a.to_string(),
+                    d.b.to_string(),
+                    d.difference.to_string(),
+                    d.paired_ci95[0].to_string(),
+                    d.paired_ci95[1].to_string(),
+                    d.independent_difference.to_string(),
+                    d.independent_ci95[0].to_string(),
+                    d.independent_ci95[1].to_string(),
+                    d.narrowing.map_or(String::new(), |x| x.to_string()),
+                ],
+            );
         }
         w.into_inner().expect("in-memory CSV")
     }

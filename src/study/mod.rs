@@ -246,3 +246,11 @@ pub fn estimate_cells(e: Option<&Estimate>) -> [String; 3] {
         }
     }
 }
+
+/// Writes a row of a study's CSV, every cell through [`crate::report::csv_cell`]: a value or
+/// name that a spreadsheet would read as a formula gets a leading `'` (numbers excepted).
+fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, row: impl IntoIterator<Item = impl AsRef<[u8]>>) {
+    let cells: Vec<_> = row.into_iter().collect();
+    w.write_record(cells.iter().map(|c| crate::report::csv_cell(c.as_ref())))
+        .expect("in-memory CSV");
+}

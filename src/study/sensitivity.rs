@@ -383,22 +383,24 @@ impl Sensitivity {
     pub fn csv(&self) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let m = &self.metric.path;
-        w.write_record([
-            "parameter".to_string(),
-            "base".into(),
-            "low".into(),
-            "high".into(),
-            format!("{m} at low"),
-            "lo95 at low".into(),
-            "hi95 at low".into(),
-            format!("{m} at high"),
-            "lo95 at high".into(),
-            "hi95 at high".into(),
-            "swing".into(),
-            "noise".into(),
-            "within_noise".into(),
-        ])
-        .expect("in-memory CSV");
+        super::write_row(
+            &mut w,
+            [
+                "parameter".to_string(),
+                "base".into(),
+                "low".into(),
+                "high".into(),
+                format!("{m} at low"),
+                "lo95 at low".into(),
+                "hi95 at low".into(),
+                format!("{m} at high"),
+                "lo95 at high".into(),
+                "hi95 at high".into(),
+                "swing".into(),
+                "noise".into(),
+                "within_noise".into(),
+            ],
+        );
         for e in &self.effects {
             let p = &e.parameter;
             let mut row = vec![p.path.clone(), show(&p.base), show(&p.low), show(&p.high)];
@@ -411,7 +413,7 @@ impl Sensitivity {
                 "inf".into()
             });
             row.push(e.within_noise().to_string());
-            w.write_record(&row).expect("in-memory CSV");
+            super::write_row(&mut w, &row);
         }
         w.into_inner().expect("in-memory CSV")
     }

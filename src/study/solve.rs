@@ -703,17 +703,19 @@ impl Solution {
     pub fn csv(&self) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let m = &self.target.path;
-        w.write_record([
-            self.parameter.clone(),
-            "replications".into(),
-            m.clone(),
-            format!("{m}.lo"),
-            format!("{m}.hi"),
-            format!("decided_on.lo ({} %)", pct(self.confidence)),
-            format!("decided_on.hi ({} %)", pct(self.confidence)),
-            "decision".into(),
-        ])
-        .expect("in-memory CSV");
+        super::write_row(
+            &mut w,
+            [
+                self.parameter.clone(),
+                "replications".into(),
+                m.clone(),
+                format!("{m}.lo"),
+                format!("{m}.hi"),
+                format!("decided_on.lo ({} %)", pct(self.confidence)),
+                format!("decided_on.hi ({} %)", pct(self.confidence)),
+                "decision".into(),
+            ],
+        );
         for p in self.sorted() {
             let mut row = vec![scenario::show(&p.x.to_value()), p.replications.to_string()];
             row.extend(super::estimate_cells(p.estimate.as_ref()));
@@ -722,7 +724,7 @@ impl Solution {
                 _ => row.extend([String::new(), String::new()]),
             }
             row.push(p.decision.name().into());
-            w.write_record(&row).expect("in-memory CSV");
+            super::write_row(&mut w, &row);
         }
         w.into_inner().expect("in-memory CSV")
     }

@@ -170,14 +170,14 @@ impl Sweep {
         for m in &self.metrics {
             header.extend([m.path.clone(), format!("{}.lo", m.path), format!("{}.hi", m.path)]);
         }
-        w.write_record(&header).expect("in-memory CSV");
+        super::write_row(&mut w, &header);
         for p in &self.points {
             let mut row: Vec<String> = self.axes.iter().zip(&p.at).map(|(a, &i)| show(&a.values[i])).collect();
             row.push(p.replications.to_string());
             for e in &p.estimates {
                 row.extend(estimate_cells(e.as_ref()));
             }
-            w.write_record(&row).expect("in-memory CSV");
+            super::write_row(&mut w, &row);
         }
         w.into_inner().expect("in-memory CSV")
     }

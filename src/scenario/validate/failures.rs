@@ -2,7 +2,7 @@
 //! repairs it, and how rare regional disasters are sampled.
 
 use super::site::{Regions, Site};
-use super::{Invalid, bad, check_zones, limits, service_index, unique};
+use super::{Invalid, bad, check_text, check_zones, limits, service_index, unique};
 use crate::engine::SimTime;
 use crate::model::{Crew, Dist, FailureKind, FailureProcess, Fault, ImportanceSampling, Region, RegionRole};
 use crate::scenario::defaults;
@@ -12,6 +12,7 @@ pub(super) fn crews(entries: &[CrewEntry]) -> Result<Vec<Crew>, Invalid> {
     unique("crews", entries.iter().map(|c| c.name.as_str()))?;
     let mut crews = Vec::new();
     for (i, c) in entries.iter().enumerate() {
+        check_text(&format!("crews[{i}].name"), &c.name)?;
         if c.size == 0 {
             return bad(
                 format!("crews[{i}].size"),
@@ -93,6 +94,7 @@ pub(super) fn failures(
     let mut failures = Vec::new();
     for (i, f) in entries.iter_mut().enumerate() {
         let p = format!("failures[{i}]");
+        check_text(&format!("{p}.name"), &f.name)?;
         let (role, region, modelled) = region_of(&format!("{p}.region"), f.region.as_deref(), f.kind, site, known)?;
         let all: Vec<u32> = (1..=modelled).collect();
         let zlist = check_zones(

@@ -70,7 +70,27 @@ fn check_name(path: &str, name: &str) -> Result<(), Invalid> {
     {
         return bad(
             path,
-            format!("invalid name \"{name}\"; use letters, digits, '-', '_' and '.' (not first)"),
+            format!(
+                "invalid name \"{}\"; use letters, digits, '-', '_' and '.' (not first)",
+                name.escape_debug()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// A name shown to people (a failure, crew or region): any text, but no control characters
+/// (which would reach terminals through `trace` and error messages, and spreadsheets through CSV
+/// cells).
+fn check_text(path: &str, name: &str) -> Result<(), Invalid> {
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return bad(
+            path,
+            format!(
+                "invalid name \"{}\": control character {} not allowed in a name",
+                name.escape_debug(),
+                c.escape_unicode()
+            ),
         );
     }
     Ok(())
@@ -82,7 +102,7 @@ fn unique<'a>(section: &str, names: impl Iterator<Item = &'a str>) -> Result<(),
         if seen.contains(&n) {
             return bad(
                 format!("{section}[{i}].name"),
-                format!("duplicate name \"{n}\"; names must be unique"),
+                format!("duplicate name \"{}\"; names must be unique", n.escape_debug()),
             );
         }
         seen.push(n);

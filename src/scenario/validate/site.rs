@@ -74,6 +74,7 @@ pub(super) fn regions(entries: &[RegionEntry]) -> Result<Regions, Invalid> {
         if r.name.trim().is_empty() {
             return bad(format!("regions[{i}].name"), "must not be empty");
         }
+        super::check_text(&format!("regions[{i}].name"), &r.name)?;
         if r.zones > limits::MAX_ZONES {
             return bad(
                 format!("regions[{i}].zones"),
