@@ -326,6 +326,11 @@ impl ResultsWriter {
         dir.publish()
     }
 
+    /// Writes one more file into the results (e.g. `draws.csv` of a two-level run).
+    pub fn write_file(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        self.dir.write(name, bytes)
+    }
+
     /// Records a checkpoint: flushes the rows and syncs them to disk, notes their length, rows
     /// and digest, then writes `checkpoint.json` (atomically and synced, so a checkpoint is
     /// either the old or the new one, and never counts rows that are not on disk).

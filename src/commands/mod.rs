@@ -13,6 +13,7 @@ mod report;
 mod run;
 mod study;
 mod tools;
+mod uncertain;
 
 pub use diff::diff;
 pub use merge::merge;

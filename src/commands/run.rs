@@ -108,6 +108,9 @@ pub fn check(args: &CheckArgs) -> ExitCode {
 /// whose directory holds a partial result). A failure is reported here (exit code 1).
 pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::PathBuf>), Reported> {
     let s = &plan.scenario;
+    if s.uncertainty().is_some() {
+        return super::uncertain::execute(plan);
+    }
     let dir_name = match plan.shard {
         Some(k) => format!("{}.shard-{}-of-{}", s.name, k.index, k.count),
         None => s.name.clone(),
@@ -119,18 +122,7 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
         Reported(FAILED)
     };
     let key = identity(RunStats::new(s)).run_key();
-    // A file (not a directory) where the results go is reported before anything runs.
-    let target = plan.out.join(&dir_name);
-    if let Ok(meta) = std::fs::metadata(&target)
-        && !meta.is_dir()
-    {
-        eprintln!(
-            "error: {} exists and is not a directory: the results cannot be published there; move it away \
-             or choose another --out. Nothing was run",
-            target.display()
-        );
-        return Err(Reported(BAD_INPUT));
-    }
+    refuse_file_at_target(plan, &dir_name)?;
     let busy = |dir: &std::path::Path, holder: &str| {
         report(format!(
             "another process ({holder}) is already running this run (scenario {}, seed {}, {} replications{}) \
@@ -258,6 +250,22 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     let ending = plan.shard.map_or(Ending::Run, Ending::Shard);
     let dir = finish(writer, s, &stats, &summary, ending, plan.format, plan.quiet)?;
     Ok((stats, summary, plan.shard.is_none().then_some(dir)))
+}
+
+/// A file (not a directory) where the results go is reported before anything runs.
+pub(super) fn refuse_file_at_target(plan: &RunPlan, dir_name: &str) -> Result<(), Reported> {
+    let target = plan.out.join(dir_name);
+    if let Ok(meta) = std::fs::metadata(&target)
+        && !meta.is_dir()
+    {
+        eprintln!(
+            "error: {} exists and is not a directory: the results cannot be published there; move it away \
+             or choose another --out. Nothing was run",
+            super::printable(&target.display().to_string())
+        );
+        return Err(Reported(BAD_INPUT));
+    }
+    Ok(())
 }
 
 /// A replication stopped at its event budget, carried through the run's I/O error type.

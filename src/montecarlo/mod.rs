@@ -16,6 +16,7 @@ mod importance;
 mod shard;
 mod stats;
 mod summary;
+pub mod uncertainty;
 mod verdict;
 mod waves;
 

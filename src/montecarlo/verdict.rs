@@ -78,7 +78,10 @@ pub fn evaluate(expectations: &[Expectation], stats: &RunStats, summary: &Summar
     expectations
         .iter()
         .map(|e| {
-            let estimate = estimate(&e.metric, stats, summary);
+            let estimate = match e.over_draws {
+                None => estimate(&e.metric, stats, summary),
+                Some(stat) => over_draws(e, stat, summary),
+            };
             Outcome {
                 expectation: e.clone(),
                 verdict: Verdict::judge(e, estimate.as_ref()),
@@ -86,6 +89,17 @@ pub fn evaluate(expectations: &[Expectation], stats: &RunStats, summary: &Summar
             }
         })
         .collect()
+}
+
+/// A statistic over the draws of a two-level run, with its interval (distribution-free for the
+/// quantiles; an unbounded side is infinite, so a verdict that needs it is inconclusive).
+fn over_draws(e: &Expectation, stat: crate::model::metric::DrawStat, summary: &Summary) -> Option<Estimate> {
+    let (path, _) = crate::model::metric::DrawStat::split(&e.path)?;
+    let (value, [lo, hi]) = summary.uncertainty.as_ref()?.statistic(path, stat)?;
+    Some(Estimate {
+        value,
+        spread: Spread::Interval(lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY)),
+    })
 }
 
 /// Whether the gate passes: every verdict accepted.
@@ -105,6 +119,7 @@ mod tests {
             op,
             threshold: Threshold::Number(t),
             value_text: t.to_string(),
+            over_draws: None,
         }
     }
 

@@ -147,6 +147,7 @@ pub fn render(s: &Summary) -> String {
         s.horizon,
         s.seed
     );
+    super::uncertainty::block(&mut out, s);
     objectives_block(&mut out, s);
     critical_path_block(&mut out, s);
     let _ = writeln!(

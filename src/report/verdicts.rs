@@ -144,6 +144,7 @@ mod tests {
             op,
             threshold: t,
             value_text: text.into(),
+            over_draws: None,
         };
         Outcome {
             verdict: Verdict::judge(&e, est.as_ref()),

@@ -17,6 +17,7 @@ mod plan;
 pub mod recovery;
 pub mod reference;
 pub mod schema;
+pub mod uncertainty;
 mod validate;
 
 pub use error::{FieldPath, PathStep, ScenarioError, line_col, quote_key};

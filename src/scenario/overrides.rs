@@ -392,6 +392,14 @@ pub fn resolve_selectors(table: &toml::Table, path: &str) -> Result<String, Stri
     Ok(out)
 }
 
+/// The node at `steps` below the root table `t`.
+pub(super) fn walk_table<'a>(t: &'a toml::Table, steps: &[PathStep]) -> Option<&'a toml::Value> {
+    let (PathStep::Key(first), rest) = steps.split_first()? else {
+        return None;
+    };
+    walk(t.get(first.as_str())?, rest)
+}
+
 /// The node at `steps` below `node`.
 fn walk<'a>(node: &'a toml::Value, steps: &[PathStep]) -> Option<&'a toml::Value> {
     steps.iter().try_fold(node, |n, s| match s {

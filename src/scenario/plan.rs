@@ -6,6 +6,7 @@
 use super::error::{FieldPath, PathStep, ScenarioError, line_col};
 use super::overrides::{Override, resolve_selectors, set};
 use super::schema::ScenarioFile;
+use super::uncertainty::{Uncertainty, validate_uncertainty};
 use super::validate::{Invalid, validate};
 use crate::model::Scenario;
 use sha2::{Digest, Sha256};
@@ -31,6 +32,8 @@ pub struct Plan {
     /// The canonical form: the file with every default written out.
     canonical: ScenarioFile,
     scenario: Scenario,
+    /// `[uncertainty]` with its validated parameters, when the file has it.
+    uncertainty: Option<Uncertainty>,
 }
 
 impl std::ops::Deref for Plan {
@@ -109,20 +112,28 @@ impl Plan {
         // Deserializing the text itself (not the table) keeps the spans of type errors.
         let file: ScenarioFile = toml::from_str(text).map_err(syntax)?;
         let (scenario, canonical) = validate(file).map_err(|inv| locate(text, origin, inv))?;
-        Ok(Plan {
+        let uncertainty = uncertainty(&source, &canonical, &scenario).map_err(|inv| locate(text, origin, inv))?;
+        let plan = Plan {
             origin: origin.to_path_buf(),
             text: text.to_string(),
             source,
             applied: Vec::new(),
             canonical,
             scenario,
-        })
+            uncertainty,
+        };
+        plan.check_draw_at_median()?;
+        Ok(plan)
     }
 
     /// This plan with `overrides` written into its source, validated again. An error names the
     /// override that caused it, or points into the file when the file's own value is at fault.
     pub fn with(&self, overrides: &[Override]) -> Result<Plan, ScenarioError> {
-        let mut source = self.source.clone();
+        self.rebuilt(self.source.clone(), overrides)
+    }
+
+    /// A plan from `source` (this plan's, edited) with `overrides` written in, validated again.
+    fn rebuilt(&self, mut source: toml::Table, overrides: &[Override]) -> Result<Plan, ScenarioError> {
         let mut applied = self.applied.clone();
         let mut file = None;
         for o in overrides {
@@ -165,21 +176,89 @@ impl Plan {
             Some(f) => f,
             None => parse_table(&source).map_err(|message| blame(None, message))?,
         };
-        let (scenario, canonical) =
-            validate(file).map_err(
-                |inv| match blame(Some(FieldPath::parse(&inv.path)), inv.message.clone()) {
-                    ScenarioError::Invalid { .. } => locate(&self.text, &self.origin, inv),
-                    other => other,
-                },
-            )?;
-        Ok(Plan {
+        let located = |inv: Invalid| match blame(Some(FieldPath::parse(&inv.path)), inv.message.clone()) {
+            ScenarioError::Invalid { .. } => locate(&self.text, &self.origin, inv),
+            other => other,
+        };
+        let (scenario, canonical) = validate(file).map_err(located)?;
+        let uncertainty = uncertainty(&source, &canonical, &scenario).map_err(located)?;
+        let plan = Plan {
             origin: self.origin.clone(),
             text: self.text.clone(),
             source,
             applied,
             canonical,
             scenario,
-        })
+            uncertainty,
+        };
+        // A draw plan has no uncertainty left; one that does is checked at the priors' medians.
+        if plan.uncertainty.is_some() {
+            plan.check_draw_at_median()?;
+        }
+        Ok(plan)
+    }
+
+    /// `[uncertainty]` with its parameters, when the scenario has uncertain parameters.
+    pub fn uncertainty(&self) -> Option<&Uncertainty> {
+        self.uncertainty.as_ref()
+    }
+
+    /// The plain scenario at one draw of the uncertain parameters: `x[j]` is the drawn value of
+    /// parameter `j` (a factor or the value, as its entry says). The result has no uncertainty and
+    /// no expectations over draws; an invalid draw is an error that names the parameters' values.
+    pub fn draw(&self, x: &[f64]) -> Result<Plan, ScenarioError> {
+        let Some(u) = &self.uncertainty else {
+            return self.with(&[]);
+        };
+        assert_eq!(x.len(), u.parameters.len(), "one value per uncertain parameter");
+        let mut plain = self.source.clone();
+        plain.remove("uncertainty");
+        plain.remove("uncertain");
+        if let Some(toml::Value::Table(expect)) = plain.get_mut("expect") {
+            expect.retain(|k, _| !super::expect::is_over_draws(k));
+        }
+        let drawn: Vec<String> = u
+            .parameters
+            .iter()
+            .zip(x)
+            .map(|(p, x)| {
+                format!(
+                    "{} {} = {x}",
+                    p.parameter,
+                    if p.mode == super::uncertainty::Mode::Factor {
+                        "factor"
+                    } else {
+                        "value"
+                    }
+                )
+            })
+            .collect();
+        let option = format!("[[uncertain]] draw ({})", drawn.join(", "));
+        let mut overrides = Vec::with_capacity(x.len());
+        for (p, &x) in u.parameters.iter().zip(x) {
+            let value = p.value_at(x).map_err(|message| ScenarioError::Override {
+                file: self.origin.clone(),
+                option: option.clone(),
+                path: Some(FieldPath::parse(&p.path)),
+                message,
+            })?;
+            overrides.push(Override {
+                path: p.path.clone(),
+                value,
+                option: option.clone(),
+            });
+        }
+        self.rebuilt(plain, &overrides)
+    }
+
+    /// Every prior at its median must give a valid scenario: a prior that misses the field's range
+    /// entirely is found when the file is loaded, not in the middle of a run.
+    fn check_draw_at_median(&self) -> Result<(), ScenarioError> {
+        let Some(u) = &self.uncertainty else {
+            return Ok(());
+        };
+        let x: Vec<f64> = u.parameters.iter().map(|p| p.prior.prior.quantile(0.5)).collect();
+        self.draw(&x).map(|_| ())
     }
 
     /// The source table with the overrides applied (for studies that enumerate its fields).
@@ -205,6 +284,26 @@ impl Plan {
     pub fn to_toml(&self) -> String {
         toml::to_string(&self.canonical).expect("scenario serializes to TOML")
     }
+}
+
+/// `[uncertainty]` validated against the source and the canonical form (for defaulted fields);
+/// expectations over draws need it.
+fn uncertainty(
+    source: &toml::Table,
+    canonical: &ScenarioFile,
+    scenario: &Scenario,
+) -> Result<Option<Uncertainty>, Invalid> {
+    let table = toml::Table::try_from(canonical).unwrap_or_default();
+    let u = validate_uncertainty(canonical.uncertainty.as_ref(), &canonical.uncertain, source, &table)?;
+    if u.is_none()
+        && let Some(e) = scenario.expectations.iter().find(|e| e.over_draws.is_some())
+    {
+        return Err(Invalid::at_key(
+            format!("expect.{}", super::quote_key(&e.path)),
+            "judges a statistic over the draws of uncertain parameters, and this scenario has no [uncertainty]",
+        ));
+    }
+    Ok(u)
 }
 
 /// The scenario file a (possibly edited) source table holds, or why it holds none. It goes

@@ -70,6 +70,16 @@ pub struct ScenarioFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("x-default" = "absent: plain sampling"))]
     pub importance_sampling: Option<ImportanceSamplingSection>,
+    /// Two-level Monte Carlo over uncertain parameters: how many parameter sets to draw, and for
+    /// which metrics to rank the parameters (Sobol indices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "absent: every parameter is taken as written"))]
+    pub uncertainty: Option<super::uncertainty::UncertaintySection>,
+    /// Uncertain parameters, each a field of this file and a prior (of a factor on its value, or of
+    /// the value); they need `[uncertainty]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-default" = "none"))]
+    pub uncertain: Vec<super::uncertainty::UncertainEntry>,
     /// Expectations on the run's statistics, judged by `outage-sim check` (a regression gate).
     #[serde(default, skip_serializing_if = "super::expect::ExpectTable::is_empty")]
     #[schemars(extend("x-default" = "none"))]

@@ -787,6 +787,7 @@ mod tests {
             op: Op::Le,
             threshold: crate::model::metric::Threshold::Number(0.5),
             value_text: "0.5".into(),
+            over_draws: None,
         };
         // Between 50 (0.49, holds by its estimate) and 40 (0.55): 50 − 0.01·10/0.06 ≈ 48.3.
         let x = crossing(

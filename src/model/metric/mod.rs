@@ -30,7 +30,7 @@ pub use distribution::{Distribution, Percentile, Stat};
 
 /// The Kaplan–Meier quantiles of the time to reconnect the summary reports.
 pub const RECONNECT_QUANTILES: [Percentile; 3] = [Percentile::P50, Percentile::P90, Percentile::P99];
-pub use expectation::{Expectation, Op, Threshold};
+pub use expectation::{DrawStat, Expectation, Op, Threshold};
 
 use super::vocabulary::Plane;
 

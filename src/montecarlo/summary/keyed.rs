@@ -51,10 +51,21 @@ impl<T> Index<Plane> for PerPlane<T> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Keyed<T>(pub Vec<(String, T)>);
 
+impl<T> Default for Keyed<T> {
+    fn default() -> Keyed<T> {
+        Keyed(Vec::new())
+    }
+}
+
 impl<T> Keyed<T> {
     /// The value under `name`.
     pub fn get(&self, name: &str) -> Option<&T> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// Whether it has no name.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// Names and values, in order.

@@ -80,6 +80,10 @@ pub struct Summary {
     /// describes the tilted distribution).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importance_sampling: Option<ImportanceSamplingSummary>,
+    /// Two-level runs: every metric over the draws of the uncertain parameters (the sections
+    /// above then hold the pooled, predictive estimates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<super::uncertainty::UncertaintySummary>,
 }
 
 /// Why a run to precision stopped, and after how many replications.
@@ -151,6 +155,7 @@ impl Summary {
                 .importance_sampling
                 .as_ref()
                 .and_then(|i| importance::summary(s, i)),
+            uncertainty: None,
         }
     }
 

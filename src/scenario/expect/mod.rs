@@ -9,7 +9,7 @@ use super::error::quote_key;
 use super::validate::Invalid;
 use crate::engine::duration::parse_duration;
 use crate::model::Plane;
-use crate::model::metric::{Expectation, Metric, MetricDef, Op, Threshold, Unit, catalogue};
+use crate::model::metric::{DrawStat, Expectation, Metric, MetricDef, Op, Threshold, Unit, catalogue};
 use hint::{list_known, suggestion};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -146,8 +146,27 @@ fn lookup(key: &str, known: &[MetricDef], has_clients: bool) -> Result<Metric, S
     Ok(def.metric)
 }
 
-fn parse_one(key: &str, text: &str, known: &[MetricDef], has_clients: bool) -> Result<Expectation, Invalid> {
-    let path = format!("expect.{}", quote_key(key));
+/// Whether an `[expect]` key judges a statistic over the draws of uncertain parameters
+/// (`uncertainty.<metric path>.<mean|p05|p50|p95>`).
+pub fn is_over_draws(key: &str) -> bool {
+    DrawStat::split(key).is_some()
+}
+
+fn parse_one(full_key: &str, text: &str, known: &[MetricDef], has_clients: bool) -> Result<Expectation, Invalid> {
+    let path = format!("expect.{}", quote_key(full_key));
+    let (key, over_draws) = match DrawStat::split(full_key) {
+        Some((metric, stat)) => (metric, Some(stat)),
+        None if full_key.starts_with("uncertainty.") => {
+            return Err(Invalid::at_key(
+                path,
+                format!(
+                    "\"{full_key}\": a statistic over the draws is `uncertainty.<metric path>.<mean|p05|p50|p95>`, \
+                     e.g. \"uncertainty.zone_incidents.data_plane.p_meet_rto.p05\""
+                ),
+            ));
+        }
+        None => (full_key, None),
+    };
     let metric = lookup(key, known, has_clients).map_err(|m| Invalid::at_key(path.clone(), m))?;
     let trimmed = text.trim();
     let Some(op) = Op::ALL.into_iter().find(|op| trimmed.starts_with(op.symbol())) else {
@@ -219,11 +238,12 @@ fn parse_one(key: &str, text: &str, known: &[MetricDef], has_clients: bool) -> R
         }
     };
     Ok(Expectation {
-        path: key.to_string(),
+        path: full_key.to_string(),
         metric,
         op,
         threshold,
         value_text,
+        over_draws,
     })
 }
 

@@ -1,0 +1,112 @@
+//! `run` and `check` of a scenario with `[uncertainty]`: two-level Monte Carlo. The draws run one
+//! after another, each on every worker thread; the results directory gets the pooled summary with
+//! its `uncertainty` section and `draws.csv` (no per-replication rows: they would be the draws'
+//! replications over again).
+
+use super::finish::{Ending, finish};
+use super::progress::{Progress, Unit};
+use super::{BAD_INPUT, Reported};
+use crate::cli::RunPlan;
+use crate::montecarlo::uncertainty::{Design, UncertaintySummary, metric_values, run_uncertain};
+use crate::montecarlo::{Partial, RunOptions, RunStats, Runner, Shard, Summary};
+use crate::results::ResultsWriter;
+use std::path::PathBuf;
+
+/// Runs a two-level plan, writes its results and prints the summary (see `run::execute`).
+pub(super) fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<PathBuf>), Reported> {
+    let s = &plan.scenario;
+    let u = s.uncertainty().expect("called for plans with [uncertainty]");
+    let refuse = |option: &str, why: &str| {
+        eprintln!("error: {option}: {why}");
+        Reported(BAD_INPUT)
+    };
+    if let Some(shard) = plan.shard {
+        return Err(refuse(
+            &format!("--shard {shard}"),
+            "a scenario with [uncertainty] runs whole: its draws cannot be split into shards yet",
+        ));
+    }
+    if plan.resume {
+        return Err(refuse(
+            "--resume",
+            "a two-level run (a scenario with [uncertainty]) keeps no checkpoints, so there is nothing to resume; \
+             run it again without --resume",
+        ));
+    }
+    if plan.precision.is_some() {
+        return Err(refuse(
+            "--precision",
+            "stops one run when a metric's Monte Carlo interval is narrow enough; in a two-level run the \
+             spread over draws is the parameters' uncertainty, which more replications do not narrow. The \
+             intervals of the quantiles over draws (`quantile_ci95`) narrow with more draws: raise --draws \
+             (their width goes as 1/sqrt(draws)), and check `inner_mc_share` to see whether the draws need \
+             more replications",
+        ));
+    }
+    super::run::refuse_file_at_target(plan, &s.name)?;
+    let design = Design::new(s, u.draws).expect("a plan with [uncertainty] has a design");
+    let key = Partial::new(s, Shard { index: 0, count: 1 }, RunStats::new(s)).run_key();
+    let writer = ResultsWriter::create_named(&plan.out, &s.name, s, false, &key).map_err(|e| {
+        eprintln!("error: cannot create results under {}: {e}", plan.out.display());
+        Reported(super::FAILED)
+    })?;
+    let total = design.len().saturating_mul(s.replications);
+    let progress = Progress::start(Unit::Replications, total, 0, plan.quiet);
+    let options = RunOptions {
+        keep_outcomes: false,
+        shard: None,
+        progress: progress.counter(),
+        max_events: Some(plan.max_events),
+        max_incidents: Some(plan.max_incidents),
+    };
+    let run = run_uncertain(
+        s,
+        &design,
+        0..design.len(),
+        &Runner::new(plan.threads),
+        &options,
+        |_| {},
+    );
+    progress.finish();
+    let run = run.map_err(|e| {
+        let origin = plan
+            .origin
+            .as_deref()
+            .map_or_else(|| s.name.clone(), |p| p.display().to_string());
+        eprintln!(
+            "error: {}; nothing was written",
+            super::printable(&format!("{origin}: {e}"))
+        );
+        Reported(BAD_INPUT)
+    })?;
+    let mut summary = Summary::new(s, &run.pooled);
+    let pooled = metric_values(&run.metrics, &run.pooled, &summary);
+    summary.uncertainty = Some(UncertaintySummary::new(s, &design, &run, &pooled));
+    let columns = draws_columns(s);
+    if let Err(e) = writer.write_file("draws.csv", &crate::report::draws_csv(s, &design, &run, &columns)) {
+        eprintln!("error: writing results failed: {e}");
+        return Err(Reported(super::FAILED));
+    }
+    let dir = finish(writer, s, &run.pooled, &summary, Ending::Run, plan.format, plan.quiet)?;
+    Ok((run.pooled, summary, Some(dir)))
+}
+
+/// The metrics `draws.csv` has a column for: those a study reports by default, those the
+/// scenario computes Sobol indices for, and those its `[expect]` judges over the draws.
+fn draws_columns(s: &crate::scenario::Plan) -> Vec<String> {
+    let mut out = crate::study::default_metrics(s);
+    let mut add = |p: &str| {
+        if !out.iter().any(|o| o == p) {
+            out.push(p.to_string());
+        }
+    };
+    if let Some(u) = s.uncertainty() {
+        u.sobol.iter().for_each(|p| add(p));
+    }
+    for e in &s.expectations {
+        if let Some((metric, _)) = crate::model::metric::DrawStat::split(&e.path) {
+            add(metric);
+        }
+    }
+    out
+}

@@ -1,0 +1,139 @@
+//! Two-level Monte Carlo: the outer level draws parameter sets from the priors of a scenario's
+//! `[[uncertain]]` parameters (a Latin hypercube, or Saltelli's design when Sobol indices are
+//! wanted); the inner level runs the scenario's replications at each, all on the scenario's seed
+//! (common random numbers: draws differ by their parameters, not by their dice).
+//!
+//! Every draw is evaluated on its own and reduced at once to the value of every catalogue metric
+//! (with its Monte Carlo standard error); the draws of the Latin hypercube are also pooled into
+//! one run, the predictive estimate. Draws are numbered, and each depends only on its number, so
+//! the result is the same whatever the thread count and however the draws are split into shards.
+
+mod design;
+mod sobol;
+mod summary;
+
+pub use design::{Design, Role};
+pub use summary::{DrawSummary, ParameterSummary, SobolEntry, UncertaintySummary};
+
+use super::{RunOptions, RunStats, Runner, Spread, Summary, estimate};
+use crate::model::metric::{MetricDef, catalogue_of};
+use crate::scenario::{Plan, ScenarioError};
+
+/// A metric's value at one draw and its Monte Carlo standard error (`None` when the run gives it
+/// no interval, or an unbounded one).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DrawValue {
+    /// The estimate at this draw.
+    pub value: f64,
+    /// Its standard error from the inner replications.
+    pub std_error: Option<f64>,
+}
+
+/// One evaluated point of the design.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    /// Its number in the design.
+    pub index: u64,
+    /// The drawn value of every uncertain parameter (a factor or the value, as its entry says).
+    pub x: Vec<f64>,
+    /// Every metric of the catalogue at this draw (`None`: no data, e.g. no incident).
+    pub values: Vec<Option<DrawValue>>,
+}
+
+/// Why a two-level run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum UncertainError {
+    /// A draw gives an invalid scenario.
+    #[error("draw {index} of the uncertain parameters gives an invalid scenario: {error}")]
+    Draw {
+        /// The draw.
+        index: u64,
+        /// Why it is invalid.
+        error: ScenarioError,
+    },
+    /// A replication of a draw went over its budget.
+    #[error("draw {index}: {budget}")]
+    Budget {
+        /// The draw.
+        index: u64,
+        /// What was exceeded.
+        budget: crate::model::BudgetExceeded,
+    },
+}
+
+/// A finished (or partial: a shard's) two-level run.
+#[derive(Clone, Debug)]
+pub struct UncertainRun {
+    /// The metrics, in catalogue order (the order of every `values`).
+    pub metrics: Vec<MetricDef>,
+    /// The evaluated points, by number.
+    pub evaluations: Vec<Evaluation>,
+    /// The replications of the Latin-hypercube draws, pooled.
+    pub pooled: RunStats,
+}
+
+/// The metric values of a finished run, in catalogue order.
+pub fn metric_values(metrics: &[MetricDef], stats: &RunStats, summary: &Summary) -> Vec<Option<DrawValue>> {
+    metrics
+        .iter()
+        .map(|d| {
+            let e = estimate(&d.metric, stats, summary)?;
+            if !e.value.is_finite() {
+                return None;
+            }
+            let std_error = match e.spread {
+                Spread::Interval(lo, hi) if lo.is_finite() && hi.is_finite() => {
+                    Some((hi - lo) / (2.0 * crate::stats::Z95))
+                }
+                _ => None,
+            };
+            Some(DrawValue {
+                value: e.value,
+                std_error,
+            })
+        })
+        .collect()
+}
+
+/// Runs the points `range` of the plan's design (all of them for a whole run).
+///
+/// `progress(done)` is called after each point. Options apply to every inner run (their
+/// `keep_outcomes` and `shard` are ignored: a draw runs all its replications, for statistics
+/// only).
+pub fn run_uncertain(
+    plan: &Plan,
+    design: &Design,
+    range: std::ops::Range<u64>,
+    runner: &Runner,
+    options: &RunOptions,
+    mut progress: impl FnMut(u64),
+) -> Result<UncertainRun, UncertainError> {
+    let metrics = catalogue_of(plan);
+    let inner = RunOptions {
+        keep_outcomes: false,
+        shard: None,
+        ..options.clone()
+    };
+    let mut pooled = RunStats::new(plan);
+    let mut evaluations = Vec::with_capacity((range.end - range.start) as usize);
+    for index in range {
+        let x = design.values(plan, index);
+        let at = plan.draw(&x).map_err(|error| UncertainError::Draw { index, error })?;
+        let Ok(stats) = runner.run(&at, &inner, |_| Ok::<(), std::convert::Infallible>(()));
+        if let Some(budget) = stats.exceeded.clone() {
+            return Err(UncertainError::Budget { index, budget });
+        }
+        let summary = Summary::new(&at, &stats);
+        let values = metric_values(&metrics, &stats, &summary);
+        if design.role(index).0 == Role::A {
+            pooled.merge(&stats);
+        }
+        evaluations.push(Evaluation { index, x, values });
+        progress(index);
+    }
+    Ok(UncertainRun {
+        metrics,
+        evaluations,
+        pooled,
+    })
+}
