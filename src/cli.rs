@@ -313,6 +313,11 @@ pub struct RunOptionArgs {
     /// `[importance_sampling]`).
     #[arg(long, value_name = "F")]
     pub importance_sampling: Option<f64>,
+    /// Outer draws of a scenario with `[uncertainty]`: parameter sets drawn from its
+    /// `[[uncertain]]` priors, each run with the scenario's replications (overrides
+    /// `[uncertainty] draws`).
+    #[arg(long, value_name = "N")]
+    pub draws: Option<u64>,
 }
 
 /// What `run`, `check`, `merge` and `compare` print on stdout; each option's help says what the
@@ -692,7 +697,21 @@ impl RunOptionArgs {
         if self.no_replication_rows || self.summary_only {
             overrides.push(Override::no_replication_rows());
         }
-        let s = load_scenario(file)?.with(&overrides)?;
+        let loaded = load_scenario(file)?;
+        if let Some(n) = self.draws {
+            if loaded.uncertainty().is_none() {
+                return Err(PlanError::option(
+                    format!("--draws {n}"),
+                    "the scenario has no [uncertainty]: draws are parameter sets drawn from its [[uncertain]] \
+                     priors (docs/GUIDE.md, \"Uncertain parameters\")",
+                ));
+            }
+            overrides.push(Override {
+                option: format!("--draws {n}"),
+                ..Override::set("uncertainty.draws", toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)))
+            });
+        }
+        let s = loaded.with(&overrides)?;
         if let Some(shard) = self.shard {
             shard.check(s.replications).map_err(|e| {
                 PlanError::option(

@@ -7,7 +7,7 @@ use super::finish::{Ending, finish};
 use super::progress::{Progress, Unit};
 use super::{BAD_INPUT, Reported};
 use crate::cli::RunPlan;
-use crate::montecarlo::uncertainty::{Design, UncertaintySummary, metric_values, run_uncertain};
+use crate::montecarlo::uncertainty::{Design, run_uncertain, summarize};
 use crate::montecarlo::{Partial, RunOptions, RunStats, Runner, Shard, Summary};
 use crate::results::ResultsWriter;
 use std::path::PathBuf;
@@ -79,9 +79,7 @@ pub(super) fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<PathB
         );
         Reported(BAD_INPUT)
     })?;
-    let mut summary = Summary::new(s, &run.pooled);
-    let pooled = metric_values(&run.metrics, &run.pooled, &summary);
-    summary.uncertainty = Some(UncertaintySummary::new(s, &design, &run, &pooled));
+    let summary = summarize(s, &design, &run);
     let columns = draws_columns(s);
     if let Err(e) = writer.write_file("draws.csv", &crate::report::draws_csv(s, &design, &run, &columns)) {
         eprintln!("error: writing results failed: {e}");

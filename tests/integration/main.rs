@@ -33,3 +33,4 @@ mod scenarios;
 mod shards;
 mod snapshots;
 mod studies;
+mod uncertainty;

@@ -137,3 +137,26 @@ pub fn run_uncertain(
         pooled,
     })
 }
+
+/// A whole two-level run of a plan with `[uncertainty]`: its design, its evaluations, and the
+/// summary of the pooled draws with its `uncertainty` section.
+pub fn run_whole(
+    plan: &Plan,
+    runner: &Runner,
+    options: &RunOptions,
+) -> Result<(Design, UncertainRun, Summary), UncertainError> {
+    let draws = plan.uncertainty().map_or(0, |u| u.draws);
+    let design = Design::new(plan, draws).expect("run_whole is called for plans with [uncertainty]");
+    let run = run_uncertain(plan, &design, 0..design.len(), runner, options, |_| {})?;
+    let summary = summarize(plan, &design, &run);
+    Ok((design, run, summary))
+}
+
+/// The summary of a finished two-level run: the pooled draws' summary with its `uncertainty`
+/// section.
+pub fn summarize(plan: &Plan, design: &Design, run: &UncertainRun) -> Summary {
+    let mut summary = Summary::new(plan, &run.pooled);
+    let pooled = metric_values(&run.metrics, &run.pooled, &summary);
+    summary.uncertainty = Some(UncertaintySummary::new(plan, design, run, &pooled));
+    summary
+}
