@@ -15,6 +15,10 @@
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 
+mod lhs;
+
+pub use lhs::{SaltelliDesign, latin_hypercube, saltelli_design};
+
 /// The generator every mechanism uses.
 pub type SimRng = Xoshiro256PlusPlus;
 

@@ -21,6 +21,12 @@
 //! merging), `merge`, `AddAssign<&Self>`, `AddAssign<Self>` and serde
 //! (de)serialization of its raw integer state, so partial results can be
 //! saved and merged later. Deserialization validates the state's invariants.
+//!
+//! Beside the accumulators, pure functions of finished floating-point samples serve the outer
+//! level of a two-level (epistemic) run: [`quantile()`] and [`quantile_interval`] (type-7 quantiles
+//! and distribution-free order-statistic intervals), and [`sobol_indices`] (first-order and total
+//! Sobol indices with bootstrap intervals). They keep no state to merge and are deterministic
+//! for a given input and seed.
 #![warn(missing_docs)]
 
 /// Implements `AddAssign<&T>` and `AddAssign<T>` by delegating to `T::merge`.
@@ -47,6 +53,8 @@ mod duration;
 mod histogram;
 mod moments;
 mod proportion;
+mod quantile;
+mod sobol;
 mod summary;
 mod survival;
 mod target;
@@ -65,6 +73,8 @@ pub use duration::{DurationStats, QuantileInterval};
 pub use histogram::{DurationHistogram, SIGNIFICANT_FIGURES};
 pub use moments::Moments;
 pub use proportion::{Proportion, wilson_interval};
+pub use quantile::{quantile, quantile_interval};
+pub use sobol::{DEFAULT_BOOTSTRAP, SobolError, SobolIndex, SobolIndices, pooled_variance, sobol_indices};
 pub use summary::{AvailabilitySummary, DurationSummary, MeanSummary, ProportionSummary, WeightedSummary};
 pub use survival::{KmQuantile, KmStep, Survival, SurvivalSummary};
 pub use target::TargetMeet;
