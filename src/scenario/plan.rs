@@ -248,7 +248,23 @@ impl Plan {
                 option: option.clone(),
             });
         }
-        self.rebuilt(plain, &overrides)
+        // The file's own error at a drawn value says which draw it was.
+        self.rebuilt(plain, &overrides).map_err(|e| match e {
+            ScenarioError::Invalid {
+                file,
+                line,
+                column,
+                path,
+                message,
+            } => ScenarioError::Invalid {
+                file,
+                line,
+                column,
+                path,
+                message: format!("{message} (at {option})"),
+            },
+            other => other,
+        })
     }
 
     /// Every prior at its median must give a valid scenario: a prior that misses the field's range
@@ -295,6 +311,14 @@ fn uncertainty(
 ) -> Result<Option<Uncertainty>, Invalid> {
     let table = toml::Table::try_from(canonical).unwrap_or_default();
     let u = validate_uncertainty(canonical.uncertainty.as_ref(), &canonical.uncertain, source, &table)?;
+    if let Some(u) = &u {
+        let features: Vec<(String, crate::model::Plane)> =
+            scenario.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
+        for (i, path) in u.sobol.iter().enumerate() {
+            super::resolve_metric(path, &features, scenario.clients.is_some())
+                .map_err(|m| Invalid::at(format!("uncertainty.sobol[{i}]"), m))?;
+        }
+    }
     if u.is_none()
         && let Some(e) = scenario.expectations.iter().find(|e| e.over_draws.is_some())
     {

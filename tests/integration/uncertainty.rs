@@ -117,7 +117,7 @@ fn check_judges_a_quantile_over_draws() {
     assert_eq!(code, Some(0), "{err}");
     let (code, err) = run("\"uncertainty.availability.component-up.p50\" = \">= 0.95\"");
     assert_eq!(code, Some(1), "{err}");
-    assert!(err.contains("uncertainty.availability.component-up.p50 >= 0.95 (failed)"), "{err}");
+    assert!(err.contains("uncertainty.availability.component-up.p50 >= 0.95 (fail)"), "{err}");
     // 40 draws cannot bound a 5 % quantile from below: inconclusive, which fails the gate.
     let (code, err) = run("\"uncertainty.availability.component-up.p05\" = \">= 0.5\"");
     assert_eq!(code, Some(1), "{err}");
@@ -197,4 +197,32 @@ fn shards_resume_and_precision_are_refused_with_a_reason() {
         assert!(err.contains(needle), "{args:?}: {err}");
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing written for {args:?}");
     }
+}
+
+#[test]
+fn sobol_indices_put_everything_on_the_one_parameter_that_matters() {
+    // Availability depends on the failure's mean time only; the database size matters only to
+    // restores after regional disasters, which this scenario has none of. On common random numbers
+    // a parameter without effect leaves every evaluation unchanged, so its indices are exactly 0.
+    let text = std::fs::read_to_string(repo(ORACLE)).unwrap().replace(
+        "[uncertainty]\ndraws = 200\n",
+        "[uncertainty]\ndraws = 64\nsobol = [\"availability.component-up\"]\n\n[[uncertain]]\n\
+         parameter = \"recovery.database.size_gb\"\nfactor = \"uniform(0.5, 2)\"\n",
+    );
+    let plan = Plan::from_source(&text, std::path::Path::new("sobol.toml")).unwrap();
+    let plan = with(&plan, &[Override::replications(30)]);
+    let (design, _, summary) = run_whole(&plan, &Runner::new(None), &RunOptions::default()).unwrap();
+    assert_eq!(design.len(), 64 * 4, "Saltelli: draws x (parameters + 2)");
+    let u = summary.uncertainty.as_ref().unwrap();
+    assert_eq!(u.design, "saltelli");
+    let per = u.sobol.get("availability.component-up").expect("indices computed");
+    let size = per.get("recovery.database.size_gb").unwrap();
+    assert_eq!((size.first, size.total), (0.0, 0.0), "{size:?}");
+    let ttf = per.get("failures[name=component-failure].time_to_failure").unwrap();
+    let eta = u.metrics.get("availability.component-up").unwrap().inner_mc_share.unwrap();
+    eprintln!("time to failure: {ttf:?}; inner MC share {eta}");
+    // With one parameter that matters, S = S_T = 1 but for the noise: S_T → 1 exactly (Jansen
+    // with the other column fixed), S → 1 − η; both intervals hold those values.
+    assert!(ttf.total_ci95[0] <= 1.0 && 1.0 <= ttf.total_ci95[1] + 1e-12, "{ttf:?}");
+    assert!(ttf.first_ci95[0] <= 1.0 - eta && 1.0 - eta <= ttf.first_ci95[1], "{ttf:?}");
 }

@@ -7,9 +7,8 @@
 //! design: two independent hypercubes A and B, then for every parameter i the matrix AB_i (A with
 //! column i from B) — `draws × (parameters + 2)` points, numbered A, B, AB_1, …, AB_k.
 
-use crate::random::{Mechanism, stream};
+use crate::random::latin_hypercube;
 use crate::scenario::Plan;
-use rand::{Rng, RngExt};
 
 /// Which matrix of the design a point belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,47 +102,5 @@ impl Design {
             .zip(&u.parameters)
             .map(|(&p, param)| param.prior.prior.quantile(p))
             .collect()
-    }
-}
-
-/// A Latin hypercube of `n` points in (0, 1)^k: column j is a random permutation of the strata
-/// with a uniform position inside each, from its own stream (`seed`, column, `salt`).
-pub fn latin_hypercube(n: usize, k: usize, seed: u64, salt: &str) -> Vec<Vec<f64>> {
-    let mut points = vec![vec![0.0; k]; n];
-    for j in 0..k {
-        let mut rng = stream(seed, j as u64, Mechanism::named(salt));
-        let mut strata: Vec<usize> = (0..n).collect();
-        // Fisher–Yates.
-        for i in (1..n).rev() {
-            strata.swap(i, rng.random_range(0..=i));
-        }
-        for (point, stratum) in points.iter_mut().zip(strata) {
-            // Strictly inside (0, 1): a quantile at 0 or 1 can be infinite.
-            let jitter = ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-            point[j] = (stratum as f64 + jitter) / n as f64;
-        }
-    }
-    points
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_stratum_is_sampled_once_per_column() {
-        let n = 50;
-        let h = latin_hypercube(n, 3, 7, "t");
-        for j in 0..3 {
-            let mut seen = vec![false; n];
-            for p in &h {
-                assert!(p[j] > 0.0 && p[j] < 1.0);
-                let s = (p[j] * n as f64) as usize;
-                assert!(!seen[s], "stratum {s} twice");
-                seen[s] = true;
-            }
-        }
-        assert_eq!(h, latin_hypercube(n, 3, 7, "t"), "deterministic");
-        assert_ne!(h, latin_hypercube(n, 3, 7, "u"));
     }
 }

@@ -10,22 +10,7 @@ use super::super::summary::Keyed;
 use super::summary::SobolEntry;
 use super::{Design, Role, UncertainRun};
 use crate::scenario::Plan;
-use stub::{DEFAULT_BOOTSTRAP, sobol_indices};
-mod stub {
-    // TEMPORARY until the sobol branch lands.
-    pub const DEFAULT_BOOTSTRAP: usize = 1000;
-    pub struct I {
-        pub estimate: f64,
-        pub ci95: [f64; 2],
-    }
-    pub struct S {
-        pub first: I,
-        pub total: I,
-    }
-    pub fn sobol_indices(_: &[f64], _: &[f64], _: &[Vec<f64>], _: usize, _: u64) -> Result<Vec<S>, String> {
-        Err("stub".into())
-    }
-}
+use crate::stats::{DEFAULT_BOOTSTRAP, sobol_indices};
 
 /// Salt of the bootstrap's seed, so that it is not the seed of any replication stream.
 const BOOTSTRAP_SALT: u64 = 0x50_B0_1B_00_75_7A_A9_01;

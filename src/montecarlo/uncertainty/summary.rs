@@ -8,6 +8,7 @@ use super::{Design, DrawValue, Role, UncertainRun};
 use crate::model::metric::DrawStat;
 use crate::scenario::Plan;
 use crate::scenario::uncertainty::Mode;
+use crate::stats::{quantile, quantile_interval};
 use serde::{Deserialize, Serialize};
 
 /// Confidence of the intervals of the quantiles over draws.
@@ -205,8 +206,9 @@ fn over_draws(unit: &str, values: &[DrawValue], pooled: Option<DrawValue>) -> Op
     let ses: Vec<f64> = values.iter().filter_map(|v| v.std_error).collect();
     let inner_var = (ses.len() == n).then(|| ses.iter().map(|s| s * s).sum::<f64>() / n as f64);
     let interval = |p: f64| {
-        let (lo, hi) = order_statistic_ranks(n, p, CONFIDENCE);
-        [lo.map(|r| sorted[r]), hi.map(|r| sorted[r])]
+        // 1-based ranks of the order statistics that bound the quantile.
+        let (lo, hi) = quantile_interval(n, p, CONFIDENCE);
+        [lo.map(|r| sorted[r - 1]), hi.map(|r| sorted[r - 1])]
     };
     Some(DrawSummary {
         unit: unit.to_string(),
@@ -236,55 +238,4 @@ fn over_draws(unit: &str, values: &[DrawValue], pooled: Option<DrawValue>) -> Op
             std_error: p.std_error,
         }),
     })
-}
-
-/// The p-quantile of sorted values, interpolating linearly between order statistics
-/// (Hyndman & Fan's type 7, the default of R and NumPy).
-pub fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    let h = (n - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// 0-based ranks (l, u) of the order statistics that bound the p-quantile with at least
-/// `confidence` (equal tails): P(X₍ₗ₎ ≤ q ≤ X₍ᵤ₎) ≥ confidence, from the binomial distribution of
-/// the number of draws below q. `None` where no order statistic bounds that side.
-pub fn order_statistic_ranks(n: usize, p: f64, confidence: f64) -> (Option<usize>, Option<usize>) {
-    use statrs::distribution::{Binomial, DiscreteCDF};
-    let Ok(b) = Binomial::new(p, n as u64) else {
-        return (None, None);
-    };
-    let tail = (1.0 - confidence) / 2.0;
-    // Lower: the largest l with P(B ≤ l − 1) ≤ tail, i.e. P(X₍ₗ₎ > q) ≤ tail (1-based l).
-    let lower = (1..=n as u64)
-        .rev()
-        .find(|&l| b.cdf(l - 1) <= tail)
-        .map(|l| l as usize - 1);
-    // Upper: the smallest u with P(B ≥ u) ≤ tail (1-based u), i.e. P(X₍ᵤ₎ < q) ≤ tail.
-    let upper = (1..=n as u64)
-        .find(|&u| 1.0 - b.cdf(u - 1) <= tail)
-        .map(|u| u as usize - 1);
-    (lower, upper)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantiles_interpolate_and_ranks_bound_with_the_confidence() {
-        let xs: Vec<f64> = (1..=5).map(f64::from).collect();
-        assert_eq!(quantile(&xs, 0.5), 3.0);
-        assert_eq!(quantile(&xs, 0.25), 2.0);
-        assert_eq!(quantile(&xs, 0.1), 1.4);
-        // The median of 100: the classical ranks 40 and 61 (1-based).
-        assert_eq!(order_statistic_ranks(100, 0.5, 0.95), (Some(39), Some(60)));
-        // Too few draws to bound the 5 % quantile from below.
-        assert_eq!(order_statistic_ranks(20, 0.05, 0.95).0, None);
-    }
 }
