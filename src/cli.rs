@@ -708,7 +708,10 @@ impl RunOptionArgs {
             }
             overrides.push(Override {
                 option: format!("--draws {n}"),
-                ..Override::set("uncertainty.draws", toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)))
+                ..Override::set(
+                    "uncertainty.draws",
+                    toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)),
+                )
             });
         }
         let s = loaded.with(&overrides)?;

@@ -9,7 +9,9 @@
 //! * first-order index `S_i = V[E(Y | X_i)] / V`, estimated as in Saltelli, Annoni, Azzini,
 //!   Campolongo, Ratto & Tarantola (2010), "Variance based sensitivity analysis of model output.
 //!   Design and estimator for the total sensitivity index", *Comput. Phys. Commun.* 181:259–270,
-//!   table 2 (b):  `Ŝ_i = (1/n) Σ_j f_B[j]·(f_ABi[j] − f_A[j]) / V̂`;
+//!   table 2 (b), with f_B centred on the mean f̄ of f_A and f_B (the expectation is unchanged,
+//!   its variance no longer grows with the metric's distance from 0):
+//!   `Ŝ_i = (1/n) Σ_j (f_B[j] − f̄)·(f_ABi[j] − f_A[j]) / V̂`;
 //! * total index `S_Ti = E[V(Y | X_~i)] / V`, by Jansen's estimator (Jansen 1999, "Analysis of
 //!   variance designs for model output", *Comput. Phys. Commun.* 117:35–43; table 2 (f) in
 //!   Saltelli et al. 2010):  `Ŝ_Ti = (1/2n) Σ_j (f_A[j] − f_ABi[j])² / V̂`;
@@ -208,7 +210,10 @@ fn estimate(f_a: &[f64], f_b: &[f64], f_ab: &[Vec<f64>], rows: &[usize]) -> Opti
                 let (mut s, mut t) = (0.0, 0.0);
                 for &j in rows {
                     let d = ab[j] - f_a[j];
-                    s += f_b[j] * d;
+                    // Centred: E[(f_B − c)(f_ABi − f_A)] is the same for any c, but its
+                    // variance grows with c², and metrics such as an availability of 0.999 sit
+                    // far from 0.
+                    s += (f_b[j] - mean) * d;
                     t += d * d;
                 }
                 (s / m / v, t / (2.0 * m) / v)

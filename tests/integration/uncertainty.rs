@@ -49,7 +49,10 @@ fn availability_quantiles_over_draws_are_the_closed_form_at_the_factor_quantiles
         // drawn factor's quantile is within one stratum of the exact one…
         let lo = (sigma * z.inverse_cdf((p - 1.0 / n).max(1e-9))).exp();
         let hi = (sigma * z.inverse_cdf((p + 1.0 / n).min(1.0 - 1e-9))).exp();
-        assert!((lo..=hi).contains(&drawn_factor), "p{p}: factor {drawn_factor} outside [{lo}, {hi}]");
+        assert!(
+            (lo..=hi).contains(&drawn_factor),
+            "p{p}: factor {drawn_factor} outside [{lo}, {hi}]"
+        );
         // …and the distribution-free interval of the quantile holds the closed form.
         let [Some(l), Some(h)] = ci else {
             panic!("p{p}: 200 draws bound the quantile on both sides: {ci:?}")
@@ -58,14 +61,22 @@ fn availability_quantiles_over_draws_are_the_closed_form_at_the_factor_quantiles
     }
     // The pooled estimate is the mean over draws (every draw has the same replications).
     let pooled = d.pooled.as_ref().unwrap();
-    assert!((pooled.estimate - d.mean).abs() < 1e-12, "{} vs {}", pooled.estimate, d.mean);
+    assert!(
+        (pooled.estimate - d.mean).abs() < 1e-12,
+        "{} vs {}",
+        pooled.estimate,
+        d.mean
+    );
     // The spread is the parameters', not noise.
     assert!(d.inner_mc_share.unwrap() < 0.01, "{:?}", d.inner_mc_share);
 }
 
 #[test]
 fn two_level_summaries_are_byte_identical_whatever_the_threads() {
-    let plan = with(&load(ORACLE), &[Override::set("uncertainty.draws", toml::Value::Integer(16))]);
+    let plan = with(
+        &load(ORACLE),
+        &[Override::set("uncertainty.draws", toml::Value::Integer(16))],
+    );
     let plan = with(&plan, &[Override::replications(20)]);
     let json = |threads| {
         let (_, _, s) = run_whole(&plan, &Runner::new(Some(threads)), &RunOptions::default()).unwrap();
@@ -80,17 +91,28 @@ fn two_level_summaries_are_byte_identical_whatever_the_threads() {
 fn draws_on_the_command_line_override_and_files_are_written() {
     let out = tempfile::tempdir().unwrap();
     bin()
-        .args(["run", ORACLE, "--draws", "8", "--replications", "10", "--quiet", "--out"])
+        .args([
+            "run",
+            ORACLE,
+            "--draws",
+            "8",
+            "--replications",
+            "10",
+            "--quiet",
+            "--out",
+        ])
         .arg(out.path())
         .current_dir(repo(""))
         .assert()
         .success();
     let dir = out.path().join("validation-uncertain-availability");
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["uncertainty"]["draws"], 8);
     assert_eq!(summary["uncertainty"]["inner_replications"], 10);
-    assert_eq!(summary["replications"], 80, "the pooled run holds every draw's replications");
+    assert_eq!(
+        summary["replications"], 80,
+        "the pooled run holds every draw's replications"
+    );
     let csv = std::fs::read_to_string(dir.join("draws.csv")).unwrap();
     assert_eq!(csv.lines().count(), 9, "a header and one row per draw:\n{csv}");
     assert!(csv.starts_with("draw,matrix,failures[name=component-failure].time_to_failure (factor),"));
@@ -106,7 +128,16 @@ fn check_judges_a_quantile_over_draws() {
         let file = out.path().join("s.toml");
         std::fs::write(&file, text).unwrap();
         let o = bin()
-            .args(["check", file.to_str().unwrap(), "--draws", "40", "--replications", "20", "--quiet", "--out"])
+            .args([
+                "check",
+                file.to_str().unwrap(),
+                "--draws",
+                "40",
+                "--replications",
+                "20",
+                "--quiet",
+                "--out",
+            ])
             .arg(out.path().join("r"))
             .output()
             .unwrap();
@@ -117,7 +148,10 @@ fn check_judges_a_quantile_over_draws() {
     assert_eq!(code, Some(0), "{err}");
     let (code, err) = run("\"uncertainty.availability.component-up.p50\" = \">= 0.95\"");
     assert_eq!(code, Some(1), "{err}");
-    assert!(err.contains("uncertainty.availability.component-up.p50 >= 0.95 (fail)"), "{err}");
+    assert!(
+        err.contains("uncertainty.availability.component-up.p50 >= 0.95 (fail)"),
+        "{err}"
+    );
     // 40 draws cannot bound a 5 % quantile from below: inconclusive, which fails the gate.
     let (code, err) = run("\"uncertainty.availability.component-up.p05\" = \">= 0.5\"");
     assert_eq!(code, Some(1), "{err}");
@@ -134,10 +168,22 @@ fn bad_uncertain_entries_are_located_and_say_what_is_allowed() {
     let base = std::fs::read_to_string(repo(ORACLE)).unwrap();
     let entry = "factor = \"lognormal(median=1, sigma=0.7)\"";
     for (from, to, needle) in [
-        (entry, "factor = \"lognormal(median=1)\"", "uncertain[0].factor: lognormal: missing parameter \"sigma\""),
+        (
+            entry,
+            "factor = \"lognormal(median=1)\"",
+            "uncertain[0].factor: lognormal: missing parameter \"sigma\"",
+        ),
         (entry, "factor = \"uniform(1h, 2h)\"", "a factor is a plain number"),
-        (entry, "factor = \"normal(mean=1, sd=0.2)\"", "a factor must not be negative"),
-        (entry, "value = \"lognormal(median=1, sigma=0.2)\"", "is a distribution; a prior of its value is not supported"),
+        (
+            entry,
+            "factor = \"normal(mean=1, sd=0.2)\"",
+            "a factor must not be negative",
+        ),
+        (
+            entry,
+            "value = \"lognormal(median=1, sigma=0.2)\"",
+            "is a distribution; a prior of its value is not supported",
+        ),
         (entry, "", "give exactly one of `factor`"),
         ("draws = 200", "draws = 1", "uncertainty.draws: must be between 2 and"),
         (
@@ -195,7 +241,11 @@ fn shards_resume_and_precision_are_refused_with_a_reason() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
-        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing written for {args:?}");
+        assert_eq!(
+            std::fs::read_dir(out.path()).unwrap().count(),
+            0,
+            "nothing written for {args:?}"
+        );
     }
 }
 
@@ -219,10 +269,18 @@ fn sobol_indices_put_everything_on_the_one_parameter_that_matters() {
     let size = per.get("recovery.database.size_gb").unwrap();
     assert_eq!((size.first, size.total), (0.0, 0.0), "{size:?}");
     let ttf = per.get("failures[name=component-failure].time_to_failure").unwrap();
-    let eta = u.metrics.get("availability.component-up").unwrap().inner_mc_share.unwrap();
+    let eta = u
+        .metrics
+        .get("availability.component-up")
+        .unwrap()
+        .inner_mc_share
+        .unwrap();
     eprintln!("time to failure: {ttf:?}; inner MC share {eta}");
     // With one parameter that matters, S = S_T = 1 but for the noise: S_T → 1 exactly (Jansen
     // with the other column fixed), S → 1 − η; both intervals hold those values.
     assert!(ttf.total_ci95[0] <= 1.0 && 1.0 <= ttf.total_ci95[1] + 1e-12, "{ttf:?}");
-    assert!(ttf.first_ci95[0] <= 1.0 - eta && 1.0 - eta <= ttf.first_ci95[1], "{ttf:?}");
+    assert!(
+        ttf.first_ci95[0] <= 1.0 - eta && 1.0 - eta <= ttf.first_ci95[1],
+        "{ttf:?}"
+    );
 }
