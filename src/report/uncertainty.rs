@@ -110,11 +110,18 @@ pub(crate) fn block(out: &mut String, s: &Summary) {
         );
         let mut rows: Vec<_> = per.iter().collect();
         rows.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
+        // Three decimals, without a "-0.000" for a value that rounds to zero.
+        let f = |x: f64| format!("{:.3}", if x.abs() < 0.0005 { 0.0 } else { x });
         for (name, e) in rows {
             let _ = writeln!(
                 out,
-                "  {name:<60} first {:>6.3} [{:.3}, {:.3}]  total {:>6.3} [{:.3}, {:.3}]",
-                e.first, e.first_ci95[0], e.first_ci95[1], e.total, e.total_ci95[0], e.total_ci95[1]
+                "  {name:<60} first {:>6} [{}, {}]  total {:>6} [{}, {}]",
+                f(e.first),
+                f(e.first_ci95[0]),
+                f(e.first_ci95[1]),
+                f(e.total),
+                f(e.total_ci95[0]),
+                f(e.total_ci95[1])
             );
         }
     }
