@@ -357,6 +357,15 @@ pub struct StudyArgs {
     /// and exits 2).
     #[arg(long)]
     pub force: bool,
+    /// Stop the study with an error (exit 2, nothing written) when one replication of one of its
+    /// runs delivers more than N events (the zone-level model's and the clients' together), as
+    /// `run --max-events` does.
+    #[arg(long, value_name = "N", default_value_t = crate::model::DEFAULT_MAX_EVENTS)]
+    pub max_events: u64,
+    /// Stop the study with an error (exit 2, nothing written) when one replication of one of its
+    /// runs records more than N incidents, as `run --max-incidents` does.
+    #[arg(long, value_name = "N", default_value_t = crate::model::DEFAULT_MAX_INCIDENTS)]
+    pub max_incidents: u64,
 }
 
 impl StudyArgs {
@@ -377,10 +386,22 @@ impl StudyArgs {
         if let Some((option, message)) = threads_error(self.threads) {
             return Err(StudyError::option(option, message));
         }
+        for (option, n) in [
+            ("--max-events", self.max_events),
+            ("--max-incidents", self.max_incidents),
+        ] {
+            if n == 0 {
+                return Err(StudyError::option(format!("{option} 0"), "must be at least 1"));
+            }
+        }
         Ok(crate::study::StudyOptions {
             replications: self.replications,
             seed: self.seed,
             threads: self.threads,
+            budget: crate::study::Budget {
+                max_events: self.max_events,
+                max_incidents: self.max_incidents,
+            },
         })
     }
 }
@@ -748,7 +769,7 @@ impl RunOptionArgs {
                 let features: Vec<(String, crate::model::Plane)> =
                     s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
                 let mut parsed = crate::scenario::validate_expectations(&table, &features, s.clients.is_some())
-                    .map_err(|e| PlanError::option(option, e.message))?;
+                    .map_err(|e| PlanError::option(option, e.first().message.clone()))?;
                 Some(Precision {
                     expectation: parsed.remove(0),
                     min_replications: self.min_replications,

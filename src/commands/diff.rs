@@ -36,9 +36,12 @@ fn catalogue_beside(file: &Path) -> Result<Vec<MetricDef>, String> {
             .map(|plan| catalogue_of(&plan))
             .map_err(|e| format!("{}: {e}", toml.display())),
         Err(_) => {
-            eprintln!(
-                "note: no {} beside the summary: per-feature metrics are not compared",
-                toml.display()
+            super::say(
+                "note",
+                format!(
+                    "no {} beside the summary: per-feature metrics are not compared",
+                    toml.display()
+                ),
             );
             Ok(catalogue(&[]))
         }
@@ -88,12 +91,15 @@ pub fn diff(args: &DiffArgs) -> ExitCode {
             .filter(|r| r.significant_regression)
             .map(|r| r.path.as_str())
             .collect();
-        eprintln!(
-            "regression: {} significant regression(s) of {} against {}: {}",
-            d.regressions,
-            new_file.display(),
-            base_file.display(),
-            names.join(", ")
+        super::say(
+            "regression",
+            format!(
+                "{} significant regression(s) of {} against {}: {}",
+                d.regressions,
+                new_file.display(),
+                base_file.display(),
+                names.join(", ")
+            ),
         );
         return ExitCode::from(FAILED);
     }

@@ -36,37 +36,50 @@ pub(crate) fn finish(
         Ending::Run | Ending::Merge(_) => writer.finish(s, Finished::Run { stats, summary }),
     };
     let dir = written.map_err(|e| {
-        eprintln!("error: writing results failed: {e}");
+        super::say("error", format!("writing results failed: {e}"));
         Reported(FAILED)
     })?;
     match ending {
-        Ending::Run => print_summary(summary, format, quiet, &format!("Results: {}", dir.display())),
+        Ending::Run => print_summary(
+            summary,
+            format,
+            quiet,
+            &s.warnings(),
+            &format!("Results: {}", dir.display()),
+        ),
         Ending::Merge(shards) => {
             let footer = format!("Results (merged from {shards} shards): {}", dir.display());
-            print_summary(summary, format, quiet, &footer);
+            print_summary(summary, format, quiet, &s.warnings(), &footer);
         }
         // A shard's summary is not the run's: the table is one line saying where the partial is.
         Ending::Shard(shard) if format == OutputFormat::Table => {
             if !quiet {
-                println!(
+                super::show(format!(
                     "Shard {shard}: {} replications; partial results: {}",
                     stats.replications,
                     dir.display()
-                );
+                ));
             }
         }
-        Ending::Shard(_) => print_summary(summary, format, quiet, ""),
+        Ending::Shard(_) => print_summary(summary, format, quiet, &[], ""),
     }
     Ok(dir)
 }
 
-/// Prints a finished summary on stdout in `format` (nothing in table format when quiet).
-fn print_summary(summary: &Summary, format: OutputFormat, quiet: bool, footer: &str) {
+/// Prints a finished summary on stdout in `format` (nothing in table format when quiet); the
+/// table's header lines are followed by the scenario's `warnings`.
+fn print_summary(summary: &Summary, format: OutputFormat, quiet: bool, warnings: &[String], footer: &str) {
     match format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(summary).expect("summary serializes")),
         OutputFormat::Table if !quiet => {
-            print!("{}", render_table(summary));
-            println!("\n{footer}");
+            let table = render_table(summary);
+            let (header, rest) = table.split_once('\n').unwrap_or((&table, ""));
+            println!("{header}");
+            for w in warnings {
+                println!("WARNING: {w}");
+            }
+            print!("{rest}");
+            super::show(format!("\n{footer}"));
         }
         OutputFormat::Table => {}
     }

@@ -80,7 +80,16 @@ pub fn merge(dirs: &[PathBuf], out: &Path, quiet: bool, format: OutputFormat) ->
             target.display()
         ));
     }
-    let rows = first.replications_csv.is_some();
+    // Whether rows are written does not change the scenario's hash: shards run with and without
+    // `--no-replication-rows` merge, and the merged run has rows only if every shard has them.
+    let rows = shards.iter().all(|(_, p)| p.replications_csv.is_some());
+    if !rows && shards.iter().any(|(_, p)| p.replications_csv.is_some()) {
+        super::say(
+            "note",
+            "some shards were run without replication rows (--no-replication-rows or --summary-only): \
+             the merged run has no replications.csv",
+        );
+    }
     let owner = format!("merging {} shards of {}", shards.len(), first.run_key());
     let mut writer = match ResultsWriter::create(out, &s, rows, &owner) {
         Ok(w) => w,
@@ -98,10 +107,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path, quiet: bool, format: OutputFormat) ->
             ("incidents.csv", p.incidents_csv.as_ref(), None),
         ];
         for (name, recorded, rows_wanted) in files {
+            if name == "replications.csv" && !rows {
+                continue;
+            }
             let file = d.join(name);
             let recorded = match (recorded, name) {
                 (Some(r), _) => r,
-                (None, "replications.csv") if !rows => continue,
                 (None, _) => {
                     return bad_input(format!(
                         "{}: records no digest of {name}, so {} cannot be checked",

@@ -36,6 +36,18 @@ pub const BAD_INPUT: u8 = 2;
 #[derive(Debug)]
 pub struct Reported(pub u8);
 
+/// Prints `label: text` on stderr with the control characters of `text` escaped (see
+/// [`printable`]): every message of the commands that may hold user text (a path, a name, a
+/// value) goes out through here or [`bad_input`] and [`failed`].
+pub(crate) fn say(label: &str, text: impl std::fmt::Display) {
+    eprintln!("{label}: {}", printable(&text.to_string()));
+}
+
+/// Prints `text` on stdout with its control characters escaped (a line naming a path).
+pub(crate) fn show(text: impl std::fmt::Display) {
+    println!("{}", printable(&text.to_string()));
+}
+
 /// Reports bad input on stderr: exit code 2.
 pub fn bad_input(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {}", printable(&e.to_string()));

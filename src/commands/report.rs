@@ -113,7 +113,7 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
         return failed(format!("writing the report into {} failed: {e}", dir.display()));
     }
     if !quiet {
-        eprintln!("Report: {}", dir.join("report.html").display());
+        super::say("Report", dir.join("report.html").display());
     }
     ExitCode::SUCCESS
 }

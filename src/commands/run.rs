@@ -108,6 +108,9 @@ pub fn check(args: &CheckArgs) -> ExitCode {
 /// whose directory holds a partial result). A failure is reported here (exit code 1).
 pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::PathBuf>), Reported> {
     let s = &plan.scenario;
+    for w in s.warnings() {
+        super::say("warning", w);
+    }
     if s.uncertainty().is_some() {
         return super::uncertain::execute(plan);
     }
@@ -118,7 +121,7 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     // What identifies this run (a whole run is shard 0/1), for partials and checkpoints.
     let identity = |stats: RunStats| Partial::new(s, plan.shard.unwrap_or(Shard { index: 0, count: 1 }), stats);
     let report = |e: String| {
-        eprintln!("error: {e}");
+        super::say("error", e);
         Reported(FAILED)
     };
     let key = identity(RunStats::new(s)).run_key();
@@ -136,11 +139,11 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
         ))
     };
     let resumed = if plan.resume {
-        let mut note = |n: String| eprintln!("note: {n}");
+        let mut note = |n: String| super::say("note", n);
         match ResultsWriter::resume(&plan.out, &dir_name, &identity(RunStats::new(s)), s, &mut note) {
             Ok(Some(found)) => Some(found),
             Ok(None) => {
-                eprintln!("note: no interrupted run of this scenario to resume; starting afresh");
+                super::say("note", "no interrupted run of this scenario to resume; starting afresh");
                 None
             }
             Err(OpenError::Busy { dir, holder }) => return Err(busy(&dir, &holder)),
@@ -159,11 +162,14 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
             }
         }
         // Leftovers of dead processes go (a resumable checkpoint of another run stays).
-        let mut note = |n: String| eprintln!("note: {n}");
+        let mut note = |n: String| super::say("note", n);
         if let Err(e) = ResultsWriter::remove_stale(&plan.out, &dir_name, &key, &mut note) {
-            eprintln!(
-                "note: could not look for leftovers of dead runs under {}: {e}",
-                plan.out.display()
+            super::say(
+                "note",
+                format!(
+                    "could not look for leftovers of dead runs under {}: {e}",
+                    plan.out.display()
+                ),
             );
         }
         None
@@ -221,11 +227,14 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     // On failure the writer, dropped, removes its work directory.
     let stats = outcome.map_err(|e| match e.get_ref().and_then(|x| x.downcast_ref::<Exceeded>()) {
         Some(Exceeded(x)) => {
-            eprintln!(
-                "error: {}: {x}; nothing was written",
-                plan.origin
-                    .as_deref()
-                    .map_or_else(|| s.name.clone(), |p| p.display().to_string())
+            super::say(
+                "error",
+                format!(
+                    "{}: {x}; nothing was written",
+                    plan.origin
+                        .as_deref()
+                        .map_or_else(|| s.name.clone(), |p| p.display().to_string())
+                ),
             );
             Reported(BAD_INPUT)
         }

@@ -101,6 +101,10 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
     let progress = Progress::start(Unit::Runs, plan.points.len() as u64, 0, args.study.quiet);
     let result = plan.run(&Runner::new(options.threads), |done, _| progress.set(done as u64));
     progress.finish();
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => return bad_input(e),
+    };
     let mut files = vec![("sweep.csv".to_string(), result.csv())];
     files.extend(crate::study::sweep_charts(&result));
     publish_study(&args.study, &name, &files, || sweep_table(&result))
@@ -117,7 +121,7 @@ fn publish_study(
         Ok(dir) => {
             if !study.quiet {
                 print!("{}", table());
-                println!("\nResults: {}", dir.display());
+                super::show(format!("\nResults: {}", dir.display()));
             }
             ExitCode::SUCCESS
         }
@@ -175,6 +179,10 @@ pub fn sensitivity(args: &SensitivityArgs) -> ExitCode {
     let progress = Progress::start(Unit::Runs, plan.runs() as u64, 0, args.study.quiet);
     let result = plan.run(&Runner::new(options.threads), |done, _| progress.set(done as u64));
     progress.finish();
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => return bad_input(e),
+    };
     let mut files = vec![("sensitivity.csv".to_string(), result.csv())];
     files.extend(crate::study::tornado_charts(&result));
     publish_study(&args.study, &name, &files, || sensitivity_table(&result))
@@ -232,7 +240,7 @@ pub fn compare(args: &CompareArgs) -> ExitCode {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return bad_input(e),
     };
-    let result = match paired::compare(&a, &b, &Runner::new(options.threads)) {
+    let result = match paired::compare(&a, &b, &Runner::new(options.threads), options.budget) {
         Ok(r) => r,
         Err(e) => return bad_input(e),
     };
@@ -251,7 +259,7 @@ pub fn compare(args: &CompareArgs) -> ExitCode {
                 OutputFormat::Json => println!("{}", String::from_utf8_lossy(&json)),
                 OutputFormat::Table if !args.study.quiet => {
                     print!("{}", result.table());
-                    println!("\nResults: {}", dir.display());
+                    super::show(format!("\nResults: {}", dir.display()));
                 }
                 OutputFormat::Table => {}
             }
@@ -299,6 +307,13 @@ pub fn solve(args: &SolveArgs) -> ExitCode {
     let progress = Progress::start(Unit::Runs, 0, 0, args.study.quiet || args.format == OutputFormat::Json);
     let result = plan.run(&Runner::new(options.threads), |done| progress.set(done as u64));
     progress.finish();
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => return bad_input(e),
+    };
+    for limit in &result.limits_reached {
+        super::say("note", format!("solve: {limit}"));
+    }
     let json = serde_json::to_vec_pretty(&result.json()).expect("solution serializes");
     let mut files = vec![
         ("solve.json".to_string(), json.clone()),
@@ -313,7 +328,7 @@ pub fn solve(args: &SolveArgs) -> ExitCode {
         OutputFormat::Json => println!("{}", String::from_utf8_lossy(&json)),
         OutputFormat::Table if !args.study.quiet => {
             print!("{}", solve_table(&result, &metric));
-            println!("\nResults: {}", dir.display());
+            super::show(format!("\nResults: {}", dir.display()));
         }
         OutputFormat::Table => {}
     }

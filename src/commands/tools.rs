@@ -13,9 +13,20 @@ pub fn validate(files: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for f in files {
         match scenario::load(f) {
-            Ok(s) => println!("{}: ok (scenario \"{}\", {})", f.display(), s.name, s.hash()),
+            Ok(s) => {
+                let file = f.display().to_string();
+                for w in s.warnings() {
+                    eprintln!("warning: {}: {w}", super::printable(&file));
+                }
+                println!(
+                    "{}: ok (scenario \"{}\", {})",
+                    super::printable(&file),
+                    super::printable(&s.name),
+                    s.hash()
+                );
+            }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", super::printable(&e.to_string()));
                 ok = false;
             }
         }
@@ -175,7 +186,7 @@ pub fn experiment(which: &ExperimentCommand) -> ExitCode {
     print!("{}", backoff::render_table(&config, &rows));
     match backoff::write_csv(&rows, &args.out) {
         Ok(path) => {
-            println!("\nResults: {}", path.display());
+            super::show(format!("\nResults: {}", path.display()));
             ExitCode::SUCCESS
         }
         Err(e) => failed(format!("cannot write {}: {e}", args.out.join("backoff.csv").display())),

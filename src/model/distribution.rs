@@ -211,9 +211,15 @@ impl Dist {
         })
     }
 
-    /// True when every sample is zero (e.g. a failover window of `0s`).
+    /// True when every sample is zero, whatever the form: `0s`, `fixed(0s)`, `uniform(0s, 0s)`,
+    /// `empirical(0s, 0s)` (the other forms have a positive parameter, checked when parsed).
     pub fn is_always_zero(&self) -> bool {
-        matches!(self.spec, DistSpec::Fixed(SimDuration(0)))
+        match &self.spec {
+            DistSpec::Fixed(d) => d.0 == 0,
+            DistSpec::Uniform { max, .. } => max.0 == 0,
+            DistSpec::Empirical(values) => values.iter().all(|d| d.0 == 0),
+            DistSpec::Exponential { .. } | DistSpec::Weibull { .. } | DistSpec::LogNormal { .. } => false,
+        }
     }
 }
 
@@ -464,6 +470,28 @@ mod tests {
             let se = (var / n as f64).sqrt();
             let exact = d.mean_secs();
             assert!((mean - exact).abs() <= 4.0 * se, "{s}: {mean} vs {exact} (SE {se})");
+        }
+    }
+
+    #[test]
+    fn always_zero_whatever_the_form() {
+        for text in [
+            "0s",
+            "fixed(0s)",
+            "uniform(0s, 0s)",
+            "empirical(0s)",
+            "empirical(0s, 0s)",
+        ] {
+            assert!(Dist::parse(text).unwrap().is_always_zero(), "{text}");
+        }
+        for text in [
+            "1s",
+            "uniform(0s, 1s)",
+            "empirical(0s, 1s)",
+            "exp(mean=1s)",
+            "lognormal(median=1s, sigma=0)",
+        ] {
+            assert!(!Dist::parse(text).unwrap().is_always_zero(), "{text}");
         }
     }
 }

@@ -61,17 +61,42 @@ pub fn replicate(model: &Model<'_>, replication: u64) -> ReplicationOutcome {
 pub fn replicate_with(model: &Model<'_>, replication: u64, traffic_bin: Option<u64>) -> ReplicationOutcome {
     let s = model.scenario();
     let mut o = model.simulate(replication);
-    if let Some(cm) = &s.clients {
+    if let Some(cm) = &s.clients
+        && o.exceeded.is_none()
+    {
         let mut rng = stream(s.seed, replication, Mechanism::named("clients"));
         let disasters: Vec<_> = o.disasters.iter().map(|d| d.start).collect();
-        o.clients = Some(clients::episodes::simulate_replication_with(
+        // The clients' events count against the replication's budget, after the zone-level
+        // model's: a request-level simulation that would grow without bound (a huge `after`, a
+        // storm of retries) stops there with an error naming it.
+        let clients = clients::episodes::simulate_replication_with(
             s,
             cm,
             &o.status_log,
             &disasters,
             &mut rng,
             traffic_bin,
-        ));
+            model.max_events().saturating_sub(o.events),
+        );
+        if let Some(at) = clients.stopped_at {
+            o.exceeded = Some(BudgetExceeded {
+                replication,
+                what: "events",
+                limit: model.max_events(),
+                at_secs: at.as_secs_f64(),
+                culprit: format!(
+                    "the clients model ([clients]) delivered {} of them, simulating {} requests and {} attempts \
+                     around {} disruption(s)",
+                    clients.events.saturating_sub(1),
+                    clients.logical,
+                    clients.attempts,
+                    clients.episodes
+                ),
+                advice: "Check [clients]: sample, requests_per_hour, before, after and retry.max_attempts \
+                         (a storm far too long?)",
+            });
+        }
+        o.clients = Some(clients);
         o.status_log = Vec::new();
     }
     o

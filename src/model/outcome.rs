@@ -190,8 +190,10 @@ pub struct BudgetExceeded {
     /// Simulated time reached, seconds.
     pub at_secs: f64,
     /// The failure process that failed most often (`name` and target), and how often; or what
-    /// else filled the budget.
+    /// else filled the budget (the clients model).
     pub culprit: String,
+    /// What to check in the scenario.
+    pub advice: &'static str,
 }
 
 impl std::fmt::Display for BudgetExceeded {
@@ -199,13 +201,13 @@ impl std::fmt::Display for BudgetExceeded {
         write!(
             f,
             "replication {} reached the budget of {} {} after {} of simulated time; {}. \
-             Check that process's time to failure and repair (a rate far too high?), or raise the \
-             budget with --max-{}",
+             {}, or raise the budget with --max-{}",
             self.replication,
             self.limit,
             self.what,
             crate::engine::duration::format_duration(crate::engine::SimDuration::from_secs_f64(self.at_secs)),
             self.culprit,
+            self.advice,
             self.what
         )
     }

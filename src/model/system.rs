@@ -197,6 +197,21 @@ pub struct Fault {
 }
 
 impl Scenario {
+    /// What the reader of this scenario's results must know before trusting them, one sentence
+    /// each: today, that nothing in it can ever fail (no `[[failures]]` and no `[[faults]]`), so
+    /// that its 100 % availability is by construction, not a finding.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.failures.is_empty() && self.faults.is_empty() {
+            out.push(
+                "nothing can fail in this scenario: it has no [[failures]] and no [[faults]], so its availability \
+                 is 100 % by construction; add a failure process or a fault"
+                    .to_string(),
+            );
+        }
+        out
+    }
+
     /// Whether a regional disaster of the primary can happen (a random process or a drill).
     pub fn has_region_disasters(&self) -> bool {
         self.failures

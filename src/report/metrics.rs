@@ -10,6 +10,8 @@ use std::fmt::Write;
 struct Entry<'a> {
     path: &'a str,
     unit: &'static str,
+    /// Which side is better, as `diff` judges a change: `higher`, `lower`, or null (neither).
+    better: Option<&'static str>,
     meaning: &'a str,
     /// `clients`, `region_disasters`, `importance_sampling`, or null.
     needs: Option<&'static str>,
@@ -32,7 +34,8 @@ impl Listing<'_> {
         d.needs().is_none_or(|n| (self.has)(n))
     }
 
-    /// Aligned text: one line per path with its unit, what it needs and its meaning.
+    /// Aligned text: one line per path with its unit, which side is better, what it needs and
+    /// its meaning.
     pub fn text(&self) -> String {
         let mut out = format!("Metric paths of {}\n", self.scenario);
         let _ = writeln!(out, "{}\n", wrap(RESOLUTION_RULE, 100));
@@ -45,19 +48,25 @@ impl Listing<'_> {
         let w_needs = self.metrics.iter().map(|d| needs(d).chars().count()).max().unwrap_or(0);
         let _ = writeln!(
             out,
-            "{:<w_path$}  {:<11}  {:<w_needs$}  meaning",
-            "path", "unit", "needs"
+            "{:<w_path$}  {:<11}  {:<6}  {:<w_needs$}  meaning",
+            "path", "unit", "better", "needs"
         );
         for d in self.metrics {
             let _ = writeln!(
                 out,
-                "{:<w_path$}  {:<11}  {:<w_needs$}  {}",
+                "{:<w_path$}  {:<11}  {:<6}  {:<w_needs$}  {}",
                 d.path,
                 d.unit().name(),
+                d.metric.better().map_or("-", |b| b.name()),
                 needs(d),
                 d.meaning
             );
         }
+        let _ = writeln!(
+            out,
+            "\nbetter: which side of the metric is better, as `diff` judges a change (higher, lower; - for \
+             neither: shares of misses by cause, the disaster rate, importance-sampling checks)."
+        );
         if self.metrics.iter().any(|d| !self.available(d)) {
             let _ = writeln!(
                 out,
@@ -68,7 +77,7 @@ impl Listing<'_> {
         out
     }
 
-    /// `{"scenario", "rule", "metrics": [{path, unit, meaning, needs, available}]}`, pretty.
+    /// `{"scenario", "rule", "metrics": [{path, unit, better, meaning, needs, available}]}`, pretty.
     pub fn json(&self) -> String {
         let entries: Vec<Entry<'_>> = self
             .metrics
@@ -76,6 +85,7 @@ impl Listing<'_> {
             .map(|d| Entry {
                 path: &d.path,
                 unit: d.unit().name(),
+                better: d.metric.better().map(|b| b.name()),
                 meaning: &d.meaning,
                 needs: d.needs().map(Needs::key),
                 available: self.available(d),
@@ -90,8 +100,8 @@ impl Listing<'_> {
     }
 }
 
-/// docs/metrics.md: the catalogue of any scenario as a Markdown table (path | unit | meaning |
-/// needs), under the resolution rule.
+/// docs/metrics.md: the catalogue of any scenario as a Markdown table (path | unit | better |
+/// meaning | needs), under the resolution rule.
 pub fn markdown(metrics: &[MetricDef]) -> String {
     let mut out = String::from(
         "# Metric paths\n\n\
@@ -112,13 +122,20 @@ pub fn markdown(metrics: &[MetricDef]) -> String {
          needs `[clients]` is rejected in a scenario without; one that needs region disasters or importance \
          sampling has no data without them.\n"
     );
-    out.push_str("| path | unit | meaning | needs |\n|---|---|---|---|\n");
+    let _ = writeln!(
+        out,
+        "Better: which side of the metric is better — `higher` or `lower` — as `outage-sim diff` judges a \
+         change (improved or regressed); empty for metrics that are neither (shares of misses by cause, the \
+         disaster rate, importance-sampling checks), which `diff` reports without judging.\n"
+    );
+    out.push_str("| path | unit | better | meaning | needs |\n|---|---|---|---|---|\n");
     for d in metrics {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} |",
             d.path,
             d.unit().name(),
+            d.metric.better().map_or("", |b| b.name()),
             d.meaning.replace('|', "\\|"),
             d.needs().map_or("", Needs::name)
         );
@@ -178,8 +195,17 @@ mod tests {
         assert_eq!(latency["available"], false);
         assert_eq!(latency["unit"], "duration");
         let md = markdown(&defs);
-        assert!(md.contains("| `zone_incidents.data_plane.rto.p95` | duration | 95th percentile of"));
-        assert!(md.contains("| `clients.retry_amplification` | number | "));
+        assert!(md.contains("| `zone_incidents.data_plane.rto.p95` | duration | lower | 95th percentile of"));
+        assert!(md.contains("| `clients.retry_amplification` | number | lower | "));
+        assert!(md.contains("| `availability.browse-learn` | probability | higher | "));
+        assert!(line("availability.browse-learn").contains("probability  higher"));
+        assert_eq!(
+            metrics
+                .iter()
+                .find(|m| m["path"] == "availability.browse-learn")
+                .unwrap()["better"],
+            "higher"
+        );
         assert_eq!(wrap("aa bb cc", 5), "aa bb\ncc");
     }
 }

@@ -96,6 +96,11 @@ pub struct MixEntry {
     pub writes: Option<f64>,
 }
 
+/// Longest `before` and `after`: 7 days. Requests are simulated one by one over them (4 × `after`
+/// while an overload lasts), so they bound the work of every disruption; the replication's event
+/// budget (`--max-events`) bounds the rest (many clients at a high rate).
+pub const MAX_PADDING: SimDuration = SimDuration::from_secs(7 * 86_400);
+
 fn bad<T>(path: &str, message: String) -> Result<T, Invalid> {
     Err(Invalid::at(format!("clients.{path}"), message))
 }
@@ -122,6 +127,18 @@ pub fn validate_clients(
             "requests_per_hour",
             format!("must be in (0, 36000], got {}", c.requests_per_hour),
         );
+    }
+    for (name, v) in [("before", c.before), ("after", c.after)] {
+        if v.0 > MAX_PADDING {
+            return bad(
+                name,
+                format!(
+                    "at most {} (requests are simulated one by one from `before` ahead of a disruption to `after` \
+                     past it), got {v}",
+                    crate::engine::duration::format_duration(MAX_PADDING)
+                ),
+            );
+        }
     }
     let diurnal = c.diurnal.as_ref().map(diurnal).transpose()?;
     check_services(c)?;

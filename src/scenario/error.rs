@@ -117,6 +117,55 @@ pub enum ScenarioError {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// Several errors, each of them one of the above (in the file's order): the first
+    /// [`MAX_SHOWN`] are shown, one a line, then how many more there are.
+    #[error("{}", several(errors))]
+    Several {
+        /// Every error found (at least two).
+        errors: Vec<ScenarioError>,
+    },
+}
+
+/// Most errors of one file shown; the rest are counted.
+pub const MAX_SHOWN: usize = 20;
+
+impl ScenarioError {
+    /// `errors` as one error: the only one, or [`ScenarioError::Several`].
+    pub fn all(mut errors: Vec<ScenarioError>) -> ScenarioError {
+        assert!(!errors.is_empty(), "at least one error");
+        if errors.len() == 1 {
+            errors.remove(0)
+        } else {
+            ScenarioError::Several { errors }
+        }
+    }
+
+    /// The errors this one holds: itself, or each of [`ScenarioError::Several`].
+    pub fn each(&self) -> &[ScenarioError] {
+        match self {
+            ScenarioError::Several { errors } => errors,
+            one => std::slice::from_ref(one),
+        }
+    }
+}
+
+/// One error a line, each line after the first opening with `error: ` as the commands print the
+/// first, then how many were left out.
+fn several(errors: &[ScenarioError]) -> String {
+    let mut out = errors
+        .iter()
+        .take(MAX_SHOWN)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\nerror: ");
+    if errors.len() > MAX_SHOWN {
+        out.push_str(&format!(
+            "\nand {} more errors ({} in all; the first {MAX_SHOWN} are shown)",
+            errors.len() - MAX_SHOWN,
+            errors.len()
+        ));
+    }
+    out
 }
 
 fn located_path(path: Option<&FieldPath>, message: &str) -> String {
@@ -139,6 +188,33 @@ fn located(file: &std::path::Path, line: usize, column: usize, path: Option<&Fie
     out
 }
 
+/// Line and column of many offsets of one text, each found in logarithmic time.
+pub(crate) struct Lines<'a> {
+    source: &'a str,
+    /// Byte offset of each line's start.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(source: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { source, starts }
+    }
+
+    /// 1-based line and column of a byte offset, as [`line_col`].
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.source.len());
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.source[start..offset].chars().count() + 1)
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
@@ -152,6 +228,15 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_locate_offsets_as_line_col_does() {
+        let text = "a = 1\nbé = 2\n\nc = [\n  3]\n";
+        let lines = Lines::new(text);
+        for offset in (0..=text.len() + 2).filter(|&o| o > text.len() || text.is_char_boundary(o)) {
+            assert_eq!(lines.line_col(offset), line_col(text, offset), "{offset}");
+        }
+    }
 
     #[test]
     fn field_paths_parse_and_print_with_quoted_keys() {

@@ -20,12 +20,12 @@ pub mod schema;
 pub mod uncertainty;
 mod validate;
 
-pub use error::{FieldPath, PathStep, ScenarioError, line_col, quote_key};
+pub use error::{FieldPath, MAX_SHOWN, PathStep, ScenarioError, line_col, quote_key};
 pub use expect::{ExpectTable, resolve_metric, validate_expectations};
 pub use overrides::{MAX_VALUES, Override, Scalar, expand_range, parse_range, parse_set, resolve_selectors, show};
 pub use plan::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Plan};
 pub use schema::ScenarioFile;
-pub use validate::{Invalid, limits, validate};
+pub use validate::{Invalid, Invalids, limits, validate};
 
 use std::path::Path;
 

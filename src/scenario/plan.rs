@@ -3,11 +3,11 @@
 //! point, `--importance-sampling`) goes through [`Plan::with`], which edits the source and
 //! validates it again, so an override is checked exactly like the file itself.
 
-use super::error::{FieldPath, PathStep, ScenarioError, line_col};
+use super::error::{FieldPath, Lines, PathStep, ScenarioError, line_col};
 use super::overrides::{Override, resolve_selectors, set};
 use super::schema::ScenarioFile;
 use super::uncertainty::{Uncertainty, validate_uncertainty};
-use super::validate::{Invalid, validate};
+use super::validate::{Invalid, Invalids, validate};
 use crate::model::Scenario;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -111,8 +111,9 @@ impl Plan {
         let source: toml::Table = text.parse().map_err(syntax)?;
         // Deserializing the text itself (not the table) keeps the spans of type errors.
         let file: ScenarioFile = toml::from_str(text).map_err(syntax)?;
-        let (scenario, canonical) = validate(file).map_err(|inv| locate(text, origin, inv))?;
-        let uncertainty = uncertainty(&source, &canonical, &scenario).map_err(|inv| locate(text, origin, inv))?;
+        let (scenario, canonical) = validate(file).map_err(|all| ScenarioError::all(locate(text, origin, all)))?;
+        let uncertainty = uncertainty(&source, &canonical, &scenario)
+            .map_err(|inv| ScenarioError::all(locate(text, origin, Invalids(vec![inv]))))?;
         let plan = Plan {
             origin: origin.to_path_buf(),
             text: text.to_string(),
@@ -176,12 +177,31 @@ impl Plan {
             Some(f) => f,
             None => parse_table(&source).map_err(|message| blame(None, message))?,
         };
-        let located = |inv: Invalid| match blame(Some(FieldPath::parse(&inv.path)), inv.message.clone()) {
-            ScenarioError::Invalid { .. } => locate(&self.text, &self.origin, inv),
-            other => other,
-        };
-        let (scenario, canonical) = validate(file).map_err(located)?;
-        let uncertainty = uncertainty(&source, &canonical, &scenario).map_err(located)?;
+        let (scenario, canonical) = validate(file).map_err(|all| {
+            // The file's own errors are located in it; an override's are named by the override.
+            let (own, overridden): (Vec<Invalid>, Vec<Invalid>) = all.0.into_iter().partition(|inv| {
+                matches!(
+                    blame(Some(FieldPath::parse(&inv.path)), String::new()),
+                    ScenarioError::Invalid { .. }
+                )
+            });
+            let mut errors: Vec<ScenarioError> = overridden
+                .into_iter()
+                .map(|inv| blame(Some(FieldPath::parse(&inv.path)), inv.message))
+                .collect();
+            if !own.is_empty() {
+                errors.extend(locate(&self.text, &self.origin, Invalids(own)));
+            }
+            ScenarioError::all(errors)
+        })?;
+        let uncertainty = uncertainty(&source, &canonical, &scenario).map_err(|inv| {
+            match blame(Some(FieldPath::parse(&inv.path)), inv.message.clone()) {
+                ScenarioError::Invalid { .. } => {
+                    ScenarioError::all(locate(&self.text, &self.origin, Invalids(vec![inv])))
+                }
+                other => other,
+            }
+        })?;
         let plan = Plan {
             origin: self.origin.clone(),
             text: self.text.clone(),
@@ -277,6 +297,11 @@ impl Plan {
         self.draw(&x).map(|_| ())
     }
 
+    /// The overrides applied so far, as they were asked for (`--set a.b=1`, `--replications 9`).
+    pub fn applied(&self) -> Vec<&str> {
+        self.applied.iter().map(|o| o.option.as_str()).collect()
+    }
+
     /// The source table with the overrides applied (for studies that enumerate its fields).
     pub fn source(&self) -> &toml::Table {
         &self.source
@@ -285,11 +310,15 @@ impl Plan {
     /// SHA-256 of the canonical form (every default written out, serialized as JSON), so that
     /// comments and formatting do not change it but any value, given or defaulted, does.
     ///
-    /// The `[expect]` table is left out: expectations judge a run, they do not change it, so
-    /// adding or editing a regression gate keeps the hash (and committed baselines) unchanged.
+    /// What does not change the results is left out, so that the hash identifies the run for
+    /// resuming and merging whatever the output options: the `[expect]` table (expectations
+    /// judge a run, they do not change it, so adding or editing a regression gate keeps the hash
+    /// and committed baselines unchanged) and `simulation.replication_rows` (whether
+    /// `replications.csv` is written: `--no-replication-rows` and `--summary-only`).
     pub fn hash(&self) -> String {
         let mut file = self.canonical.clone();
         file.expect = Default::default();
+        file.simulation.replication_rows = super::defaults::replication_rows();
         let canonical = serde_json::to_vec(&file).expect("scenario serializes");
         let digest = Sha256::digest(&canonical);
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -338,17 +367,30 @@ fn parse_table(source: &toml::Table) -> Result<ScenarioFile, String> {
     toml::from_str(&text).map_err(|e| e.message().trim().to_string())
 }
 
-/// A validation failure, located in `source`.
-fn locate(source: &str, origin: &Path, inv: Invalid) -> ScenarioError {
-    let path = FieldPath::parse(&inv.path);
-    let (line, column) = span_of(source, &path, inv.at_key).map_or((0, 0), |off| line_col(source, off));
-    ScenarioError::Invalid {
-        file: origin.to_path_buf(),
-        line,
-        column,
-        path: Some(path),
-        message: inv.message,
-    }
+/// Validation failures, located in `source`, in the file's order (those without a place last).
+fn locate(source: &str, origin: &Path, all: Invalids) -> Vec<ScenarioError> {
+    // The text is parsed and indexed once for all the errors, however many.
+    let root = toml::de::DeTable::parse(source).ok();
+    let lines = Lines::new(source);
+    let mut located: Vec<(usize, usize, ScenarioError)> = all
+        .0
+        .into_iter()
+        .map(|inv| {
+            let path = FieldPath::parse(&inv.path);
+            let offset = root.as_ref().and_then(|r| span_in(r.get_ref(), &path, inv.at_key));
+            let (line, column) = offset.map_or((0, 0), |off| lines.line_col(off));
+            let error = ScenarioError::Invalid {
+                file: origin.to_path_buf(),
+                line,
+                column,
+                path: Some(path),
+                message: inv.message,
+            };
+            (line, column, error)
+        })
+        .collect();
+    located.sort_by_key(|&(line, column, _)| (line == 0, line, column));
+    located.into_iter().map(|(_, _, e)| e).collect()
 }
 
 /// The field at byte `offset` of `source`: the key or value whose span holds it, deepest first.
@@ -410,17 +452,16 @@ fn did_you_mean(message: &str) -> String {
 }
 
 /// Byte offset of the value at `path` (of its key when `at_key`), or of its nearest existing
-/// ancestor.
-fn span_of(source: &str, path: &FieldPath, at_key: bool) -> Option<usize> {
-    let root = toml::de::DeTable::parse(source).ok()?;
+/// ancestor, in the parsed document `root`.
+fn span_in(root: &toml::de::DeTable<'_>, path: &FieldPath, at_key: bool) -> Option<usize> {
     let mut steps = path.0.iter();
     let Some(PathStep::Key(first)) = steps.next() else {
         return None;
     };
     if at_key && path.0.len() == 1 {
-        return Some(root.get_ref().get_key_value(first.as_str())?.0.span().start);
+        return Some(root.get_key_value(first.as_str())?.0.span().start);
     }
-    let mut node = root.get_ref().get(first.as_str())?;
+    let mut node = root.get(first.as_str())?;
     for (i, step) in steps.enumerate() {
         // `i` counts steps after the first, so the last step has `i + 2 == len`.
         if let (true, true, PathStep::Key(k)) = (at_key, i + 2 == path.0.len(), step) {
@@ -489,6 +530,14 @@ mod tests {
         assert_eq!(big.seed, u64::MAX - 1);
         let again = Plan::from_source(&big.to_toml(), Path::new("again.toml")).unwrap();
         assert_eq!((again.seed, again.hash()), (big.seed, big.hash()));
+    }
+
+    #[test]
+    fn output_options_keep_the_hash() {
+        let plan = Plan::embedded_default();
+        let rows_off = plan.with(&[Override::no_replication_rows()]).unwrap();
+        assert!(!rows_off.replication_rows);
+        assert_eq!(rows_off.hash(), plan.hash());
     }
 
     #[test]

@@ -244,9 +244,13 @@ pub fn validate_recovery(r: &RecoverySection, sku: Sku) -> Result<RecoveryPlan, 
     };
     let db = &r.database;
     positive("database.size_gb", db.size_gb)?;
+    // Both SKUs' throughputs are checked, whichever this deployment has: a scenario stays valid
+    // when only its SKU is changed (`--set deployment.sku=…`, a sweep over SKUs).
+    let standard = positive("database.standard_gb_per_hour", db.standard_gb_per_hour)?;
+    let premium = positive("database.premium_gb_per_hour", db.premium_gb_per_hour)?;
     let throughput = match sku {
-        Sku::Standard => positive("database.standard_gb_per_hour", db.standard_gb_per_hour)?,
-        Sku::Premium => positive("database.premium_gb_per_hour", db.premium_gb_per_hour)?,
+        Sku::Standard => standard,
+        Sku::Premium => premium,
     };
     let st = &r.storage;
     positive("storage.size_gb", st.size_gb)?;
@@ -360,6 +364,15 @@ mod tests {
         assert_eq!(
             validate_recovery(&r, Sku::Premium).unwrap().database_restore,
             SimDuration::from_secs(3600)
+        );
+        // The other SKU's throughput is checked too.
+        let mut other = RecoverySection::default();
+        other.database.standard_gb_per_hour = 0.0;
+        assert!(
+            validate_recovery(&other, Sku::Premium)
+                .unwrap_err()
+                .path
+                .ends_with("database.standard_gb_per_hour")
         );
         let mut bad = RecoverySection::default();
         bad.consent.no_consent_probability = 1.5;

@@ -12,13 +12,14 @@
 //! comes from the paired per-replication numerators and denominators by the delta method, so the
 //! correlation of the requests within a replication is accounted for.
 
+use super::StudyError;
 use crate::model::ReplicationOutcome;
 use crate::model::Scenario;
 use crate::model::metric::{Metric, catalogue_of};
 use crate::model::prepare;
 use crate::model::replicate;
 use crate::montecarlo::{Accumulator, Runner, per_replication};
-use crate::scenario::{Override, Plan, ScenarioError};
+use crate::scenario::{Override, Plan};
 use crate::stats::Z95;
 use serde::Serialize;
 
@@ -219,9 +220,10 @@ impl PairMoments {
     }
 }
 
-/// Per quantity, the moments of (A, B): what a comparison folds replications into.
+/// Per quantity, the moments of (A, B): what a comparison folds replications into; and the
+/// first replication (of A, else B) stopped at its budget, if any.
 #[derive(Clone, Debug)]
-struct Paired(Vec<PairMoments>);
+struct Paired(Vec<PairMoments>, Option<(bool, crate::model::BudgetExceeded)>);
 
 impl Accumulator for Paired {
     const CHUNK: u64 = 256;
@@ -232,15 +234,48 @@ impl Accumulator for Paired {
         for (t, p) in self.0.iter_mut().zip(&other.0) {
             t.merge(p);
         }
+        if let Some(x) = &other.1
+            && self.1.as_ref().is_none_or(|(_, e)| x.1.replication < e.replication)
+        {
+            self.1 = Some(x.clone());
+        }
     }
 }
 
 /// Per quantity, moments of (A, B) over every replication, deterministic whatever the threads.
-fn paired_moments(a: &Scenario, b: &Scenario, qs: &[Quantity], runner: &Runner) -> Vec<PairMoments> {
-    let (ma, mb) = (prepare(a), prepare(b));
-    let fresh = || Paired(vec![PairMoments::default(); qs.len()]);
+/// A replication stopped at its budget (the default ones) stops the comparison: an error naming
+/// the scenario and the replication.
+fn paired_moments(
+    a: &Plan,
+    b: &Plan,
+    qs: &[Quantity],
+    runner: &Runner,
+    budget: super::Budget,
+) -> Result<Vec<PairMoments>, StudyError> {
+    let (ma, mb) = (
+        prepare(a).with_budget(budget.max_events, budget.max_incidents),
+        prepare(b).with_budget(budget.max_events, budget.max_incidents),
+    );
+    let fresh = || Paired(vec![PairMoments::default(); qs.len()], None);
+    let stop = std::sync::atomic::AtomicBool::new(false);
     let record = |rep, acc: &mut Paired| -> Option<()> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if stop.load(Relaxed) {
+            return None;
+        }
         let (oa, ob) = (replicate(&ma, rep), replicate(&mb, rep));
+        if let Some(e) = oa
+            .exceeded
+            .clone()
+            .map(|e| (true, e))
+            .or(ob.exceeded.clone().map(|e| (false, e)))
+        {
+            stop.store(true, Relaxed);
+            if acc.1.as_ref().is_none_or(|(_, x)| e.1.replication < x.replication) {
+                acc.1 = Some(e);
+            }
+            return None;
+        }
         for (m, q) in acc.0.iter_mut().zip(qs) {
             m.record(q.value(a, &oa, false), q.value(b, &ob, true));
         }
@@ -248,7 +283,13 @@ fn paired_moments(a: &Scenario, b: &Scenario, qs: &[Quantity], runner: &Runner) 
     };
     let done = |_, _: &Paired, _| Ok::<bool, std::convert::Infallible>(false);
     let Ok(total) = runner.waves(0..a.replications, fresh(), fresh, record, None, done);
-    total.0
+    match total.1 {
+        None => Ok(total.0),
+        Some((in_a, exceeded)) => Err(StudyError::Budget {
+            run: crate::study::run_name(if in_a { a } else { b }),
+            exceeded,
+        }),
+    }
 }
 
 /// One metric's comparison.
@@ -292,13 +333,14 @@ pub struct Comparison {
 
 /// Compares B with A on the same seed and replications (A's, unless B's were overridden the same
 /// way), and B again on an independent seed.
-pub fn compare(a: &Plan, b: &Plan, runner: &Runner) -> Result<Comparison, ScenarioError> {
+/// A replication stopped at its budget is an error ([`StudyError::Budget`]).
+pub fn compare(a: &Plan, b: &Plan, runner: &Runner, budget: super::Budget) -> Result<Comparison, StudyError> {
     let qs = quantities(a, b);
     let b = b.with(&[Override::seed(a.seed), Override::replications(a.replications)])?;
-    let paired = paired_moments(a, &b, &qs, runner);
+    let paired = paired_moments(a, &b, &qs, runner, budget)?;
     // A different master seed gives streams unrelated to A's (SplitMix64 key schedule).
     let b_indep = b.with(&[Override::seed(a.seed ^ 0x9E37_79B9_7F4A_7C15)])?;
-    let indep = paired_moments(a, &b_indep, &qs, runner);
+    let indep = paired_moments(a, &b_indep, &qs, runner, budget)?;
     let differences = qs
         .iter()
         .zip(paired.iter().zip(&indep))

@@ -33,6 +33,27 @@ pub struct StudyOptions {
     pub seed: Option<u64>,
     /// Worker threads (of the one [`Runner`] every run of the study shares).
     pub threads: Option<usize>,
+    /// Per-replication budgets of every run.
+    pub budget: Budget,
+}
+
+/// What one replication of a study's run may use (`--max-events`, `--max-incidents`, as for
+/// `run`): the first replication that reaches a budget stops the study ([`StudyError::Budget`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Events a replication may deliver (the zone-level model's and the clients' together).
+    pub max_events: u64,
+    /// Incidents a replication may record.
+    pub max_incidents: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            max_events: crate::model::DEFAULT_MAX_EVENTS,
+            max_incidents: crate::model::DEFAULT_MAX_INCIDENTS,
+        }
+    }
 }
 
 impl StudyOptions {
@@ -59,6 +80,15 @@ pub enum StudyError {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// A run of the study stopped at a per-replication budget: its statistics would be of
+    /// replications cut short, so the study stops there and writes nothing.
+    #[error("{run}: {exceeded}. The study stopped there and wrote nothing")]
+    Budget {
+        /// The run: its scenario and the overrides of the study's point.
+        run: String,
+        /// What ran out, in which replication.
+        exceeded: crate::model::BudgetExceeded,
+    },
 }
 
 impl StudyError {
@@ -71,11 +101,50 @@ impl StudyError {
     }
 }
 
-/// Runs a scenario for its statistics only (no rows, nothing written).
-pub fn run_statistics(s: &crate::scenario::Plan, runner: &Runner) -> (RunStats, Summary) {
-    let Ok(stats) = runner.run(s, &RunOptions::default(), |_| Ok::<(), std::convert::Infallible>(()));
+/// Runs a scenario for its statistics only (no rows, nothing written); a replication stopped at
+/// its budget stops the run and is an error ([`StudyError::Budget`]).
+pub fn run_statistics(
+    s: &crate::scenario::Plan,
+    runner: &Runner,
+    budget: Budget,
+) -> Result<(RunStats, Summary), StudyError> {
+    let Ok(stats) = runner.run(s, &budgeted(RunOptions::default(), budget), |_| {
+        Ok::<(), std::convert::Infallible>(())
+    });
+    within_budget(s, &stats)?;
     let summary = Summary::new(s, &stats);
-    (stats, summary)
+    Ok((stats, summary))
+}
+
+/// `options` with the per-replication budgets made binding: the first replication that reaches
+/// one stops the run, and [`within_budget`] reports it.
+pub(crate) fn budgeted(options: RunOptions, budget: Budget) -> RunOptions {
+    RunOptions {
+        max_events: Some(budget.max_events),
+        max_incidents: Some(budget.max_incidents),
+        ..options
+    }
+}
+
+/// An error when a replication of the run of `s` stopped at its budget.
+pub(crate) fn within_budget(s: &crate::scenario::Plan, stats: &RunStats) -> Result<(), StudyError> {
+    match &stats.exceeded {
+        None => Ok(()),
+        Some(e) => Err(StudyError::Budget {
+            run: run_name(s),
+            exceeded: e.clone(),
+        }),
+    }
+}
+
+/// A study's run in messages: the scenario and its point's overrides.
+pub(crate) fn run_name(s: &crate::scenario::Plan) -> String {
+    let applied = s.applied();
+    if applied.is_empty() {
+        format!("scenario {}", s.name)
+    } else {
+        format!("scenario {} ({})", s.name, applied.join(" "))
+    }
 }
 
 /// A metric of a study: its path, what it names, and how charts name it.

@@ -22,16 +22,25 @@ pub const BATCHES: u64 = 10;
 
 /// A run in [`BATCHES`] batches of consecutive replications (shards of the run, which merge into
 /// exactly the whole run): the metric on the whole run and on each batch (`None` without data).
-fn run_batched(s: &scenario::Plan, runner: &Runner, metric: &StudyMetric) -> (Option<Estimate>, Vec<Option<f64>>) {
+fn run_batched(
+    s: &scenario::Plan,
+    runner: &Runner,
+    metric: &StudyMetric,
+    budget: super::Budget,
+) -> Result<Batched, StudyError> {
     let count = BATCHES.min(s.replications / 2).max(1);
     let mut whole: Option<RunStats> = None;
     let mut batches = Vec::with_capacity(count as usize);
     for index in 0..count {
-        let options = RunOptions {
-            shard: Some(Shard { index, count }),
-            ..RunOptions::default()
-        };
+        let options = super::budgeted(
+            RunOptions {
+                shard: Some(Shard { index, count }),
+                ..RunOptions::default()
+            },
+            budget,
+        );
         let Ok(stats) = runner.run(s, &options, |_| Ok::<(), std::convert::Infallible>(()));
+        super::within_budget(s, &stats)?;
         let summary = Summary::new(s, &stats);
         batches.push(metric.estimate(&stats, &summary).map(|e| e.value));
         match &mut whole {
@@ -41,8 +50,11 @@ fn run_batched(s: &scenario::Plan, runner: &Runner, metric: &StudyMetric) -> (Op
     }
     let stats = whole.expect("at least one batch");
     let summary = Summary::new(s, &stats);
-    (metric.estimate(&stats, &summary), batches)
+    Ok((metric.estimate(&stats, &summary), batches))
 }
+
+/// The metric on a whole run and on each of its batches.
+type Batched = (Option<Estimate>, Vec<Option<f64>>);
 use crate::scenario::{self, Override, show};
 
 /// Top-level keys that are not parameters of the modelled system (`regions`: the map of region
@@ -258,6 +270,7 @@ pub struct Plan {
     fraction: f64,
     runs: Vec<(Parameter, scenario::Plan, scenario::Plan)>,
     left_out: Vec<(String, String)>,
+    budget: super::Budget,
 }
 
 impl Plan {
@@ -333,6 +346,7 @@ impl Plan {
             fraction,
             runs,
             left_out,
+            budget: options.budget,
         })
     }
 
@@ -342,15 +356,16 @@ impl Plan {
     }
 
     /// Runs the base and every low and high scenario; `progress(done, total)` after each.
-    pub fn run(self, runner: &Runner, mut progress: impl FnMut(usize, usize)) -> Sensitivity {
+    /// A run stopped at a per-replication budget stops the study ([`StudyError::Budget`]).
+    pub fn run(self, runner: &Runner, mut progress: impl FnMut(usize, usize)) -> Result<Sensitivity, StudyError> {
         let total = self.runs();
-        let (stats, summary) = run_statistics(&self.base, runner);
+        let (stats, summary) = run_statistics(&self.base, runner, self.budget)?;
         let base = self.metric.estimate(&stats, &summary);
         progress(1, total);
         let mut effects = Vec::with_capacity(self.runs.len());
         for (k, (parameter, low, high)) in self.runs.into_iter().enumerate() {
-            let (low, low_batches) = run_batched(&low, runner, &self.metric);
-            let (high, high_batches) = run_batched(&high, runner, &self.metric);
+            let (low, low_batches) = run_batched(&low, runner, &self.metric, self.budget)?;
+            let (high, high_batches) = run_batched(&high, runner, &self.metric, self.budget)?;
             let batch_differences = low_batches
                 .iter()
                 .zip(&high_batches)
@@ -366,14 +381,14 @@ impl Plan {
         }
         // Stable: equal swings keep document order.
         effects.sort_by(|a, b| b.swing().total_cmp(&a.swing()));
-        Sensitivity {
+        Ok(Sensitivity {
             scenario: self.base.name.clone(),
             metric: self.metric,
             fraction: self.fraction,
             base,
             effects,
             left_out: self.left_out,
-        }
+        })
     }
 }
 

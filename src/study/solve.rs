@@ -132,6 +132,11 @@ pub struct Solution {
     pub points: Vec<Point>,
     /// How it ended.
     pub outcome: Outcome,
+    /// Replications an uncertain point may grow to.
+    pub max_replications: u64,
+    /// The limits that cut the search short, one sentence each (none when it ran its course):
+    /// points left uncertain at `max_replications`, the search stopped at its most points.
+    pub limits_reached: Vec<String>,
 }
 
 /// A planned search: every input checked, the two ends' scenarios valid.
@@ -175,7 +180,7 @@ pub fn parse_target(text: &str, s: &scenario::Plan) -> Result<Expectation, Study
     let table = crate::scenario::ExpectTable(vec![(metric.trim().to_string(), format!("{op} {}", value.trim()))]);
     let features: Vec<(String, crate::model::Plane)> = s.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
     let mut parsed = crate::scenario::validate_expectations(&table, &features, s.clients.is_some())
-        .map_err(|e| StudyError::option(option(), e.message))?;
+        .map_err(|e| StudyError::option(option(), e.first().message.clone()))?;
     Ok(parsed.remove(0))
 }
 
@@ -294,12 +299,14 @@ impl Plan {
     }
 
     /// Runs the search; `progress(points evaluated)` after each point.
-    pub fn run(self, runner: &Runner, mut progress: impl FnMut(usize)) -> Solution {
+    /// A run stopped at a per-replication budget stops the search ([`StudyError::Budget`]).
+    pub fn run(self, runner: &Runner, mut progress: impl FnMut(usize)) -> Result<Solution, StudyError> {
         let z = z_of(self.options.confidence);
         let mut points: Vec<Point> = Vec::new();
+        let mut out_of_points = false;
         let (lo, hi) = self.range;
         for end in [lo, hi] {
-            points.push(self.evaluate(end, z, runner));
+            points.push(self.evaluate(end, z, runner)?);
             progress(points.len());
         }
         let outcome = loop {
@@ -351,10 +358,11 @@ impl Plan {
             });
             match candidate {
                 Some(x) if points.len() < self.options.max_points && !points.iter().any(|p| p.x == x) => {
-                    points.push(self.evaluate(x, z, runner));
+                    points.push(self.evaluate(x, z, runner)?);
                     progress(points.len());
                 }
                 _ => {
+                    out_of_points = candidate.is_some() && points.len() >= self.options.max_points;
                     let interval = match fails {
                         Some(f) => order(holds, f),
                         None => order(holds, far(holds_low, lo, hi)),
@@ -371,7 +379,24 @@ impl Plan {
                 }
             }
         };
-        Solution {
+        let mut limits_reached = Vec::new();
+        let capped = points
+            .iter()
+            .filter(|p| p.decision == Decision::Uncertain && p.replications >= self.max_replications)
+            .count();
+        if capped > 0 {
+            limits_reached.push(format!(
+                "{capped} point(s) stayed uncertain at the most replications allowed ({}, --max-replications)",
+                self.max_replications
+            ));
+        }
+        if out_of_points {
+            limits_reached.push(format!(
+                "the search stopped at its most points ({}) before the boundary's interval narrowed to the tolerance",
+                self.options.max_points
+            ));
+        }
+        Ok(Solution {
             scenario: self.source.name.clone(),
             parameter: self.parameter,
             range: self.range,
@@ -380,11 +405,13 @@ impl Plan {
             replications: self.replications,
             points,
             outcome,
-        }
+            max_replications: self.max_replications,
+            limits_reached,
+        })
     }
 
     /// Runs the scenario at `x`, doubling the replications while the decision is uncertain.
-    fn evaluate(&self, x: Scalar, z: f64, runner: &Runner) -> Point {
+    fn evaluate(&self, x: Scalar, z: f64, runner: &Runner) -> Result<Point, StudyError> {
         let mut n = self.replications;
         loop {
             let mut o = vec![Override::set(self.parameter.clone(), x.to_value())];
@@ -394,7 +421,7 @@ impl Plan {
                 .source
                 .with(&o)
                 .expect("every value of the range is valid (both ends were checked)");
-            let (stats, summary) = run_statistics(&s, runner);
+            let (stats, summary) = run_statistics(&s, runner, self.study.budget)?;
             let estimate = self.metric.estimate(&stats, &summary);
             let interval = estimate
                 .as_ref()
@@ -412,13 +439,13 @@ impl Plan {
                 (Some(_), Some((l, h))) => decide(self.target.op, self.target.threshold.value(), l, h),
             };
             if decision != Decision::Uncertain || n >= self.max_replications {
-                return Point {
+                return Ok(Point {
                     x,
                     replications: n,
                     estimate,
                     interval,
                     decision,
-                };
+                });
             }
             n = n.saturating_mul(2).min(self.max_replications);
         }
@@ -620,6 +647,7 @@ impl Solution {
                 }),
                 "interval": p.interval.filter(|(l, h)| l.is_finite() && h.is_finite()).map(|(l, h)| [l, h]),
                 "decision": p.decision,
+                "at_max_replications": p.decision == Decision::Uncertain && p.replications >= self.max_replications,
             })
         };
         let (lo, hi) = self.range;
@@ -672,6 +700,8 @@ impl Solution {
             "at_low": estimate(self.at(lo)),
             "at_high": estimate(self.at(hi)),
             "replications": self.replications,
+            "max_replications": self.max_replications,
+            "limits_reached": self.limits_reached,
             "points": self.sorted().into_iter().map(estimate).collect::<Vec<_>>(),
         })
     }
@@ -714,6 +744,7 @@ impl Solution {
                 format!("decided_on.lo ({} %)", pct(self.confidence)),
                 format!("decided_on.hi ({} %)", pct(self.confidence)),
                 "decision".into(),
+                "limit_reached".into(),
             ],
         );
         for p in self.sorted() {
@@ -724,6 +755,13 @@ impl Solution {
                 _ => row.extend([String::new(), String::new()]),
             }
             row.push(p.decision.name().into());
+            row.push(
+                if p.decision == Decision::Uncertain && p.replications >= self.max_replications {
+                    "max_replications".into()
+                } else {
+                    String::new()
+                },
+            );
             super::write_row(&mut w, &row);
         }
         w.into_inner().expect("in-memory CSV")

@@ -35,6 +35,8 @@ pub struct Plan {
     pub points: Vec<(Vec<usize>, scenario::Plan)>,
     /// The axis the charts draw along (`--x`; default the first).
     pub x: usize,
+    /// Per-replication budgets of every run.
+    pub budget: super::Budget,
 }
 
 /// A finished sweep.
@@ -132,16 +134,18 @@ impl Plan {
             metrics,
             points,
             x,
+            budget: options.budget,
         })
     }
 
     /// Runs every point, calling `progress(done, total)` after each.
-    pub fn run(self, runner: &Runner, mut progress: impl FnMut(usize, usize)) -> Sweep {
+    /// A run stopped at a per-replication budget stops the sweep ([`StudyError::Budget`]).
+    pub fn run(self, runner: &Runner, mut progress: impl FnMut(usize, usize)) -> Result<Sweep, StudyError> {
         let total = self.points.len();
         let scenario = self.points[0].1.name.clone();
         let mut points = Vec::with_capacity(total);
         for (k, (at, s)) in self.points.into_iter().enumerate() {
-            let (stats, summary) = run_statistics(&s, runner);
+            let (stats, summary) = run_statistics(&s, runner, self.budget)?;
             points.push(Point {
                 at,
                 replications: stats.replications,
@@ -149,13 +153,13 @@ impl Plan {
             });
             progress(k + 1, total);
         }
-        Sweep {
+        Ok(Sweep {
             scenario,
             axes: self.axes,
             metrics: self.metrics,
             points,
             x: self.x,
-        }
+        })
     }
 }
 

@@ -274,3 +274,136 @@ fn region_disaster_with_a_crew() {
         ],
     );
 }
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    1 + text
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"))
+}
+
+#[test]
+fn every_independent_mistake_of_a_file_is_reported_with_its_place() {
+    let source = std::fs::read_to_string(repo(BASE)).unwrap();
+    let text = source
+        .replacen("horizon = \"1000h\"", "horizon = \"0s\"", 1)
+        .replacen("replications = 4000", "replications = 0", 1)
+        .replacen(
+            "time_to_failure = \"exp(mean=100h)\"",
+            "time_to_failure = \"uniform(0s, 0s)\"",
+            1,
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, &text).unwrap();
+    let e = run_file(&file, dir.path());
+    let ttf = line_of(&text, "uniform(0s, 0s)");
+    expect(&e, "9:11", &["simulation.horizon: must be a positive duration"]);
+    expect(&e, "11:16", &["simulation.replications: must be between 1 and"]);
+    expect(
+        &e,
+        &format!("{ttf}:19"),
+        &["failures[0].time_to_failure: must not always be 0s"],
+    );
+    // One error a line, each opening with `error: ` and naming the file, in the file's order.
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 3, "{e}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("error: ") && l.contains("broken.toml:")),
+        "{e}"
+    );
+    assert!(
+        lines[0].contains(":9:11:") && lines[2].contains(&format!(":{ttf}:")),
+        "{e}"
+    );
+    // `validate` reports the same three.
+    let a = bin().arg("validate").arg(&file).assert().code(2);
+    let v = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert_eq!(v.lines().count(), 3, "{v}");
+}
+
+#[test]
+fn at_most_twenty_errors_are_shown_then_how_many_more() {
+    let mut text = std::fs::read_to_string(repo(BASE)).unwrap();
+    for i in 0..30 {
+        text.push_str(&format!(
+            "\n[[failures]]\nname = \"bad-{i}\"\nkind = \"zone-outage\"\ntime_to_failure = \"fixed(0s)\"\ntime_to_repair = \"1h\"\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, &text).unwrap();
+    let e = run_file(&file, dir.path());
+    let shown: Vec<&str> = e.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(shown.len(), 20, "{e}");
+    assert!(shown[0].contains("failures[1].time_to_failure"), "{e}");
+    assert!(shown[19].contains("failures[20].time_to_failure"), "{e}");
+    assert!(
+        e.trim_end()
+            .ends_with("and 10 more errors (30 in all; the first 20 are shown)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn times_to_failure_always_zero_are_refused_in_every_form() {
+    for form in [
+        "0s",
+        "fixed(0s)",
+        "uniform(0s, 0s)",
+        "empirical(0s)",
+        "empirical(0s, 0s)",
+    ] {
+        let e = run_broken(
+            "time_to_failure = \"exp(mean=100h)\"",
+            &format!("time_to_failure = \"{form}\""),
+        );
+        assert!(
+            e.contains("failures[0].time_to_failure: must not always be 0s (the process would never be up)"),
+            "{form}: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_region_paired_with_itself_is_refused() {
+    let e = run_broken(
+        "name = \"Lab\"\nzones = 3\npair = \"Lab DR\"",
+        "name = \"Lab\"\nzones = 3\npair = \"Lab\"",
+    );
+    expect(&e, "23:8", &["regions[0].pair", "cannot be its own pair"]);
+}
+
+#[test]
+fn throughputs_of_every_sku_are_checked_not_only_the_one_in_use() {
+    // The deployment is Standard; a Premium throughput of 0 is refused all the same.
+    let e = run_broken(
+        "seed = 11\n",
+        "seed = 11\n\n[recovery]\ndatabase = { premium_gb_per_hour = 0.0 }\n",
+    );
+    assert!(
+        e.contains("recovery.database.premium_gb_per_hour: must be a number > 0, got 0"),
+        "{e}"
+    );
+    assert!(e.contains("broken.toml:15:"), "{e}");
+}
+
+#[test]
+fn client_padding_and_attempts_are_bounded_with_the_allowed_range() {
+    let e = run_broken_clients("after = \"30m\"", "after = \"10000y\"");
+    assert!(e.contains("clients.after: at most 7d"), "{e}");
+    let e = run_broken_clients(
+        "preset = \"aws-standard\"",
+        "preset = \"aws-standard\", max_attempts = 1000000000",
+    );
+    assert!(e.contains("max_attempts: at most 100"), "{e}");
+    // A float is not a count.
+    let e = run_broken_clients(
+        "preset = \"aws-standard\"",
+        "preset = \"aws-standard\", max_attempts = 1e9",
+    );
+    assert!(e.contains("max_attempts") && e.contains("invalid type"), "{e}");
+}

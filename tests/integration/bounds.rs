@@ -212,3 +212,119 @@ fn experiment_backoff_with_one_run_writes_no_nan() {
     let row = csv.lines().nth(1).unwrap();
     assert_eq!(row.split(',').nth(4), Some(""), "{row}");
 }
+
+#[test]
+fn two_hundred_thousand_failures_validate_in_linear_time() {
+    // Names are checked for repeats with a hash set and references resolved through indexes, so
+    // this validates in seconds (it took minutes when each name was compared with every other).
+    // Through the library: a file this size is beyond the 4 MiB a scenario file may have.
+    let mut text = std::fs::read_to_string(repo("scenarios/validation/single-exponential.toml")).unwrap();
+    for i in 0..200_000 {
+        text.push_str(&format!(
+            "\n[[failures]]\nname = \"f{i}\"\nkind = \"service-outage\"\nservices = [\"component\"]\n\
+             time_to_failure = \"exp(mean=10y)\"\ntime_to_repair = \"1h\"\n"
+        ));
+    }
+    let plan = outage_sim::scenario::from_source(&text, std::path::Path::new("big.toml")).unwrap();
+    assert_eq!(plan.failures.len(), 200_001);
+    // A repeated name among them is found, at its place.
+    let repeated = text.replacen("name = \"f199999\"", "name = \"f7\"", 1);
+    let e = outage_sim::scenario::from_source(&repeated, std::path::Path::new("big.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("failures[200000].name: duplicate name \"f7\""), "{e}");
+}
+
+#[test]
+fn a_clients_model_past_the_event_budget_stops_naming_it_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let started = Instant::now();
+    let a = bin()
+        .args(["run", "-q", "--replications", "4", "--max-events", "5000", "--out"])
+        .arg(&out)
+        .arg(repo("scenarios/retry-storm-budgeted.toml"))
+        .assert()
+        .code(2);
+    let e = stderr_of(&a);
+    assert!(e.contains("reached the budget of 5000 events"), "{e}");
+    assert!(
+        e.contains("the clients model ([clients]) delivered"),
+        "names the clients: {e}"
+    );
+    assert!(e.contains("Check [clients]") && e.contains("--max-events"), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let left: Vec<_> = std::fs::read_dir(&out).map(|d| d.collect()).unwrap_or_default();
+    assert!(left.is_empty(), "nothing written: {left:?}");
+}
+
+#[test]
+fn a_study_stopped_at_a_budget_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = runaway(dir.path(), "100y");
+    let out = dir.path().join("out");
+    let f = file.to_str().unwrap();
+    for study in [
+        vec!["sweep", "--set", "simulation.seed=1,2", f],
+        vec!["sensitivity", "--metric", "availability.data_plane", f],
+        vec!["compare", f, f],
+    ] {
+        let a = bin()
+            .args(&study)
+            .args(["-q", "--replications", "4", "--max-events", "20000", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let e = stderr_of(&a);
+        assert!(e.contains("reached the budget of 20000 events"), "{study:?}: {e}");
+        assert!(e.contains("failure process \"component-failure\""), "{study:?}: {e}");
+        assert!(
+            e.contains("The study stopped there and wrote nothing"),
+            "{study:?}: {e}"
+        );
+        let left: Vec<_> = std::fs::read_dir(&out).map(|d| d.collect()).unwrap_or_default();
+        assert!(left.is_empty(), "{study:?}: nothing written: {left:?}");
+    }
+}
+
+#[test]
+fn a_search_cut_at_its_most_replications_says_so_in_its_json_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = bin()
+        .args([
+            "solve",
+            "--format",
+            "json",
+            "--replications",
+            "20",
+            "--max-replications",
+            "20",
+            "--out",
+        ])
+        .arg(dir.path())
+        .arg(repo("scenarios/validation/backup-interval-boundary.toml"))
+        .args([
+            "--vary",
+            "services[name=database].backup.interval",
+            "--range",
+            "10m..2h",
+        ])
+        .args(["--target", "zone_incidents.data_plane.rpo.mean<=30m"])
+        .assert();
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(v["max_replications"], 20, "{v}");
+    let limits = v["limits_reached"].as_array().unwrap();
+    assert!(
+        limits.iter().any(|l| l
+            .as_str()
+            .unwrap()
+            .contains("stayed uncertain at the most replications allowed (20,")),
+        "{v}"
+    );
+    let e = stderr_of(&a);
+    assert!(e.contains("note: solve: ") && e.contains("stayed uncertain"), "{e}");
+    let study = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+    let csv = std::fs::read_to_string(study.join("solve.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",limit_reached"), "{csv}");
+    assert!(csv.lines().any(|l| l.ends_with(",max_replications")), "{csv}");
+}

@@ -29,6 +29,7 @@ mod recoveries;
 mod report;
 mod resume;
 mod robustness;
+mod said;
 mod scenarios;
 mod shards;
 mod snapshots;

@@ -54,7 +54,7 @@ fn compare_quantities_are_the_summary_values_at_their_paths() {
     use outage_sim::study::compare::compare;
     let a = super::common::with_reps(&load("scenarios/community-training-standard-zonal.toml"), 300);
     let b = load("scenarios/community-training-premium-zr.toml");
-    let result = compare(&a, &b, &outage_sim::montecarlo::Runner::new(None)).unwrap();
+    let result = compare(&a, &b, &outage_sim::montecarlo::Runner::new(None), Default::default()).unwrap();
     let summary: serde_json::Value = serde_json::from_slice(&summary_json(&a, None)).unwrap();
     let paths: Vec<&str> = result.differences.iter().map(|d| d.metric.as_str()).collect();
     for p in [
@@ -534,7 +534,7 @@ fn sensitivity_runs_on_every_shipped_scenario_and_varies_no_identifier() {
         };
         let study = Plan::new(&plan, "availability.data_plane", &[], 0.2, &options)
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let result = study.run(&runner, |_, _| {});
+        let result = study.run(&runner, |_, _| {}).unwrap();
         assert!(!result.effects.is_empty(), "{}", file.display());
         assert!(result.base.is_some(), "{}", file.display());
     }

@@ -111,11 +111,12 @@ pub fn simulate_replication(
     disasters: &[SimTime],
     rng: &mut SimRng,
 ) -> ClientOutcome {
-    simulate_replication_with(s, cm, log, disasters, rng, None)
+    simulate_replication_with(s, cm, log, disasters, rng, None, u64::MAX)
 }
 
 /// [`simulate_replication`], also recording requests and attempts per bin of `timeline_bin`
-/// ticks when given (the same draws: recording does not change the outcome).
+/// ticks when given (the same draws: recording does not change the outcome), and stopping after
+/// `max_events` events ([`ClientOutcome::stopped_at`]).
 pub fn simulate_replication_with(
     s: &Scenario,
     cm: &ClientModel,
@@ -123,6 +124,7 @@ pub fn simulate_replication_with(
     disasters: &[SimTime],
     rng: &mut SimRng,
     timeline_bin: Option<u64>,
+    max_events: u64,
 ) -> ClientOutcome {
     let mut out = ClientOutcome::new(s.features.len());
     out.timeline = timeline_bin.map(super::TrafficTimeline::new);
@@ -133,6 +135,9 @@ pub fn simulate_replication_with(
         .collect();
     let mut next = 0;
     for ep in episodes(s, cm, log, disasters) {
+        if out.stopped_at.is_some() {
+            break;
+        }
         while next < log.len() && log[next].time < ep.from {
             let c = log[next];
             state[c.service as usize] = (c.status, c.healthy_zones, c.in_pair);
@@ -152,7 +157,7 @@ pub fn simulate_replication_with(
             failed_by_status: out.failed_by_status,
             ..ClientOutcome::default()
         });
-        simulate_episode(s, cm, ep, &state, &log[next..end], rng, &mut out);
+        simulate_episode(s, cm, ep, &state, &log[next..end], rng, &mut out, max_events);
         if let Some(before) = before {
             let mut d = std::mem::take(&mut out.disasters);
             d.add_delta(&before, &out);

@@ -87,6 +87,12 @@ pub struct ClientOutcome {
     pub timeline: Option<TrafficTimeline>,
     /// What the clients saw through the regional disasters of the primary.
     pub disasters: DisasterClients,
+    /// Events of the request-level simulation (arrivals, attempts, answers, timeouts, status
+    /// changes): they count against the replication's event budget (`--max-events`).
+    pub events: u64,
+    /// When the event budget ran out: the simulation stopped there, and the rest of this
+    /// outcome is cut short (the replication is reported as stopped at its budget).
+    pub stopped_at: Option<crate::engine::SimTime>,
 }
 
 /// One replication's client metrics through regional disasters: the episodes in which a

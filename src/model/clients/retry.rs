@@ -63,6 +63,10 @@ pub enum BackoffKind {
     DecorrelatedJitter,
 }
 
+/// Most attempts a request may make (`max_attempts`): each is simulated, so this bounds the work
+/// of one request; the presets make 3 to 5.
+pub const MAX_ATTEMPTS: u32 = 100;
+
 impl BackoffKind {
     /// Every kind, in documentation order.
     pub const ALL: [BackoffKind; 6] = [
@@ -337,6 +341,12 @@ impl RetryPolicy {
     pub fn validate(&self) -> Result<(), String> {
         if self.max_attempts == 0 {
             return Err("max_attempts: must be at least 1 (1 = never retry), got 0".into());
+        }
+        if self.max_attempts > MAX_ATTEMPTS {
+            return Err(format!(
+                "max_attempts: at most {MAX_ATTEMPTS} (every attempt is simulated; the SDKs' presets make 3 to 5), got {}",
+                self.max_attempts
+            ));
         }
         if self.backoff != BackoffKind::None && self.base.0 == 0 {
             return Err(format!(

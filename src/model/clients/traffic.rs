@@ -138,10 +138,14 @@ struct Episode1<'a> {
     arrivals_end: Option<SimTime>,
     rng: &'a mut SimRng,
     out: &'a mut ClientOutcome,
+    /// Events the replication's clients may deliver in all (counted in `out.events`).
+    max_events: u64,
 }
 
 /// Simulates the clients during `ep`. `state` is every service's (status, healthy zones, served
-/// from the pair) at `ep.from`; `log` the changes after it.
+/// from the pair) at `ep.from`; `log` the changes after it. Stops when `out.events` reaches
+/// `max_events`, noting when in `out.stopped_at`.
+#[allow(clippy::too_many_arguments)]
 pub fn simulate_episode(
     s: &Scenario,
     cm: &ClientModel,
@@ -150,6 +154,7 @@ pub fn simulate_episode(
     log: &[StatusChange],
     rng: &mut SimRng,
     out: &mut ClientOutcome,
+    max_events: u64,
 ) {
     let servers = s
         .services
@@ -192,6 +197,7 @@ pub fn simulate_episode(
         arrivals_end: None,
         rng,
         out,
+        max_events,
     };
     e.run();
 }
@@ -240,6 +246,11 @@ impl Episode1<'_> {
             self.sim.schedule_at(first.time.max(self.ep.from), Ev::Status(0));
         }
         while let Some((_, ev)) = self.sim.next_event() {
+            self.out.events += 1;
+            if self.out.events > self.max_events {
+                self.out.stopped_at = Some(self.sim.now());
+                break;
+            }
             match ev {
                 Ev::Arrival => self.arrival(),
                 Ev::Send(r) => self.send(r),

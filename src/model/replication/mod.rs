@@ -180,6 +180,12 @@ impl<'s> Model<'s> {
         self
     }
 
+    /// Events a replication may deliver (its budget, the zone-level model's and the clients'
+    /// together).
+    pub fn max_events(&self) -> u64 {
+        self.max_events
+    }
+
     /// Also record every change of a service's status or healthy zones in
     /// [`ReplicationOutcome::status_log`] (the input of the request-level client model).
     pub fn recording_status(mut self) -> Model<'s> {
@@ -348,6 +354,7 @@ impl<'a> Replication<'a> {
             limit,
             at_secs: self.sim.now().as_secs_f64(),
             culprit,
+            advice: "Check that process's time to failure and repair (a rate far too high?)",
         }
     }
 

@@ -6,7 +6,7 @@
 mod hint;
 
 use super::error::quote_key;
-use super::validate::Invalid;
+use super::validate::{Errors, Invalid, Invalids};
 use crate::engine::duration::parse_duration;
 use crate::model::Plane;
 use crate::model::metric::{DrawStat, Expectation, Metric, MetricDef, Op, Threshold, Unit, catalogue};
@@ -110,13 +110,13 @@ pub fn validate_expectations(
     table: &ExpectTable,
     features: &[(String, Plane)],
     has_clients: bool,
-) -> Result<Vec<Expectation>, Invalid> {
+) -> Result<Vec<Expectation>, Invalids> {
     let known = catalogue(features);
-    table
-        .0
-        .iter()
-        .map(|(key, text)| parse_one(key, text, &known, has_clients))
-        .collect()
+    let mut errors = Errors::default();
+    let out = errors.each(table.0.iter(), |_, (key, text)| {
+        parse_one(key, text, &known, has_clients)
+    });
+    errors.finish(out.unwrap_or_default())
 }
 
 /// The metric a path names (as in `[expect]`), or what is wrong with the path (for `--metric`
@@ -270,7 +270,7 @@ mod tests {
 
     fn parse(entries: &[(&str, &str)], has_clients: bool) -> Result<Vec<Expectation>, Invalid> {
         let table = ExpectTable(entries.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
-        validate_expectations(&table, &features(), has_clients)
+        validate_expectations(&table, &features(), has_clients).map_err(|mut e| e.0.remove(0))
     }
 
     fn error(key: &str, value: &str, has_clients: bool) -> Invalid {

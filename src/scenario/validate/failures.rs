@@ -2,16 +2,16 @@
 //! repairs it, and how rare regional disasters are sampled.
 
 use super::site::{Regions, Site};
-use super::{Invalid, bad, check_text, check_zones, limits, service_index, unique};
+use super::{Errors, Invalid, bad, check_text, check_zones, limits, service_index, service_names, unique};
 use crate::engine::SimTime;
 use crate::model::{Crew, Dist, FailureKind, FailureProcess, Fault, ImportanceSampling, Region, RegionRole};
 use crate::scenario::defaults;
 use crate::scenario::schema::{CrewEntry, FailureEntry, FaultEntry, ImportanceSamplingSection, ServiceEntry};
+use std::collections::HashMap;
 
-pub(super) fn crews(entries: &[CrewEntry]) -> Result<Vec<Crew>, Invalid> {
-    unique("crews", entries.iter().map(|c| c.name.as_str()))?;
-    let mut crews = Vec::new();
-    for (i, c) in entries.iter().enumerate() {
+pub(super) fn crews(errors: &mut Errors, entries: &[CrewEntry]) -> Option<Vec<Crew>> {
+    unique(errors, "crews", entries.iter().map(|c| c.name.as_str()));
+    errors.each(entries, |i, c| {
         check_text(&format!("crews[{i}].name"), &c.name)?;
         if c.size == 0 {
             return bad(
@@ -19,12 +19,11 @@ pub(super) fn crews(entries: &[CrewEntry]) -> Result<Vec<Crew>, Invalid> {
                 "must be at least 1 (omit `crew` for unlimited repairs)",
             );
         }
-        crews.push(Crew {
+        Ok(Crew {
             name: c.name.clone(),
             size: c.size,
-        });
-    }
-    Ok(crews)
+        })
+    })
 }
 
 /// `restore` is required for a zone destruction and meaningless for anything else.
@@ -82,116 +81,145 @@ fn region_of(
 }
 
 /// Validates the failure processes; writes the defaults it applies (zones, services, region,
-/// probability of data destruction) into `entries`.
+/// probability of data destruction) into `entries`. `crews` are the declared crews, valid or
+/// not (a failure refers to one by name, and its index is the crew's).
 pub(super) fn failures(
+    errors: &mut Errors,
     entries: &mut [FailureEntry],
     services: &[ServiceEntry],
-    crews: &[Crew],
+    crews: &[CrewEntry],
     site: &Site,
     known: &Regions,
-) -> Result<Vec<FailureProcess>, Invalid> {
-    unique("failures", entries.iter().map(|f| f.name.as_str()))?;
-    let mut failures = Vec::new();
-    for (i, f) in entries.iter_mut().enumerate() {
-        let p = format!("failures[{i}]");
-        check_text(&format!("{p}.name"), &f.name)?;
-        let (role, region, modelled) = region_of(&format!("{p}.region"), f.region.as_deref(), f.kind, site, known)?;
-        let all: Vec<u32> = (1..=modelled).collect();
-        let zlist = check_zones(
-            &format!("{p}.zones"),
-            f.zones.as_deref().unwrap_or(&all),
-            &region,
-            modelled,
-        )?;
-        let svc = match (&f.services, f.kind) {
-            (Some(list), FailureKind::ServiceOutage) => list
-                .iter()
-                .enumerate()
-                .map(|(j, n)| service_index(&format!("{p}.services[{j}]"), n, services))
-                .collect::<Result<Vec<_>, _>>()?,
-            (None, FailureKind::ServiceOutage) => (0..services.len()).collect(),
-            (Some(_), _) => return bad(format!("{p}.services"), "only a service-outage names services"),
-            (None, _) => Vec::new(),
-        };
-        if f.time_to_failure.is_always_zero() {
+) -> Option<Vec<FailureProcess>> {
+    unique(errors, "failures", entries.iter().map(|f| f.name.as_str()));
+    let context = Context {
+        services,
+        service_index: service_names(services),
+        crews,
+        crew_index: crews
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, c)| (c.name.as_str(), i))
+            .collect(),
+        site,
+        known,
+    };
+    errors.each(entries.iter_mut(), |i, f| failure(i, f, &context))
+}
+
+/// What a failure refers to, with the names indexed once for all of them.
+struct Context<'a> {
+    services: &'a [ServiceEntry],
+    service_index: HashMap<&'a str, usize>,
+    crews: &'a [CrewEntry],
+    crew_index: HashMap<&'a str, usize>,
+    site: &'a Site,
+    known: &'a Regions,
+}
+
+/// One failure process, `failures[i]`.
+fn failure(i: usize, f: &mut FailureEntry, cx: &Context<'_>) -> Result<FailureProcess, Invalid> {
+    let (services, crews, site, known) = (cx.services, cx.crews, cx.site, cx.known);
+    let p = format!("failures[{i}]");
+    check_text(&format!("{p}.name"), &f.name)?;
+    let (role, region, modelled) = region_of(&format!("{p}.region"), f.region.as_deref(), f.kind, site, known)?;
+    let all: Vec<u32> = (1..=modelled).collect();
+    let zlist = check_zones(
+        &format!("{p}.zones"),
+        f.zones.as_deref().unwrap_or(&all),
+        &region,
+        modelled,
+    )?;
+    let svc = match (&f.services, f.kind) {
+        (Some(list), FailureKind::ServiceOutage) => list
+            .iter()
+            .enumerate()
+            .map(|(j, n)| service_index(&format!("{p}.services[{j}]"), n, services, &cx.service_index))
+            .collect::<Result<Vec<_>, _>>()?,
+        (None, FailureKind::ServiceOutage) => (0..services.len()).collect(),
+        (Some(_), _) => return bad(format!("{p}.services"), "only a service-outage names services"),
+        (None, _) => Vec::new(),
+    };
+    if f.time_to_failure.is_always_zero() {
+        return bad(
+            format!("{p}.time_to_failure"),
+            "must not always be 0s (the process would never be up)",
+        );
+    }
+    let crew = match &f.crew {
+        // The region comes back by itself: no crew repairs it (and none would be released).
+        Some(_) if f.kind == FailureKind::RegionDisaster => {
             return bad(
-                format!("{p}.time_to_failure"),
-                "must not always be 0s (the process would never be up)",
+                format!("{p}.crew"),
+                "a region-disaster ends when the region comes back by itself (its time_to_repair); \
+                 remove `crew`",
             );
         }
-        let crew = match &f.crew {
-            // The region comes back by itself: no crew repairs it (and none would be released).
-            Some(_) if f.kind == FailureKind::RegionDisaster => {
-                return bad(
-                    format!("{p}.crew"),
-                    "a region-disaster ends when the region comes back by itself (its time_to_repair); \
-                     remove `crew`",
-                );
-            }
-            None => None,
-            Some(name) => Some(crews.iter().position(|c| &c.name == name).ok_or_else(|| {
-                Invalid::at(
-                    format!("{p}.crew"),
-                    format!(
-                        "unknown crew \"{name}\"; declared crews: {}",
-                        crews.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            })?),
-        };
-        let restore = restore_field(&p, f.kind, &f.restore)?;
-        let destroys_data = match (f.kind, f.destroys_data) {
-            (FailureKind::RegionDisaster, None) => defaults::DESTROYS_DATA,
-            (_, None) => 0.0,
-            (FailureKind::RegionDisaster, Some(q)) if (0.0..=1.0).contains(&q) => q,
-            (FailureKind::RegionDisaster, Some(q)) => {
-                return bad(
-                    format!("{p}.destroys_data"),
-                    format!("must be a probability in [0, 1], got {q}"),
-                );
-            }
-            (_, Some(_)) => {
-                return bad(
-                    format!("{p}.destroys_data"),
-                    "only a region-disaster destroys a region's data",
-                );
-            }
-        };
-        f.zones = Some(zlist.clone());
-        if f.kind == FailureKind::ServiceOutage {
-            f.services = Some(svc.iter().map(|&k| services[k].name.clone()).collect());
+        None => None,
+        Some(name) => Some(cx.crew_index.get(name.as_str()).copied().ok_or_else(|| {
+            Invalid::at(
+                format!("{p}.crew"),
+                format!(
+                    "unknown crew \"{name}\"; declared crews: {}",
+                    crews.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?),
+    };
+    let restore = restore_field(&p, f.kind, &f.restore)?;
+    let destroys_data = match (f.kind, f.destroys_data) {
+        (FailureKind::RegionDisaster, None) => defaults::DESTROYS_DATA,
+        (_, None) => 0.0,
+        (FailureKind::RegionDisaster, Some(q)) if (0.0..=1.0).contains(&q) => q,
+        (FailureKind::RegionDisaster, Some(q)) => {
+            return bad(
+                format!("{p}.destroys_data"),
+                format!("must be a probability in [0, 1], got {q}"),
+            );
         }
-        f.region.get_or_insert_with(|| site.region.name.clone());
-        if f.kind == FailureKind::RegionDisaster {
-            f.destroys_data = Some(destroys_data);
+        (_, Some(_)) => {
+            return bad(
+                format!("{p}.destroys_data"),
+                "only a region-disaster destroys a region's data",
+            );
         }
-        failures.push(FailureProcess {
-            name: f.name.clone(),
-            kind: f.kind,
-            zones: zlist,
-            services: svc,
-            time_to_failure: f.time_to_failure.clone(),
-            time_to_repair: f.time_to_repair.clone(),
-            crew,
-            restore,
-            destroys_data,
-            region: role,
-            region_name: region.name.clone(),
-        });
+    };
+    f.zones = Some(zlist.clone());
+    if f.kind == FailureKind::ServiceOutage {
+        f.services = Some(svc.iter().map(|&k| services[k].name.clone()).collect());
     }
-    Ok(failures)
+    f.region.get_or_insert_with(|| site.region.name.clone());
+    if f.kind == FailureKind::RegionDisaster {
+        f.destroys_data = Some(destroys_data);
+    }
+    Ok(FailureProcess {
+        name: f.name.clone(),
+        kind: f.kind,
+        zones: zlist,
+        services: svc,
+        time_to_failure: f.time_to_failure.clone(),
+        time_to_repair: f.time_to_repair.clone(),
+        crew,
+        restore,
+        destroys_data,
+        region: role,
+        region_name: region.name.clone(),
+    })
 }
 
 /// Validates the scripted faults.
 pub(super) fn faults(
+    errors: &mut Errors,
     entries: &[FaultEntry],
     services: &[ServiceEntry],
     site: &Site,
     known: &Regions,
-    horizon: crate::engine::SimDuration,
-) -> Result<Vec<Fault>, Invalid> {
-    let mut faults = Vec::new();
-    for (i, f) in entries.iter().enumerate() {
+    // `None` when the horizon itself is invalid (reported already): `at` is then not checked.
+    horizon: Option<crate::engine::SimDuration>,
+) -> Option<Vec<Fault>> {
+    let index = service_names(services);
+    errors.each(entries, |i, f| {
         let p = format!("faults[{i}]");
         let (role, region, modelled) = region_of(&format!("{p}.region"), f.region.as_deref(), f.kind, site, known)?;
         if f.destroys_data && f.kind != FailureKind::RegionDisaster {
@@ -213,18 +241,18 @@ pub(super) fn faults(
             ..e
         })?;
         let service = match (&f.service, f.kind) {
-            (Some(n), FailureKind::ServiceOutage) => Some(service_index(&format!("{p}.service"), n, services)?),
+            (Some(n), FailureKind::ServiceOutage) => Some(service_index(&format!("{p}.service"), n, services, &index)?),
             (None, FailureKind::ServiceOutage) => {
                 return bad(format!("{p}.service"), "a service-outage names its `service`");
             }
             (Some(_), _) => return bad(format!("{p}.service"), "only a service-outage names a service"),
             (None, _) => None,
         };
-        if f.at.0 >= horizon {
+        if horizon.is_some_and(|h| f.at.0 >= h) {
             return bad(format!("{p}.at"), "must be within the horizon");
         }
         let restore = restore_field(&p, f.kind, &f.restore)?;
-        faults.push(Fault {
+        Ok(Fault {
             kind: f.kind,
             zone,
             service,
@@ -234,9 +262,8 @@ pub(super) fn faults(
             destroys_data: f.destroys_data,
             region: role,
             region_name: region.name.clone(),
-        });
-    }
-    Ok(faults)
+        })
+    })
 }
 
 /// `[importance_sampling]`. The likelihood ratio of a replication is known in closed form only

@@ -43,6 +43,65 @@ impl Invalid {
     }
 }
 
+/// Every validation failure of a file, in the order found (never empty in an `Err`).
+#[derive(Debug, Default)]
+pub struct Invalids(pub Vec<Invalid>);
+
+impl From<Invalid> for Invalids {
+    fn from(e: Invalid) -> Invalids {
+        Invalids(vec![e])
+    }
+}
+
+impl Invalids {
+    /// The first failure found.
+    pub fn first(&self) -> &Invalid {
+        &self.0[0]
+    }
+}
+
+/// Collects the failures of checks that do not depend on one another, so that a file's errors
+/// are reported together rather than one per attempt.
+#[derive(Default)]
+pub(super) struct Errors(Vec<Invalid>);
+
+impl Errors {
+    /// The value of a check that succeeded; a failed one's errors are kept.
+    pub(super) fn take<T, E: Into<Invalids>>(&mut self, r: Result<T, E>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.extend(e.into().0);
+                None
+            }
+        }
+    }
+
+    /// `value` when no check failed, else every failure.
+    pub(super) fn finish<T>(self, value: T) -> Result<T, Invalids> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(Invalids(self.0))
+        }
+    }
+
+    /// Validates every entry of an array with `check`, collecting every entry's failure.
+    pub(super) fn each<A, T>(
+        &mut self,
+        entries: impl IntoIterator<Item = A>,
+        mut check: impl FnMut(usize, A) -> Result<T, Invalid>,
+    ) -> Option<Vec<T>> {
+        let before = self.0.len();
+        let out: Vec<T> = entries
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, a)| self.take(check(i, a)))
+            .collect();
+        (self.0.len() == before).then_some(out)
+    }
+}
+
 fn bad<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, Invalid> {
     Err(Invalid::at(path, message))
 }
@@ -96,18 +155,18 @@ fn check_text(path: &str, name: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
-fn unique<'a>(section: &str, names: impl Iterator<Item = &'a str>) -> Result<(), Invalid> {
-    let mut seen = Vec::new();
+/// Every repeated name of a section, each at its second (third, …) occurrence; linear in the
+/// number of entries.
+fn unique<'a>(errors: &mut Errors, section: &str, names: impl Iterator<Item = &'a str>) {
+    let mut seen = std::collections::HashSet::new();
     for (i, n) in names.enumerate() {
-        if seen.contains(&n) {
-            return bad(
+        if !seen.insert(n) {
+            errors.0.push(Invalid::at(
                 format!("{section}[{i}].name"),
                 format!("duplicate name \"{}\"; names must be unique", n.escape_debug()),
-            );
+            ));
         }
-        seen.push(n);
     }
-    Ok(())
 }
 
 fn positive(path: &str, d: SimDuration) -> Result<SimDuration, Invalid> {
@@ -143,8 +202,23 @@ fn check_zones(path: &str, zones: &[u32], region: &Region, modelled: u32) -> Res
     Ok(out)
 }
 
-fn service_index(path: &str, name: &str, services: &[ServiceEntry]) -> Result<usize, Invalid> {
-    services.iter().position(|s| s.name == name).ok_or_else(|| {
+/// Each service's name and its index (the first, if a name is repeated).
+fn service_names(services: &[ServiceEntry]) -> std::collections::HashMap<&str, usize> {
+    let mut index = std::collections::HashMap::with_capacity(services.len());
+    for (i, s) in services.iter().enumerate() {
+        index.entry(s.name.as_str()).or_insert(i);
+    }
+    index
+}
+
+/// The index of the service `name` (`index` is [`service_names`] of `services`).
+fn service_index(
+    path: &str,
+    name: &str,
+    services: &[ServiceEntry],
+    index: &std::collections::HashMap<&str, usize>,
+) -> Result<usize, Invalid> {
+    index.get(name).copied().ok_or_else(|| {
         Invalid::at(
             path,
             format!(
@@ -156,37 +230,103 @@ fn service_index(path: &str, name: &str, services: &[ServiceEntry]) -> Result<us
 }
 
 /// Validates a parsed file. Returns the validated scenario and the canonical form of the file
-/// (every default written out).
-pub fn validate(mut file: ScenarioFile) -> Result<(Scenario, ScenarioFile), Invalid> {
-    check_name("name", &file.name)?;
-    let sim = site::simulation(&file.simulation)?;
-    let known = site::regions(&file.regions)?;
-    let site = site::deployment(&mut file.deployment, &known)?;
-    let (targets, verdict_confidence) = site::targets(&file.targets)?;
-    let services = services::services(&mut file.services, &site)?;
-    let features = services::features(&file.features, &file.services)?;
-    let crews = failures::crews(&file.crews)?;
-    let failures = failures::failures(&mut file.failures, &file.services, &crews, &site, &known)?;
-    let faults = failures::faults(&file.faults, &file.services, &site, &known, sim.horizon)?;
+/// (every default written out), or every failure found: sections and array entries are checked
+/// independently (an entry stops at its first failure), and a section that needs another one
+/// (the services need the deployment's region, say) is checked only when that one is valid.
+pub fn validate(mut file: ScenarioFile) -> Result<(Scenario, ScenarioFile), Invalids> {
+    let mut errors = Errors::default();
+    errors.take(check_name("name", &file.name));
+    let sim = errors.take(site::simulation(&file.simulation));
+    let known = errors.take(site::regions(&file.regions));
+    let site = known
+        .as_ref()
+        .and_then(|k| errors.take(site::deployment(&mut file.deployment, k)));
+    let targets = errors.take(site::targets(&file.targets));
+    let services = site
+        .as_ref()
+        .and_then(|site| services::services(&mut errors, &mut file.services, site));
+    // The features, crews, failures and faults refer to the others by name: the names as
+    // written, whether or not those entries are valid.
+    let features = services::features(&mut errors, &file.features, &file.services);
+    let crews = failures::crews(&mut errors, &file.crews);
+    let (failures, faults) = match (&site, &known) {
+        (Some(site), Some(known)) => (
+            failures::failures(
+                &mut errors,
+                &mut file.failures,
+                &file.services,
+                &file.crews,
+                site,
+                known,
+            ),
+            failures::faults(
+                &mut errors,
+                &file.faults,
+                &file.services,
+                site,
+                known,
+                sim.as_ref().map(|s| s.horizon),
+            ),
+        ),
+        _ => (None, None),
+    };
+    let names: Vec<(String, Plane)> = file.features.iter().map(|f| (f.name.clone(), f.plane)).collect();
+    let sku = file.deployment.sku;
+    let clients = match &mut file.clients {
+        None => Some(None),
+        Some(c) => errors.take(super::clients::validate_clients(c, sku, &names)).map(Some),
+    };
+    let expectations = errors.take(super::expect::validate_expectations(
+        &file.expect,
+        &names,
+        file.clients.is_some(),
+    ));
+    let recovery_section = file.recovery.get_or_insert_with(Default::default);
+    let recovery = errors.take(super::recovery::validate_recovery(recovery_section, sku));
+    let importance_sampling = match (&file.importance_sampling, &failures) {
+        (None, _) => Some(None),
+        (Some(section), Some(failures)) => errors.take(failures::importance_sampling(section, failures)).map(Some),
+        (Some(_), None) => None,
+    };
+    let (
+        Some(sim),
+        Some(known),
+        Some(site),
+        Some((targets, verdict_confidence)),
+        Some(services),
+        Some(features),
+        Some(crews),
+        Some(failures),
+        Some(faults),
+        Some(clients),
+        Some(expectations),
+        Some(recovery),
+        Some(importance_sampling),
+    ) = (
+        sim,
+        known,
+        site,
+        targets,
+        services,
+        features,
+        crews,
+        failures,
+        faults,
+        clients,
+        expectations,
+        recovery,
+        importance_sampling,
+    )
+    else {
+        return Err(errors.finish(()).expect_err("a check that gave no value reported why"));
+    };
+    errors.finish(())?;
     // The canonical form carries every region the run used, built-in ones included.
     let named = file.failures.iter().filter_map(|f| f.region.as_deref());
     let named = named.chain(file.faults.iter().filter_map(|f| f.region.as_deref()));
     let mut used = vec![site.region.clone(), site.pair.clone()];
     used.extend(named.filter_map(|n| known.get(n)));
     site::pin_regions(&mut file.regions, &used);
-    let names: Vec<(String, Plane)> = features.iter().map(|f| (f.name.clone(), f.plane)).collect();
-    let sku = file.deployment.sku;
-    let clients = match &mut file.clients {
-        None => None,
-        Some(c) => Some(super::clients::validate_clients(c, sku, &names)?),
-    };
-    let expectations = super::expect::validate_expectations(&file.expect, &names, clients.is_some())?;
-    let recovery_section = file.recovery.get_or_insert_with(Default::default);
-    let recovery = super::recovery::validate_recovery(recovery_section, sku)?;
-    let importance_sampling = match &file.importance_sampling {
-        None => None,
-        Some(section) => Some(failures::importance_sampling(section, &failures)?),
-    };
     let scenario = Scenario {
         name: file.name.clone(),
         horizon: sim.horizon,

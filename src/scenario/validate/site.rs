@@ -1,7 +1,7 @@
 //! `[simulation]`, `[[regions]]`, `[deployment]` and `[targets]`: how long and how often to
 //! simulate, where the deployment lives, and what it must achieve.
 
-use super::{Invalid, bad, check_zones, limits, positive, unique};
+use super::{Errors, Invalid, Invalids, bad, check_zones, limits, positive, unique};
 use crate::engine::SimDuration;
 use crate::model::regions::{self, Region};
 use crate::model::{DataPlaneMode, Plane, Targets};
@@ -17,23 +17,27 @@ pub(super) struct Simulation {
     pub replication_rows: bool,
 }
 
-pub(super) fn simulation(sim: &SimulationSection) -> Result<Simulation, Invalid> {
-    let horizon = positive("simulation.horizon", sim.horizon.0)?;
-    if horizon > SimDuration::from_secs(limits::MAX_HORIZON_YEARS * 31_536_000) {
-        return bad(
-            "simulation.horizon",
-            format!("at most {} years", limits::MAX_HORIZON_YEARS),
-        );
-    }
-    if sim.warmup.0 >= horizon {
-        return bad("simulation.warmup", "must be shorter than the horizon");
-    }
+pub(super) fn simulation(sim: &SimulationSection) -> Result<Simulation, Invalids> {
+    let mut errors = Errors::default();
+    let horizon = errors.take(positive("simulation.horizon", sim.horizon.0).and_then(|horizon| {
+        if horizon > SimDuration::from_secs(limits::MAX_HORIZON_YEARS * 31_536_000) {
+            return bad(
+                "simulation.horizon",
+                format!("at most {} years", limits::MAX_HORIZON_YEARS),
+            );
+        }
+        if sim.warmup.0 >= horizon {
+            return bad("simulation.warmup", "must be shorter than the horizon");
+        }
+        Ok(horizon)
+    }));
     if sim.replications == 0 || sim.replications > limits::MAX_REPLICATIONS {
-        return bad(
+        errors.take(bad::<()>(
             "simulation.replications",
             format!("must be between 1 and {}", limits::MAX_REPLICATIONS),
-        );
+        ));
     }
+    let horizon = errors.finish(horizon)?.expect("a valid horizon when nothing failed");
     Ok(Simulation {
         horizon,
         warmup: sim.warmup.0,
@@ -67,10 +71,11 @@ impl Regions {
     }
 }
 
-pub(super) fn regions(entries: &[RegionEntry]) -> Result<Regions, Invalid> {
+pub(super) fn regions(entries: &[RegionEntry]) -> Result<Regions, Invalids> {
+    let mut errors = Errors::default();
     let mut table = regions::built_in();
-    unique("regions", entries.iter().map(|r| r.name.as_str()))?;
-    for (i, r) in entries.iter().enumerate() {
+    unique(&mut errors, "regions", entries.iter().map(|r| r.name.as_str()));
+    errors.each(entries, |i, r| {
         if r.name.trim().is_empty() {
             return bad(format!("regions[{i}].name"), "must not be empty");
         }
@@ -81,6 +86,21 @@ pub(super) fn regions(entries: &[RegionEntry]) -> Result<Regions, Invalid> {
                 format!("at most {} zones", limits::MAX_ZONES),
             );
         }
+        if r.pair.as_deref() == Some(r.name.as_str()) {
+            return bad(
+                format!("regions[{i}].pair"),
+                format!(
+                    "region \"{}\" cannot be its own pair: disaster recovery needs another region; name another \
+                     region or remove `pair`",
+                    r.name.escape_debug()
+                ),
+            );
+        }
+        Ok(())
+    });
+    // Every entry is known by its name, even an invalid one (its error is reported above), so
+    // that a reference to it is not reported as unknown too.
+    for r in entries {
         let region = Region {
             name: r.name.clone(),
             zones: r.zones,
@@ -92,14 +112,11 @@ pub(super) fn regions(entries: &[RegionEntry]) -> Result<Regions, Invalid> {
         }
     }
     let known = Regions(table);
-    for (i, r) in entries.iter().enumerate() {
-        if let Some(p) = &r.pair
-            && known.get(p).is_none()
-        {
-            return Err(known.unknown(format!("regions[{i}].pair"), p));
-        }
-    }
-    Ok(known)
+    errors.each(entries, |i, r| match &r.pair {
+        Some(p) if known.get(p).is_none() => Err(known.unknown(format!("regions[{i}].pair"), p)),
+        _ => Ok(()),
+    });
+    errors.finish(known)
 }
 
 /// Where the deployment lives.
@@ -177,7 +194,8 @@ pub(super) fn pin_regions(entries: &mut Vec<RegionEntry>, used: &[Region]) {
     }
 }
 
-pub(super) fn targets(t: &TargetsSection) -> Result<([Targets; 2], f64), Invalid> {
+pub(super) fn targets(t: &TargetsSection) -> Result<([Targets; 2], f64), Invalids> {
+    let mut errors = Errors::default();
     let mut out = [Targets {
         rpo: SimDuration::ZERO,
         rto: SimDuration::ZERO,
@@ -193,19 +211,29 @@ pub(super) fn targets(t: &TargetsSection) -> Result<([Targets; 2], f64), Invalid
     };
     for (plane, pt) in [(Plane::Control, &t.control_plane), (Plane::Data, &t.data_plane)] {
         let key = plane.key();
-        let rto = positive(&format!("targets.{key}.rto"), pt.rto.0)?;
-        out[plane.index()] = Targets {
-            rpo: pt.rpo.0,
-            rto,
-            rto_probability: probability(format!("targets.{key}.rto_probability"), pt.rto_probability)?,
-            rpo_probability: probability(format!("targets.{key}.rpo_probability"), pt.rpo_probability)?,
-        };
+        let rto = errors.take(positive(&format!("targets.{key}.rto"), pt.rto.0));
+        let rto_probability = errors.take(probability(
+            format!("targets.{key}.rto_probability"),
+            pt.rto_probability,
+        ));
+        let rpo_probability = errors.take(probability(
+            format!("targets.{key}.rpo_probability"),
+            pt.rpo_probability,
+        ));
+        if let (Some(rto), Some(rto_probability), Some(rpo_probability)) = (rto, rto_probability, rpo_probability) {
+            out[plane.index()] = Targets {
+                rpo: pt.rpo.0,
+                rto,
+                rto_probability,
+                rpo_probability,
+            };
+        }
     }
     if !(t.confidence > 0.0 && t.confidence < 1.0) {
-        return Err(Invalid::at(
+        errors.take(Err::<(), _>(Invalid::at(
             "targets.confidence",
             format!("must be a confidence level in (0, 1), e.g. 0.95; got {}", t.confidence),
-        ));
+        )));
     }
-    Ok((out, t.confidence))
+    errors.finish((out, t.confidence))
 }
