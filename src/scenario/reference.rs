@@ -152,6 +152,8 @@ fn field_order(def: &str) -> Option<&'static [&'static str]> {
         "StorageEntry" => declared_fields::<StorageEntry>(),
         "CapacityEntry" => declared_fields::<CapacityEntry>(),
         "ImportanceSamplingSection" => declared_fields::<ImportanceSamplingSection>(),
+        "UncertaintySection" => declared_fields::<super::uncertainty::UncertaintySection>(),
+        "UncertainEntry" => declared_fields::<super::uncertainty::UncertainEntry>(),
         _ => return None,
     })
 }

@@ -68,10 +68,12 @@ pub struct UncertainEntry {
     /// Prior of a factor that multiplies the value as written (a number, a duration, or every
     /// duration of a distribution: its scale), e.g. `lognormal(median=1, sigma=0.7)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "none: give `factor` or `value`"))]
     pub factor: Option<String>,
     /// Prior of the value itself: numbers for a number field, durations for a duration field,
     /// e.g. `triangular(2h, 4h, 12h)`; not for a distribution field (use `factor`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-default" = "none: give `factor` or `value`"))]
     pub value: Option<String>,
 }
 
