@@ -191,7 +191,7 @@ impl Runner {
     }
 
     /// Runs `work` on this runner's pool.
-    fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+    pub(crate) fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
         match &self.pool {
             Some(p) => p.install(work),
             None => work(),

@@ -116,7 +116,11 @@ pub fn run_uncertain(
     };
     let mut pooled = RunStats::new(plan);
     let mut evaluations = Vec::with_capacity((range.end - range.start) as usize);
-    for index in range {
+    // Draws run side by side (each also spreads its replications over the threads), a batch at a
+    // time so that only a batch of draws' statistics is held; they are pooled in draw order, so
+    // the result does not depend on the threads.
+    let batch = (2 * runner.threads()).max(1) as u64;
+    let evaluate = |index: u64| -> Result<(Evaluation, Option<RunStats>), UncertainError> {
         let x = design.values(plan, index);
         let at = plan.draw(&x).map_err(|error| UncertainError::Draw { index, error })?;
         let Ok(stats) = runner.run(&at, &inner, |_| Ok::<(), std::convert::Infallible>(()));
@@ -125,11 +129,25 @@ pub fn run_uncertain(
         }
         let summary = Summary::new(&at, &stats);
         let values = metric_values(&metrics, &stats, &summary);
-        if design.role(index).0 == Role::A {
-            pooled.merge(&stats);
+        let keep = (design.role(index).0 == Role::A).then_some(stats);
+        Ok((Evaluation { index, x, values }, keep))
+    };
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + batch).min(range.end);
+        let done: Vec<_> = runner.install(|| {
+            use rayon::prelude::*;
+            (start..end).into_par_iter().map(evaluate).collect()
+        });
+        for result in done {
+            let (evaluation, stats) = result?;
+            if let Some(stats) = stats {
+                pooled.merge(&stats);
+            }
+            progress(evaluation.index);
+            evaluations.push(evaluation);
         }
-        evaluations.push(Evaluation { index, x, values });
-        progress(index);
+        start = end;
     }
     Ok(UncertainRun {
         metrics,

@@ -389,7 +389,7 @@ mod tests {
             scale_durations("weibull(shape=2, scale=100h)", 1.5).unwrap(),
             "weibull(shape=2, scale=150h)"
         );
-        assert_eq!(scale_durations("exp(mean=1h)", 1.0 / 3.0).unwrap(), "exp(mean=1200s)");
+        assert_eq!(scale_durations("exp(mean=1h)", 1.0 / 3.0).unwrap(), "exp(mean=20m)");
         assert_eq!(
             scale_durations("exp(mean=1h)", 0.123_456_7).unwrap(),
             "exp(mean=444.444s)"
