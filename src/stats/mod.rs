@@ -44,6 +44,7 @@ macro_rules! impl_add_assign_via_merge {
 
 mod cluster;
 mod duration;
+pub mod fit;
 mod histogram;
 mod moments;
 mod proportion;
