@@ -7,6 +7,7 @@
 
 mod diff;
 mod finish;
+mod fit;
 mod merge;
 mod progress;
 mod report;
@@ -15,6 +16,7 @@ mod study;
 mod tools;
 
 pub use diff::diff;
+pub use fit::fit;
 pub use merge::merge;
 pub use report::report;
 pub use run::{check, execute, run};
