@@ -181,3 +181,27 @@ fn fit_bad_input_exits_2_and_writes_nothing() {
         assert_eq!(files.len(), 1, "{what}: wrote {files:?}");
     }
 }
+
+#[test]
+fn fit_output_in_the_guide_is_a_real_run() {
+    let out = bin()
+        .current_dir(repo(""))
+        .args([
+            "fit",
+            "scenarios/data/zone-repair-times.csv",
+            "--column",
+            "repair_h",
+            "--censored",
+            "open",
+        ])
+        .args(["--parameter", "failures[name=zone-power-cooling].time_to_repair"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let guide = std::fs::read_to_string(repo("docs/GUIDE.md")).unwrap();
+    assert!(
+        guide.contains(&stdout),
+        "docs/GUIDE.md, \"Fitting distributions to incident data\", should show:\n{stdout}"
+    );
+}
