@@ -21,6 +21,9 @@
 //! merging), `merge`, `AddAssign<&Self>`, `AddAssign<Self>` and serde
 //! (de)serialization of its raw integer state, so partial results can be
 //! saved and merged later. Deserialization validates the state's invariants.
+//!
+//! [`fit`] is the exception: maximum-likelihood fits of duration distributions to observed
+//! values (`outage-sim fit`), in floating point, with nothing to merge.
 #![warn(missing_docs)]
 
 /// Implements `AddAssign<&T>` and `AddAssign<T>` by delegating to `T::merge`.

@@ -20,20 +20,22 @@ pub(super) fn number(x: f64, digits: i32) -> String {
     format!("{}", round_sig(x, digits))
 }
 
-/// A duration in seconds as the scenario writes durations (`4h7m`), rounded to whole days,
-/// hours, minutes, seconds or a decimal fraction of a second: the largest step at most
-/// `1/steps` of the value, so that the rounding moves it by less than that fraction (`steps` 100:
-/// 3 significant digits or a little less, without ragged `4h7m12s`).
+/// A duration in seconds as the scenario writes durations (`4h7m`), rounded to a step of whole
+/// days, 6 h, hours, 15, 5 or 1 min, 15, 5 or 1 s or a decimal fraction of a second: the largest
+/// step at most `1/steps` of the value, so that rounding moves it by less than that fraction
+/// (`steps` 100: about 3 significant digits, without ragged `4h7m12s`).
 pub(super) fn duration(secs: f64, steps: f64) -> String {
     format_duration(rounded(secs, steps))
 }
 
 /// `secs` rounded as [`duration`] rounds it.
 fn rounded(secs: f64, steps: f64) -> SimDuration {
-    let step = [86_400.0, 3600.0, 60.0, 1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5]
-        .into_iter()
-        .find(|g| *g <= secs / steps)
-        .unwrap_or(1e-6);
+    let step = [
+        86_400.0, 21_600.0, 3600.0, 900.0, 300.0, 60.0, 15.0, 5.0, 1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5,
+    ]
+    .into_iter()
+    .find(|g| *g <= secs / steps)
+    .unwrap_or(1e-6);
     SimDuration::from_secs_f64((secs / step).round() * step)
 }
 
@@ -178,7 +180,7 @@ pub(super) fn table(report: &FitReport, heading: &str, uncertain: Option<&str>) 
             "KS: the largest gap between the fitted CDF and the Kaplan–Meier estimate (which accounts \
              for the {} censored values), up to {} (the last uncensored value).\n",
             report.censored,
-            duration(up_to, 100.0)
+            duration(up_to, 1000.0)
         ),
     });
     out.push_str(
@@ -218,9 +220,10 @@ mod tests {
         assert_eq!(number(0.0012345, 2), "0.0012");
         assert_eq!(number(1234.5, 3), "1230");
         assert_eq!(duration(14_832.7, 100.0), "4h7m");
-        assert_eq!(duration(14_832.7, 1000.0), "4h7m13s");
+        assert_eq!(duration(14_832.7, 1000.0), "4h7m15s");
         assert_eq!(duration(18_000.4, 100.0), "5h");
-        assert_eq!(duration(90.4, 100.0), "1m30s");
+        assert_eq!(duration(90.04, 100.0), "1m30s");
+        assert_eq!(duration(90.4, 100.0), "1m30s400ms");
         assert_eq!(duration(2.5 * 86_400.0 + 100.0, 100.0), "2d12h");
         assert_eq!(duration(1.5 * 31_536_000.0, 100.0), "1y183d");
         assert_eq!(duration(0.01234, 100.0), "12ms300us");

@@ -201,3 +201,27 @@ fn fit_reports_every_family_and_the_kaplan_meier_reference_with_censoring() {
         }
     }
 }
+
+#[test]
+fn fit_awkward_samples_give_fits_or_reasons_never_a_panic() {
+    let spread: Vec<(f64, bool)> = (0..40)
+        .map(|i| (10f64.powf(-3.0 + 0.3 * i as f64), i % 7 == 0))
+        .collect();
+    let mut late: Vec<(f64, bool)> = vec![(1.0, false), (2.0, false)];
+    late.extend((0..50).map(|i| (1000.0 + i as f64, true)));
+    let mut early: Vec<(f64, bool)> = vec![(1000.0, false), (2000.0, false)];
+    early.extend((0..50).map(|i| (1e-3 * (1.0 + i as f64), true)));
+    for (what, sample) in [("spread", spread), ("censored late", late), ("censored early", early)] {
+        let report = fit(&obs(&sample)).unwrap();
+        for a in &report.attempts {
+            match &a.outcome {
+                Ok(f) => assert!(
+                    f.aic.is_finite() && f.params.iter().all(|p| p.value > 0.0),
+                    "{what}: {f:?}"
+                ),
+                Err(why) => assert!(!why.is_empty(), "{what}"),
+            }
+        }
+        assert!(report.best.is_some(), "{what}: {:?}", report.attempts);
+    }
+}
