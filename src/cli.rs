@@ -86,6 +86,12 @@ pub enum Command {
     /// on the metric's interval at --confidence. Writes solve.json, solve.csv and a chart; exit 1
     /// when the range holds no boundary.
     Solve(SolveArgs),
+    /// Fit exponential, Weibull, log-normal and gamma distributions to observed durations (a
+    /// column of a CSV file, some possibly right-censored) by maximum likelihood: parameters with
+    /// 95 % intervals, log-likelihood, AIC and Kolmogorov–Smirnov distance; prints the best fit
+    /// (lowest AIC) as a scenario distribution string and an `[[uncertain]]` entry for its
+    /// scale's uncertainty. Writes no file.
+    Fit(FitArgs),
     /// List the built-in regions with their number of availability zones and their paired
     /// region (a scenario's `[[regions]]` adds regions or replaces these).
     Regions {
@@ -560,6 +566,69 @@ pub struct TraceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     pub format: TraceFormat,
+}
+
+/// `fit` options.
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    /// CSV file with a header row naming the columns; one observation per row.
+    pub file: PathBuf,
+    /// The column of durations: scenario durations (`4.5h`, `1h30m`, `90m`) or plain numbers in
+    /// --unit (default: the only column other than --censored's).
+    #[arg(long, short, value_name = "C")]
+    pub column: Option<String>,
+    /// A column saying which values are right-censored: 1, true or yes when the value is a lower
+    /// bound (the duration had not ended, e.g. an outage still open), 0, false or no when it
+    /// ended (default: none is censored).
+    #[arg(long, value_name = "COL")]
+    pub censored: Option<String>,
+    /// The unit of plain numbers in the column (durations with a unit keep theirs).
+    #[arg(long, value_enum, default_value_t = FitUnit::H)]
+    pub unit: FitUnit,
+    /// What to print: a table, or JSON (every family with its parameters, intervals,
+    /// log-likelihood, AIC, KS and convergence, the best fit, its scenario string and the
+    /// `[[uncertain]]` entry).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// The field path the printed `[[uncertain]]` entry applies to, e.g.
+    /// `failures[name=zone-power-cooling].time_to_repair` (default: a placeholder to replace).
+    #[arg(long, value_name = "PATH")]
+    pub parameter: Option<String>,
+}
+
+/// The unit of plain numbers read by `fit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FitUnit {
+    /// Seconds.
+    S,
+    /// Minutes.
+    M,
+    /// Hours.
+    H,
+    /// Days.
+    D,
+}
+
+impl FitUnit {
+    /// Its length in seconds.
+    pub fn seconds(self) -> f64 {
+        match self {
+            FitUnit::S => 1.0,
+            FitUnit::M => 60.0,
+            FitUnit::H => 3600.0,
+            FitUnit::D => 86_400.0,
+        }
+    }
+
+    /// Its symbol, as in a duration string.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            FitUnit::S => "s",
+            FitUnit::M => "m",
+            FitUnit::H => "h",
+            FitUnit::D => "d",
+        }
+    }
 }
 
 /// `metrics` options.

@@ -3,7 +3,8 @@
 //! Layers, bottom up; each uses only those below it (`tests/integration/layers.rs` holds the
 //! allow-list and fails on any other edge):
 //! 1. [`engine`] (a generic discrete-event core: integer time, events in `(time, sequence)`
-//!    order, durations as text), [`stats`] (exactly mergeable accumulators and intervals) and
+//!    order, durations as text), [`stats`] (exactly mergeable accumulators and intervals;
+//!    maximum-likelihood fits of duration distributions) and
 //!    [`random`] (streams keyed by `(seed, replication, mechanism)`), [`publish`] (atomic
 //!    publication of files and directories) — nothing of clouds;
 //! 2. [`model`]: the domain — its vocabulary, the validated [`model::Scenario`], distributions,

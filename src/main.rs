@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => commands::compare(&args),
         Command::Solve(args) => commands::solve(&args),
         Command::Diff(args) => commands::diff(&args),
+        Command::Fit(args) => commands::fit(&args),
         Command::Regions { format } => commands::regions(format),
         Command::Experiment { which } => commands::experiment(&which),
     }

@@ -7,6 +7,7 @@
 
 mod diff;
 mod finish;
+mod fit;
 mod merge;
 mod progress;
 mod report;
@@ -16,6 +17,7 @@ mod tools;
 mod uncertain;
 
 pub use diff::diff;
+pub use fit::fit;
 pub use merge::merge;
 pub use report::report;
 pub use run::{check, execute, run};

@@ -6,6 +6,7 @@
 //! | `"exp(mean=3y)"` | exponential with that mean |
 //! | `"weibull(shape=2, scale=100h)"` | Weibull, shape k > 0 and scale λ > 0 |
 //! | `"lognormal(median=6h, sigma=0.6)"` | log-normal: ln X ~ Normal(ln median, σ²); `mean=` may replace `median=` |
+//! | `"gamma(shape=2, scale=3h)"` | gamma, shape k > 0 and scale θ > 0 (mean kθ) |
 //! | `"uniform(5s, 30s)"` | uniform on [min, max] |
 //! | `"empirical(4.3h, 9.4h, 11.6h)"` | one of the observed values, each equally likely |
 //!
@@ -15,12 +16,12 @@
 use crate::engine::SimDuration;
 use crate::engine::duration::{format_duration, parse_duration};
 use rand::Rng;
-use rand_distr::{Distribution, Exp, LogNormal, Uniform, Weibull};
+use rand_distr::{Distribution, Exp, Gamma, LogNormal, Uniform, Weibull};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 const FORMS: &str = "a duration (\"6h\") or one of fixed(D), exp(mean=D), weibull(shape=K, scale=D), \
-lognormal(median=D, sigma=S), uniform(MIN, MAX), empirical(D1, D2, ...)";
+lognormal(median=D, sigma=S), gamma(shape=K, scale=D), uniform(MIN, MAX), empirical(D1, D2, ...)";
 
 /// A validated duration distribution; sample with [`Dist::sample`].
 #[derive(Clone, Debug)]
@@ -53,6 +54,13 @@ pub enum DistSpec {
         /// σ of ln X.
         sigma: f64,
     },
+    /// Gamma with shape `k` and scale θ (mean kθ).
+    Gamma {
+        /// Shape k.
+        shape: f64,
+        /// Scale θ.
+        scale: SimDuration,
+    },
     /// Uniform on `[min, max]`.
     Uniform {
         /// Lower bound.
@@ -79,6 +87,7 @@ enum Sampler {
     Exp(Exp<f64>),
     Weibull(Weibull<f64>),
     LogNormal(LogNormal<f64>),
+    Gamma(Gamma<f64>),
     Uniform(Uniform<f64>),
     Empirical(Vec<SimDuration>),
 }
@@ -129,6 +138,15 @@ impl Dist {
                 };
                 Sampler::LogNormal(LogNormal::new(mu, *sigma).map_err(|e| format!("lognormal: {e}"))?)
             }
+            DistSpec::Gamma { shape, scale } => {
+                if !(shape.is_finite() && *shape > 0.0) {
+                    return Err(format!("gamma: shape must be a finite number > 0, got {shape}"));
+                }
+                if scale.0 == 0 {
+                    return Err("gamma: scale must be > 0".into());
+                }
+                Sampler::Gamma(Gamma::new(*shape, secs(*scale)).map_err(|e| format!("gamma: {e}"))?)
+            }
             DistSpec::Uniform { min, max } => {
                 if min > max {
                     return Err(format!(
@@ -161,6 +179,7 @@ impl Dist {
             Sampler::Exp(d) => SimDuration::from_secs_f64(d.sample(rng)),
             Sampler::Weibull(d) => SimDuration::from_secs_f64(d.sample(rng)),
             Sampler::LogNormal(d) => SimDuration::from_secs_f64(d.sample(rng)),
+            Sampler::Gamma(d) => SimDuration::from_secs_f64(d.sample(rng)),
             Sampler::Uniform(d) => SimDuration::from_secs_f64(d.sample(rng)),
             Sampler::Empirical(values) => {
                 let i = rand::RngExt::random_range(rng, 0..values.len());
@@ -183,6 +202,7 @@ impl Dist {
                 center: LogNormalCenter::Mean(m),
                 ..
             } => m.as_secs_f64(),
+            DistSpec::Gamma { shape, scale } => shape * scale.as_secs_f64(),
             DistSpec::Uniform { min, max } => (min.as_secs_f64() + max.as_secs_f64()) / 2.0,
             DistSpec::Empirical(v) => v.iter().map(|d| d.as_secs_f64()).sum::<f64>() / v.len() as f64,
         }
@@ -218,7 +238,10 @@ impl Dist {
             DistSpec::Fixed(d) => d.0 == 0,
             DistSpec::Uniform { max, .. } => max.0 == 0,
             DistSpec::Empirical(values) => values.iter().all(|d| d.0 == 0),
-            DistSpec::Exponential { .. } | DistSpec::Weibull { .. } | DistSpec::LogNormal { .. } => false,
+            DistSpec::Exponential { .. }
+            | DistSpec::Weibull { .. }
+            | DistSpec::LogNormal { .. }
+            | DistSpec::Gamma { .. } => false,
         }
     }
 }
@@ -249,6 +272,7 @@ impl fmt::Display for Dist {
             } => {
                 write!(f, "lognormal(mean={}, sigma={sigma})", d(*m))
             }
+            DistSpec::Gamma { shape, scale } => write!(f, "gamma(shape={shape}, scale={})", d(*scale)),
             DistSpec::Uniform { min, max } => write!(f, "uniform({}, {})", d(*min), d(*max)),
             DistSpec::Empirical(v) => {
                 let parts: Vec<String> = v.iter().map(|x| d(*x)).collect();
@@ -380,6 +404,13 @@ fn parse_spec(text: &str) -> Result<DistSpec, String> {
                 })
             }
         }
+        "gamma" => {
+            let v = named(&["shape", "scale"])?;
+            Ok(DistSpec::Gamma {
+                shape: num("shape", v[0])?,
+                scale: dur("scale", v[1])?,
+            })
+        }
         "uniform" => {
             let v = named(&["min", "max"])?;
             Ok(DistSpec::Uniform {
@@ -417,6 +448,8 @@ mod tests {
             "weibull(2, 100h)",
             "lognormal(median=6h, sigma=0.6)",
             "lognormal(mean=6h, sigma=0.6)",
+            "gamma(shape=2, scale=3h)",
+            "gamma(0.5, 1h30m)",
             "uniform(5s, 30s)",
             "uniform(max=30s, min=5s)",
             "empirical(4.3h, 9.4h, 11.6h)",
@@ -438,7 +471,11 @@ mod tests {
             ("lognormal(median=0s, sigma=1)", "median"),
             ("uniform(30s, 5s)", "must not exceed"),
             ("empirical()", "at least one"),
-            ("gamma(2, 3h)", "unknown distribution"),
+            ("gamma(shape=0, scale=1h)", "gamma: shape"),
+            ("gamma(shape=inf, scale=1h)", "gamma: shape"),
+            ("gamma(shape=2, scale=0s)", "gamma: scale"),
+            ("gamma(shape=2)", "missing parameter"),
+            ("pareto(2, 3h)", "unknown distribution"),
             ("exp(rate=3)", "unknown parameter"),
             ("exp(mean=3y", "closing parenthesis"),
             ("weibull(shape=two, scale=1h)", "must be a number"),
@@ -459,6 +496,8 @@ mod tests {
             "weibull(shape=2, scale=100h)",
             "lognormal(median=6h, sigma=0.6)",
             "lognormal(mean=6h, sigma=0.6)",
+            "gamma(shape=2, scale=3h)",
+            "gamma(shape=0.5, scale=3h)",
             "uniform(5s, 30s)",
             "empirical(4.3h, 9.4h, 11.6h)",
         ] {

@@ -55,6 +55,10 @@ pub const DISTRIBUTION_EXAMPLES: &[(&str, &str)] = &[
         "lognormal(median=6h, sigma=0.6)",
         "log-normal: ln X ~ Normal(ln median, σ²); `mean=` may replace `median=`",
     ),
+    (
+        "gamma(shape=2, scale=3h)",
+        "gamma with shape k > 0 and scale θ > 0, mean kθ (what `outage-sim fit` may suggest)",
+    ),
     ("uniform(5s, 30s)", "uniform between the two bounds"),
     (
         "empirical(4.3h, 9.4h, 11.6h)",
@@ -635,12 +639,13 @@ mod tests {
             DistSpec::LogNormal { .. } => 3,
             DistSpec::Uniform { .. } => 4,
             DistSpec::Empirical(_) => 5,
+            DistSpec::Gamma { .. } => 6,
         };
-        let mut seen = [false; 6];
+        let mut seen = [false; 7];
         for (text, _) in DISTRIBUTION_EXAMPLES {
             seen[form(Dist::parse(text).unwrap().spec())] = true;
         }
-        assert_eq!(seen, [true; 6], "every form of distribution has an example");
+        assert_eq!(seen, [true; 7], "every form of distribution has an example");
     }
 
     #[test]

@@ -27,6 +27,9 @@
 //! and distribution-free order-statistic intervals), and [`sobol_indices`] (first-order and total
 //! Sobol indices with bootstrap intervals). They keep no state to merge and are deterministic
 //! for a given input and seed.
+//!
+//! [`fit`] holds maximum-likelihood fits of duration distributions to observed
+//! values (`outage-sim fit`), in floating point, with nothing to merge.
 #![warn(missing_docs)]
 
 /// Implements `AddAssign<&T>` and `AddAssign<T>` by delegating to `T::merge`.
@@ -50,6 +53,7 @@ macro_rules! impl_add_assign_via_merge {
 
 mod cluster;
 mod duration;
+pub mod fit;
 mod histogram;
 mod moments;
 mod proportion;

@@ -96,12 +96,12 @@ fn invalid_distribution_parameters() {
     expect(&e, "45:19", &["weibull", "shape must be a finite number > 0"]);
     let e = run_broken(
         "time_to_failure = \"exp(mean=100h)\"",
-        "time_to_failure = \"gamma(2, 3h)\"",
+        "time_to_failure = \"pareto(2, 3h)\"",
     );
     expect(
         &e,
         "45:19",
-        &["unknown distribution \"gamma\"", "weibull(shape=K, scale=D)"],
+        &["unknown distribution \"pareto\"", "gamma(shape=K, scale=D)"],
     );
 }
 

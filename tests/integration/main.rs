@@ -1,7 +1,7 @@
 //! One integration test binary: oracles, determinism, properties, robustness, bad input, the CLI,
 //! shipped scenarios, baselines and snapshots, expectations (`check`), clients, regional disasters,
 //! importance sampling, shards, studies, the report, the metric catalogue against summary.json,
-//! generated docs, and the layers of the crate.
+//! generated docs, fitting distributions to incident data (`fit`), and the layers of the crate.
 
 mod bad_input;
 mod baselines;
@@ -17,6 +17,7 @@ mod diff;
 mod disasters;
 mod docs;
 mod expect;
+mod fit;
 mod harmless;
 mod importance;
 mod info;
