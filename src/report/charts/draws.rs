@@ -90,7 +90,13 @@ where
         .copied()
         .chain(c.reference.iter().map(|r| r.1))
         .chain(c.quantiles.iter().map(|q| q.value));
-    let x = Axis::covering(xs, Scale::Linear, c.unit, false);
+    let mut x = Axis::covering(xs, Scale::Linear, c.unit, false);
+    // A share never exceeds 100 %: the axis stops just past it, with no tick above it (an
+    // availability of 100 % at every draw would otherwise be framed by 99.9 % and 100.1 %).
+    let top = c.values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if c.unit == AxisUnit::Percent && top <= 1.0 && x.hi() > 1.0 {
+        x = Axis::new(x.lo(), 1.0 + (1.0 - x.lo()) * 0.02, Scale::Linear, c.unit);
+    }
     let placement = x.clone();
     let (x_lo, x_hi) = (x.lo(), x.hi());
     let y = Axis::new(0.0, 1.0, Scale::Linear, AxisUnit::Percent);

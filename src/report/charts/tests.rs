@@ -687,6 +687,11 @@ fn a_cdf_over_draws_marks_the_required_probability_and_the_quantiles() {
     }
     assert!(has_text(&svg, "draws at or below (%)"));
     assert!(has_text(&svg, "P(achieved RTO &lt;= 48 h)"));
+    let all_up = both(&draws_cdf(vec![1.0, 1.0], None));
+    assert!(
+        !all_up.contains("100.1 %") && !all_up.contains("100.05 %"),
+        "no share above 100 %"
+    );
 }
 
 #[test]
