@@ -67,6 +67,39 @@ pub(crate) fn write_report(dir: &Path, quiet: bool) -> ExitCode {
         figures::critical_path(&summary),
     ));
     sections.push(("Availability".into(), vec![figures::availability(&summary)]));
+    if let Some(u) = &summary.uncertainty {
+        let describe = |path: &str| {
+            let m = crate::study::StudyMetric::resolve(path, &scenario).ok()?;
+            Some(figures::MetricWords {
+                short: m.short,
+                reference: m.reference.map(|r| (r.name.to_string(), r.value)),
+            })
+        };
+        match read("draws.csv") {
+            Ok(bytes) => match figures::DrawsTable::parse(&bytes) {
+                Ok(draws) => {
+                    let (cdfs, missing) = figures::over_draws(u, &draws, &describe);
+                    notes.extend(missing);
+                    if !cdfs.is_empty() {
+                        sections.push(("Key metrics over the draws of the uncertain parameters".into(), cdfs));
+                    }
+                }
+                Err(e) => notes.push(format!(
+                    "draws.csv could not be read ({e}): no CDFs over the draws of the uncertain parameters."
+                )),
+            },
+            Err(_) => notes.push(
+                "draws.csv is missing (results of an older version): no CDFs over the draws of the uncertain \
+                 parameters."
+                    .into(),
+            ),
+        }
+        let (sobol, missing) = figures::sobol(u, &describe);
+        notes.extend(missing);
+        if !sobol.is_empty() {
+            sections.push(("What matters most: Sobol indices".into(), sobol));
+        }
+    }
     sections.push((
         "One replication".into(),
         vec![figures::timeline(&scenario, &exemplar::timeline_exemplar(&scenario))],

@@ -89,8 +89,9 @@ pub(super) fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<PathB
     Ok((run.pooled, summary, Some(dir)))
 }
 
-/// The metrics `draws.csv` has a column for: those a study reports by default, those the
-/// scenario computes Sobol indices for, and those its `[expect]` judges over the draws.
+/// The metrics `draws.csv` has a column for: those a study reports by default, P(meet) of every
+/// plane over all its incidents (the report draws their CDF over the draws), those the scenario
+/// computes Sobol indices for, and those its `[expect]` judges over the draws.
 fn draws_columns(s: &crate::scenario::Plan) -> Vec<String> {
     let mut out = crate::study::default_metrics(s);
     let mut add = |p: &str| {
@@ -98,6 +99,12 @@ fn draws_columns(s: &crate::scenario::Plan) -> Vec<String> {
             out.push(p.to_string());
         }
     };
+    // P(meet) over all incidents: key metrics, whose CDF over the draws the report draws.
+    for plane in crate::model::Plane::ALL {
+        for objective in ["rto", "rpo"] {
+            add(&format!("objectives.{}.{objective}.all.p_meet", plane.key()));
+        }
+    }
     if let Some(u) = s.uncertainty() {
         u.sobol.iter().for_each(|p| add(p));
     }

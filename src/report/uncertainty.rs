@@ -30,7 +30,7 @@ pub(crate) fn key_metrics(u: &UncertaintySummary) -> Vec<String> {
 }
 
 /// A value in its unit.
-fn value(d: &DrawSummary, x: f64, path: &str) -> String {
+pub(crate) fn value(d: &DrawSummary, x: f64, path: &str) -> String {
     match d.unit.as_str() {
         "duration" => human(SimDuration::from_secs_f64(x.max(0.0))),
         "probability" if path.starts_with("availability.") => pct(x),
@@ -39,7 +39,8 @@ fn value(d: &DrawSummary, x: f64, path: &str) -> String {
     }
 }
 
-fn bound(d: &DrawSummary, x: Option<f64>, path: &str) -> String {
+/// A bound of an interval in its unit, `-` where there is none.
+pub(crate) fn bound(d: &DrawSummary, x: Option<f64>, path: &str) -> String {
     x.map_or_else(|| "-".to_string(), |x| value(d, x, path))
 }
 
@@ -131,7 +132,7 @@ pub(crate) fn block(out: &mut String, s: &Summary) {
 }
 
 /// A drawn value in four significant digits.
-fn short(x: f64) -> String {
+pub(crate) fn short(x: f64) -> String {
     if x != 0.0 && (x.abs() >= 1e5 || x.abs() < 1e-3) {
         format!("{x:.3e}")
     } else {

@@ -52,6 +52,9 @@ fn a_single_replication_reports() {
     let html = check_charts(&res);
     // Every incident of the drill meets its targets.
     assert!(html.contains("1.0000 ["), "P(meet) of 1");
+    // A plain run has no uncertainty to show.
+    assert!(!html.contains("uncertainty-cdf-") && !html.contains("data-chart=\"sobol-"));
+    assert!(!html.contains("Uncertain parameters") && !html.contains("Replications per draw"));
 }
 
 #[test]
@@ -147,4 +150,87 @@ fn csv_cells_that_would_be_formulas_are_neutralized() {
         merged == incidents,
         "merge neither doubles nor drops the neutralization"
     );
+}
+
+/// A two-level run's report: the CDF of each key metric over the draws with the required
+/// probability drawn and the quantiles marked, a Sobol chart per metric asked for, and the tables
+/// of the terminal's block; without `draws.csv` (an older run) it still reports, without the CDFs.
+#[test]
+fn a_two_level_run_reports_its_uncertainty() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/validation/uncertain-availability.toml"))
+        .unwrap()
+        .replacen(
+            "[uncertainty]\n",
+            "[targets]\ncontrol_plane = { rpo = \"10m\", rto = \"24h\" }\n\
+             data_plane = { rpo = \"12h\", rto = \"14h\", rto_probability = 0.9 }\n\n\
+             [uncertainty]\nsobol = [\"availability.component-up\", \"objectives.data_plane.rto.all.p_meet\"]\n",
+            1,
+        )
+        + "\n[[uncertain]]\nparameter = \"failures[name=component-failure].time_to_repair\"\n\
+           factor = \"uniform(0.5, 2)\"\n";
+    let file = dir.path().join("uncertain.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .args(["run", "--report", "-q", "--draws", "8", "--replications", "10", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success();
+    let res = out.join("validation-uncertain-availability");
+    let html = check_charts(&res);
+    let md = std::fs::read_to_string(res.join("report.md")).unwrap();
+    for chart in [
+        "uncertainty-cdf-availability-data-plane",
+        "uncertainty-cdf-availability-component-up",
+        "uncertainty-cdf-objectives-data-plane-rto-all-p-meet",
+        "sobol-availability-component-up",
+        "sobol-objectives-data-plane-rto-all-p-meet",
+    ] {
+        assert!(html.contains(&format!("data-chart=\"{chart}\"")), "{chart} in the page");
+        assert!(md.contains(&format!("(charts/{chart}.svg)")), "{chart} in the Markdown");
+    }
+    let cdf =
+        std::fs::read_to_string(res.join("charts/uncertainty-cdf-objectives-data-plane-rto-all-p-meet.svg")).unwrap();
+    assert!(cdf.contains(">\nrequired 90 %\n<"), "the required probability is drawn");
+    assert!(cdf.contains(">\np05 ") && cdf.contains(">\np50 ") && cdf.contains(">\np95 "));
+    assert!(
+        cdf.contains("P(achieved data plane RTO &lt;= 14 h) over 8 parameter draws"),
+        "the title in words"
+    );
+    let sobol = std::fs::read_to_string(res.join("charts/sobol-availability-component-up.svg")).unwrap();
+    assert!(sobol.contains("total (with interactions)") && sobol.contains("95 % interval"));
+    for page in [&html, &md] {
+        assert!(
+            page.contains("Uncertain parameters (8 draws x 10 replications each"),
+            "the parameters table"
+        );
+        assert!(page.contains("lognormal(median=1, sigma=0.7)") && page.contains("uniform(0.5, 2)"));
+        assert!(page.contains("Key metrics over the draws"), "the metrics table");
+        assert!(page.contains("What matters most: Sobol indices"), "the Sobol table");
+        assert!(
+            page.contains("--draws 8 --replications 10"),
+            "reproduced with its draws"
+        );
+    }
+    assert!(md.contains("| failures[name=component-failure].time_to_repair | factor | uniform(0.5, 2) |"));
+    assert!(
+        md.contains("| objectives.data_plane.rto.all.p_meet | "),
+        "a key metric's row"
+    );
+
+    // An older run: no draws.csv. The report is written, with the Sobol charts and the tables, and
+    // says why the CDFs are missing.
+    std::fs::remove_file(res.join("draws.csv")).unwrap();
+    std::fs::remove_dir_all(res.join("charts")).unwrap();
+    bin().arg("report").arg("-q").arg(&res).assert().success();
+    let html = check_charts(&res);
+    assert!(
+        !html.contains("uncertainty-cdf-"),
+        "no CDF over draws without draws.csv"
+    );
+    assert!(html.contains("data-chart=\"sobol-availability-component-up\""));
+    assert!(html.contains("draws.csv is missing"));
+    assert!(html.contains("Key metrics over the draws"));
 }

@@ -71,7 +71,7 @@ impl CdfChart {
 
 /// The step path of one CDF across `[x_lo, x_hi]`: flat at 0 before the first duration, up at
 /// each duration, flat at the last fraction to the right edge.
-fn steps(points: &[(f64, f64)], x_lo: f64, x_hi: f64) -> Vec<(f64, f64)> {
+pub(super) fn steps(points: &[(f64, f64)], x_lo: f64, x_hi: f64) -> Vec<(f64, f64)> {
     let mut sorted = points.to_vec();
     sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let mut path = vec![(x_lo, 0.0)];

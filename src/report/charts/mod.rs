@@ -27,9 +27,11 @@ mod availability;
 mod axis;
 mod bitmap;
 mod cdf;
+mod draws;
 mod frame;
 mod histogram;
 mod series;
+mod sobol;
 mod stacked;
 mod sweep;
 mod timeline;
@@ -41,8 +43,10 @@ mod tests;
 pub use availability::{AvailabilityChart, AvailabilityItem, YEAR_S};
 pub use axis::{AxisUnit, Scale, format_duration, format_percent, format_value};
 pub use cdf::{CdfChart, CdfSeries, PMeet};
+pub use draws::{DrawQuantile, DrawsCdfChart};
 pub use histogram::{HistogramBin, HistogramChart};
 pub use series::{Series, SeriesChart, ShadedInterval};
+pub use sobol::{SobolBar, SobolChart};
 pub use stacked::{StackedBar, StackedChart};
 pub use sweep::{Marker, SweepChart, SweepPoint, SweepSeries};
 pub use timeline::{Lane, LaneState, Span, TimelineChart};
@@ -97,6 +101,10 @@ pub enum ChartSpec {
     Tornado(TornadoChart),
     /// Totals split into parts (where the time goes, why targets were missed).
     Stacked(StackedChart),
+    /// The empirical CDF of a metric over the draws of uncertain parameters.
+    DrawsCdf(DrawsCdfChart),
+    /// Sobol indices of a metric: what matters most among the uncertain parameters.
+    Sobol(SobolChart),
 }
 
 impl ChartSpec {
@@ -107,6 +115,7 @@ impl ChartSpec {
             ChartSpec::Availability(a) => a.items.len(),
             ChartSpec::Tornado(t) => t.bars.len() + usize::from(t.note.is_some()),
             ChartSpec::Stacked(s) => s.bars.len(),
+            ChartSpec::Sobol(s) => 2 * s.bars.len() + usize::from(s.note.is_some()),
             _ => 0,
         };
         let height = (140 + 26 * rows as u32).max(Size::DEFAULT.height);
@@ -184,6 +193,8 @@ where
         ChartSpec::Sweep(c) => sweep::draw(c, root),
         ChartSpec::Tornado(c) => tornado::draw(c, root),
         ChartSpec::Stacked(c) => stacked::draw(c, root),
+        ChartSpec::DrawsCdf(c) => draws::draw(c, root),
+        ChartSpec::Sobol(c) => sobol::draw(c, root),
     }
 }
 
@@ -197,5 +208,7 @@ fn validate(spec: &ChartSpec) -> Result<(), ChartError> {
         ChartSpec::Sweep(c) => c.validate(),
         ChartSpec::Tornado(c) => c.validate(),
         ChartSpec::Stacked(c) => c.validate(),
+        ChartSpec::DrawsCdf(c) => c.validate(),
+        ChartSpec::Sobol(c) => c.validate(),
     }
 }

@@ -201,6 +201,49 @@ fn stacked(unit: AxisUnit, bars: Vec<(&str, Vec<(&str, f64)>)>) -> ChartSpec {
     })
 }
 
+fn draws_cdf(values: Vec<f64>, reference: Option<f64>) -> ChartSpec {
+    let q = |label: &str, level: f64| DrawQuantile {
+        label: label.into(),
+        level,
+        value: values.iter().copied().fold(f64::NAN, f64::min) * (1.0 - level)
+            + values.iter().copied().fold(f64::NAN, f64::max) * level,
+    };
+    let quantiles = if values.is_empty() {
+        Vec::new()
+    } else {
+        vec![q("p05", 0.05), q("p50", 0.5), q("p95", 0.95)]
+    };
+    ChartSpec::DrawsCdf(DrawsCdfChart {
+        title: "P(meet RTO) over draws".into(),
+        x_label: "P(achieved RTO <= 48 h)".into(),
+        unit: AxisUnit::Percent,
+        values,
+        reference: reference.map(|r| ("required".to_string(), r)),
+        quantiles,
+    })
+}
+
+/// A parameter's Sobol indices: (name, first, its interval, total, its interval).
+type SobolRow<'a> = (&'a str, f64, [f64; 2], f64, [f64; 2]);
+
+fn sobol(bars: Vec<SobolRow<'_>>, note: Option<&str>) -> ChartSpec {
+    ChartSpec::Sobol(SobolChart {
+        title: "What matters most for availability".into(),
+        bars: bars
+            .into_iter()
+            .map(|(parameter, first, first_ci95, total, total_ci95)| SobolBar {
+                parameter: parameter.into(),
+                first,
+                first_ci95,
+                total,
+                total_ci95,
+            })
+            .collect(),
+        empty_note: "no Sobol indices".into(),
+        note: note.map(String::from),
+    })
+}
+
 fn title(spec: &ChartSpec) -> &str {
     match spec {
         ChartSpec::Cdf(c) => &c.title,
@@ -211,6 +254,8 @@ fn title(spec: &ChartSpec) -> &str {
         ChartSpec::Sweep(c) => &c.title,
         ChartSpec::Tornado(c) => &c.title,
         ChartSpec::Stacked(c) => &c.title,
+        ChartSpec::DrawsCdf(c) => &c.title,
+        ChartSpec::Sobol(c) => &c.title,
     }
 }
 
@@ -337,6 +382,37 @@ fn edge_cases() -> Vec<(&'static str, ChartSpec)> {
                 vec![("a", vec![("detection", 1.0), ("repair", YEAR)]), ("b", vec![])],
             ),
         ),
+        ("draws cdf empty", draws_cdf(vec![], Some(0.99))),
+        ("draws cdf single", draws_cdf(vec![0.97], Some(0.99))),
+        ("draws cdf all equal", draws_cdf(vec![1.0, 1.0, 1.0], Some(0.99))),
+        (
+            "draws cdf spread",
+            draws_cdf(vec![0.2, 0.95, 0.5, 0.999, 0.7], Some(0.9)),
+        ),
+        (
+            "sobol empty",
+            sobol(vec![], Some("No Sobol indices: the metric does not vary")),
+        ),
+        (
+            "sobol single",
+            sobol(vec![("mtbf", 0.9, [0.8, 1.0], 0.95, [0.9, 1.0])], None),
+        ),
+        (
+            "sobol wild intervals",
+            sobol(
+                vec![
+                    (
+                        "failures[name=component-failure].time_to_failure",
+                        0.88,
+                        [-3.4, 6.1],
+                        1.1,
+                        [0.7, 1.7],
+                    ),
+                    ("recovery.database.size_gb", -0.08, [-0.2, 0.1], 0.0, [0.0, 0.0]),
+                ],
+                Some("a note"),
+            ),
+        ),
     ]
 }
 
@@ -364,6 +440,8 @@ fn no_data_renders_a_titled_panel_that_says_so() {
         ("tornado empty", "no data"),
         ("stacked empty", "no incident missed a target"),
         ("stacked all zero", "no incident missed a target"),
+        ("draws cdf empty", "no draw has a value"),
+        ("sobol empty", "no Sobol indices"),
     ] {
         assert!(has_text(&both(find(case)), message), "{case} says '{message}'");
     }
@@ -598,4 +676,47 @@ fn abandoned_stages_are_named_in_the_legend() {
         None,
     ));
     assert!(has_text(&svg, "abandoned (primary back first)"), "{svg}");
+}
+
+#[test]
+fn a_cdf_over_draws_marks_the_required_probability_and_the_quantiles() {
+    let svg = both(&draws_cdf(vec![0.2, 0.95, 0.5, 0.999, 0.7], Some(0.9)));
+    assert!(has_text(&svg, "required 90 %"), "the required line is labelled");
+    for q in ["p05 ", "p50 ", "p95 "] {
+        assert!(svg.contains(&format!(">\n{q}")), "{q} is marked");
+    }
+    assert!(has_text(&svg, "draws at or below (%)"));
+    assert!(has_text(&svg, "P(achieved RTO &lt;= 48 h)"));
+    let all_up = both(&draws_cdf(vec![1.0, 1.0], None));
+    assert!(
+        !all_up.contains("100.1 %") && !all_up.contains("100.05 %"),
+        "no share above 100 %"
+    );
+}
+
+#[test]
+fn sobol_bars_are_sorted_by_total_and_named_in_the_legend() {
+    let spec = sobol(
+        vec![
+            ("small", 0.1, [0.0, 0.2], 0.15, [0.1, 0.2]),
+            ("large", 0.7, [0.5, 0.9], 0.8, [0.6, 1.0]),
+        ],
+        None,
+    );
+    let ChartSpec::Sobol(c) = &spec else { unreachable!() };
+    let order: Vec<&str> = c.sorted().iter().map(|b| b.parameter.as_str()).collect();
+    assert_eq!(order, ["large", "small"]);
+    let svg = both(&spec);
+    for text in [
+        "first order (alone)",
+        "total (with interactions)",
+        "95 % interval",
+        "large",
+        "0.80",
+    ] {
+        assert!(has_text(&svg, text), "{text}");
+    }
+    // Taller with more parameters: two bars a row.
+    let many = sobol(vec![("p", 0.1, [0.0, 0.2], 0.1, [0.0, 0.2]); 12], None);
+    assert!(many.default_size().height > Size::DEFAULT.height);
 }

@@ -66,7 +66,7 @@ pub fn fence_for(text: &str) -> String {
 impl Document {
     /// The document of a run: its summary, the scenario as run and the charts drawn for it.
     pub fn new(summary: &Summary, scenario_toml: &str, chart_sections: Vec<ChartSection>, notes: Vec<String>) -> Self {
-        let facts = vec![
+        let mut facts = vec![
             ("Scenario".into(), summary.scenario.name.clone()),
             ("Scenario hash".into(), summary.scenario.hash.clone()),
             ("Tool".into(), format!("{} {}", summary.tool.name, summary.tool.version)),
@@ -75,13 +75,23 @@ impl Document {
             ("Horizon".into(), summary.horizon.clone()),
             ("Generator".into(), summary.generator.clone()),
         ];
-        let reproduce = vec![
-            format!(
-                "outage-sim run scenario.toml --seed {} --replications {} --report",
-                summary.seed, summary.replications
-            ),
-            "outage-sim report results/<scenario-name>".into(),
-        ];
+        let mut run = format!(
+            "outage-sim run scenario.toml --seed {} --replications {} --report",
+            summary.seed, summary.replications
+        );
+        // A two-level run: its replications are those of every draw pooled; it is reproduced
+        // with its draws and the replications of each.
+        if let Some(u) = &summary.uncertainty {
+            facts[4].0 = "Replications (every draw's, pooled)".into();
+            facts.push(("Draws of the uncertain parameters".into(), u.draws.to_string()));
+            facts.push(("Replications per draw".into(), u.inner_replications.to_string()));
+            facts.push(("Parameter sets run".into(), format!("{} ({})", u.evaluations, u.design)));
+            run = format!(
+                "outage-sim run scenario.toml --seed {} --draws {} --replications {} --report",
+                summary.seed, u.draws, u.inner_replications
+            );
+        }
+        let reproduce = vec![run, "outage-sim report results/<scenario-name>".into()];
         Document {
             title: format!("outage-sim report: {}", summary.scenario.name),
             facts,

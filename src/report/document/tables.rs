@@ -51,7 +51,10 @@ fn spread(d: &Option<DurationSummary>) -> [String; 5] {
 /// Every table of the summary, in report order.
 pub(super) fn all(s: &Summary) -> Vec<Table> {
     // The verdicts open the report.
-    let mut out = vec![objectives(s), availability(s), incidents(&s.zone_incidents)];
+    let mut out = vec![objectives(s), availability(s)];
+    // A two-level run: what is uncertain, and how the key metrics spread over the draws.
+    out.extend(uncertainty(s));
+    out.push(incidents(&s.zone_incidents));
     if let Some(d) = &s.region_disasters {
         out.push(disasters(d));
     }
@@ -294,4 +297,109 @@ fn disasters(d: &RegionDisasterSummary) -> Table {
         columns: incident_columns("disasters"),
         rows,
     }
+}
+
+/// The tables of a two-level run (none for a plain run): the uncertain parameters as drawn, the
+/// key metrics over the draws, and the Sobol indices of each metric asked for.
+fn uncertainty(s: &Summary) -> Vec<Table> {
+    use crate::report::uncertainty::{bound, key_metrics, short, value};
+    let Some(u) = &s.uncertainty else {
+        return Vec::new();
+    };
+    let design = if u.design == "saltelli" {
+        format!(
+            "{} parameter sets in Saltelli's design for Sobol indices",
+            u.evaluations
+        )
+    } else {
+        "Latin hypercube".to_string()
+    };
+    let parameters = Table {
+        heading: format!(
+            "Uncertain parameters ({} draws x {} replications each, on common random numbers; {design})",
+            u.draws, u.inner_replications
+        ),
+        columns: ["parameter", "mode", "prior", "drawn p05", "drawn p50", "drawn p95"]
+            .map(String::from)
+            .to_vec(),
+        rows: u
+            .parameters
+            .iter()
+            .map(|(name, p)| {
+                vec![
+                    name.to_string(),
+                    p.mode.clone(),
+                    p.prior.clone(),
+                    short(p.p05),
+                    short(p.p50),
+                    short(p.p95),
+                ]
+            })
+            .collect(),
+    };
+    let metrics = Table {
+        heading: "Key metrics over the draws: the spread is the parameters' uncertainty; 'inner MC' is the share of \
+                  it that is Monte Carlo noise; 'pooled' is the predictive estimate over all draws, which the other \
+                  tables show"
+            .into(),
+        columns: [
+            "metric",
+            "p05",
+            "p05 95 % interval",
+            "p50",
+            "p95",
+            "inner MC share",
+            "pooled",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: key_metrics(u)
+            .into_iter()
+            .filter_map(|path| {
+                let d = u.metrics.get(&path)?;
+                Some(vec![
+                    path.clone(),
+                    value(d, d.p05, &path),
+                    format!(
+                        "[{}, {}]",
+                        bound(d, d.quantile_ci95.p05[0], &path),
+                        bound(d, d.quantile_ci95.p05[1], &path)
+                    ),
+                    value(d, d.p50, &path),
+                    value(d, d.p95, &path),
+                    d.inner_mc_share
+                        .map_or_else(|| "-".to_string(), |x| format!("{:.1} %", x * 100.0)),
+                    d.pooled
+                        .as_ref()
+                        .map_or_else(|| "-".to_string(), |p| value(d, p.estimate, &path)),
+                ])
+            })
+            .collect(),
+    };
+    let mut out = vec![parameters, metrics];
+    if !u.sobol.is_empty() {
+        let mut rows = Vec::new();
+        for (metric, per) in u.sobol.iter() {
+            let mut sorted: Vec<_> = per.iter().collect();
+            sorted.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
+            for (name, e) in sorted {
+                rows.push(vec![
+                    metric.to_string(),
+                    name.to_string(),
+                    format!("{:.3} [{:.3}, {:.3}]", e.first, e.first_ci95[0], e.first_ci95[1]),
+                    format!("{:.3} [{:.3}, {:.3}]", e.total, e.total_ci95[0], e.total_ci95[1]),
+                ]);
+            }
+        }
+        out.push(Table {
+            heading: "What matters most: Sobol indices of each metric asked for, largest total first (95 % bootstrap \
+                      intervals)"
+                .into(),
+            columns: ["metric", "parameter", "first order [95 %]", "total [95 %]"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        });
+    }
+    out
 }

@@ -4,9 +4,11 @@
 
 mod replication;
 mod results;
+mod uncertainty;
 
 pub(crate) use replication::{TRAFFIC_BIN, retry_amplification, timeline};
 pub(crate) use results::{availability, critical_path, distributions};
+pub(crate) use uncertainty::{DrawsTable, MetricWords, over_draws, sobol};
 
 use crate::model::metric::{Metric, Unit};
 use crate::montecarlo::{Estimate, Spread};

@@ -181,7 +181,7 @@ pub struct Uncertainty {
 /// units when whole (`6h`).
 fn seconds(secs: f64) -> String {
     let micros = (secs * 1e6).round();
-    if micros.fract() == 0.0 && micros < 9.0e15 && (micros as u64).is_multiple_of(1_000_000) {
+    if micros.fract() == 0.0 && micros < 9.0e15 && (micros as u64) % 1_000_000 == 0 {
         let d = crate::engine::SimDuration::from_secs(micros as u64 / 1_000_000);
         return format_duration(d);
     }

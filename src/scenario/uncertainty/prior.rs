@@ -201,8 +201,11 @@ impl fmt::Display for ParsedPrior {
     }
 }
 
+/// An argument of a prior: its name when given as `key=value`, and its text.
+type Arg<'a> = (Option<&'a str>, &'a str);
+
 /// `name(args)` split into the name and its arguments (`key=value` or positional).
-fn split(text: &str) -> Result<(&str, Vec<(Option<&str>, &str)>), String> {
+fn split(text: &str) -> Result<(&str, Vec<Arg<'_>>), String> {
     let bad = || format!("invalid prior \"{text}\"; expected {PRIOR_FORMS}");
     let Some(open) = text.find('(') else {
         // A bare number or duration is a fixed value.
@@ -227,7 +230,7 @@ fn split(text: &str) -> Result<(&str, Vec<(Option<&str>, &str)>), String> {
 }
 
 /// Arguments by name (any order) or by position, each once.
-fn named<'a>(name: &str, args: &[(Option<&str>, &'a str)], keys: &[&str]) -> Result<Vec<&'a str>, String> {
+fn named<'a>(name: &str, args: &[Arg<'a>], keys: &[&str]) -> Result<Vec<&'a str>, String> {
     let mut out: Vec<Option<&str>> = vec![None; keys.len()];
     for (i, (k, v)) in args.iter().enumerate() {
         let slot = match k {
