@@ -387,12 +387,12 @@ mod tests {
     fn durations_scale_at_full_precision() {
         assert_eq!(
             scale_durations("weibull(shape=2, scale=100h)", 1.5).unwrap(),
-            "weibull(shape=2, scale=150h)"
+            "weibull(shape=2, scale=6d6h)"
         );
         assert_eq!(scale_durations("exp(mean=1h)", 1.0 / 3.0).unwrap(), "exp(mean=20m)");
         assert_eq!(
             scale_durations("exp(mean=1h)", 0.123_456_7).unwrap(),
-            "exp(mean=444.444s)"
+            "exp(mean=444.44412s)"
         );
         assert_eq!(scale_durations("2", 2.0), None);
         assert_eq!(seconds(6.0 * 3600.0), "6h");
