@@ -42,6 +42,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path, quiet: bool, format: OutputFormat) ->
             scenario_file.display()
         ));
     }
+    if s.uncertainty().is_some() {
+        return merge_two_level(&s, shards, out, quiet, format);
+    }
     // The statistics of every partial of this scenario, checked before anything is merged
     // (partials of another scenario are refused by the merge, by name).
     for (d, p) in &shards {
@@ -190,6 +193,97 @@ fn check_row_file(file: &Path, recorded: &RowFile, rows_wanted: Option<u64>, p: 
 
 /// Runs `work`, turning a panic into `None` without printing it: a last line of defence against
 /// statistics that pass every check and still contradict each other.
+/// Merges the shards of a two-level run: each shard's points are checked against the design
+/// (exactly its range, in order) and its pooled statistics against the replications of its
+/// Latin-hypercube draws; the merged run is what one process writes, byte for byte.
+fn merge_two_level(
+    s: &scenario::Plan,
+    mut shards: Vec<(PathBuf, Partial)>,
+    out: &Path,
+    quiet: bool,
+    format: OutputFormat,
+) -> ExitCode {
+    use crate::montecarlo::uncertainty::{Design, UncertainRun, pooled_replications, summarize};
+    let u = s.uncertainty().expect("called for scenarios with [uncertainty]");
+    let design = Design::new(s, u.draws).expect("a scenario with [uncertainty] has a design");
+    let metrics = crate::model::metric::catalogue_of(s);
+    for (d, p) in &shards {
+        let file = d.join("partial.json");
+        if p.scenario_hash != s.hash() {
+            // Refused by name by the merge below.
+            continue;
+        }
+        let Some(part) = &p.draws else {
+            return bad_input(format!(
+                "{}: holds no parameter draws, but its scenario has [uncertainty]",
+                file.display()
+            ));
+        };
+        if p.shard.count > design.len() {
+            return bad_input(format!(
+                "{}: shard {} of a design of {} parameter sets",
+                file.display(),
+                p.shard,
+                design.len()
+            ));
+        }
+        let range = p.shard.range(design.len());
+        if let Err(e) = part.check(&design, range.clone(), metrics.len()) {
+            return bad_input(format!("{}: {e}", file.display()));
+        }
+        if let Err(e) = p.check_stats(s, pooled_replications(&design, range, s.replications)) {
+            return bad_input(format!("{}: {e}", file.display()));
+        }
+    }
+    shards.sort_by_key(|(_, p)| p.shard.index);
+    let partials: Vec<Partial> = shards.iter().map(|(_, p)| p.clone()).collect();
+    let pooled = match quietly(|| montecarlo::merge_partials(&partials)) {
+        Some(Ok(stats)) => stats,
+        Some(Err(e)) => return bad_input(e),
+        None => return bad_input("the statistics in the partial results are inconsistent with each other"),
+    };
+    let evaluations = shards
+        .iter()
+        .flat_map(|(_, p)| p.draws.iter().flat_map(|d| d.evaluations.iter().cloned()))
+        .collect();
+    let run = UncertainRun {
+        metrics,
+        evaluations,
+        pooled,
+    };
+    let Some(summary) = quietly(|| summarize(s, &design, &run)) else {
+        return bad_input("the statistics in the partial results are inconsistent with each other");
+    };
+    let target = out.join(&s.name);
+    if let Ok(meta) = std::fs::metadata(&target)
+        && !meta.is_dir()
+    {
+        return bad_input(format!(
+            "{} exists and is not a directory: the results cannot be published there; move it away \
+             or choose another --out. Nothing was merged",
+            target.display()
+        ));
+    }
+    let owner = format!("merging {} shards of {}", shards.len(), shards[0].1.run_key());
+    let writer = match ResultsWriter::create(out, s, false, &owner) {
+        Ok(w) => w,
+        Err(e) => return failed(format!("cannot create results under {}: {e}", out.display())),
+    };
+    match super::uncertain::publish(
+        writer,
+        s,
+        &design,
+        &run,
+        &summary,
+        format,
+        quiet,
+        Ending::Merge(shards.len()),
+    ) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(FAILED),
+    }
+}
+
 fn quietly<T>(work: impl FnOnce() -> T) -> Option<T> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

@@ -42,7 +42,8 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         plan.quiet = true;
     }
     let (stats, summary) = match execute(&plan) {
-        Ok((stats, summary, _)) => (stats, summary),
+        Ok((stats, Some(summary), _)) => (stats, summary),
+        Ok((_, None, _)) => unreachable!("`check` refuses --shard, and a whole run has a summary"),
         Err(Reported(code)) => return ExitCode::from(code),
     };
     let outcomes = montecarlo::evaluate(&plan.scenario.expectations, &stats, &summary);
@@ -104,9 +105,10 @@ pub fn check(args: &CheckArgs) -> ExitCode {
 }
 
 /// Runs a plan, writes its results and prints the summary: what `run` does, and `check` before
-/// judging. Returns the statistics, the summary and the results directory (`None` for a shard,
-/// whose directory holds a partial result). A failure is reported here (exit code 1).
-pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::PathBuf>), Reported> {
+/// judging. Returns the statistics, the summary (`None` for a shard of a two-level run whose
+/// points pool no replication) and the results directory (`None` for a shard, whose directory
+/// holds a partial result). A failure is reported here (exit code 1).
+pub fn execute(plan: &RunPlan) -> Result<(RunStats, Option<Summary>, Option<std::path::PathBuf>), Reported> {
     let s = &plan.scenario;
     for w in s.warnings() {
         super::say("warning", w);
@@ -258,7 +260,7 @@ pub fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<std::path::P
     }
     let ending = plan.shard.map_or(Ending::Run, Ending::Shard);
     let dir = finish(writer, s, &stats, &summary, ending, plan.format, plan.quiet)?;
-    Ok((stats, summary, plan.shard.is_none().then_some(dir)))
+    Ok((stats, Some(summary), plan.shard.is_none().then_some(dir)))
 }
 
 /// A file (not a directory) where the results go is reported before anything runs.

@@ -7,25 +7,19 @@ use super::finish::{Ending, finish};
 use super::progress::{Progress, Unit};
 use super::{BAD_INPUT, Reported};
 use crate::cli::RunPlan;
-use crate::montecarlo::uncertainty::{Design, run_uncertain, summarize};
+use crate::montecarlo::uncertainty::{Design, DrawsPart, UncertainRun, run_uncertain, summarize};
 use crate::montecarlo::{Partial, RunOptions, RunStats, Runner, Shard, Summary};
-use crate::results::ResultsWriter;
+use crate::results::{Finished, ResultsWriter};
 use std::path::PathBuf;
 
 /// Runs a two-level plan, writes its results and prints the summary (see `run::execute`).
-pub(super) fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<PathBuf>), Reported> {
+pub(super) fn execute(plan: &RunPlan) -> Result<(RunStats, Option<Summary>, Option<PathBuf>), Reported> {
     let s = &plan.scenario;
     let u = s.uncertainty().expect("called for plans with [uncertainty]");
     let refuse = |option: &str, why: &str| {
         eprintln!("error: {option}: {why}");
         Reported(BAD_INPUT)
     };
-    if let Some(shard) = plan.shard {
-        return Err(refuse(
-            &format!("--shard {shard}"),
-            "a scenario with [uncertainty] runs whole: its draws cannot be split into shards yet",
-        ));
-    }
     if plan.resume {
         return Err(refuse(
             "--resume",
@@ -43,14 +37,32 @@ pub(super) fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<PathB
              more replications",
         ));
     }
-    super::run::refuse_file_at_target(plan, &s.name)?;
     let design = Design::new(s, u.draws).expect("a plan with [uncertainty] has a design");
-    let key = Partial::new(s, Shard { index: 0, count: 1 }, RunStats::new(s)).run_key();
-    let writer = ResultsWriter::create_named(&plan.out, &s.name, s, false, &key).map_err(|e| {
-        eprintln!("error: cannot create results under {}: {e}", plan.out.display());
+    let shard = plan.shard.unwrap_or(Shard { index: 0, count: 1 });
+    if shard.count > design.len() {
+        return Err(refuse(
+            &format!("--shard {shard}"),
+            &format!(
+                "a two-level run is split by parameter sets, and this one has {}; use at most that many shards",
+                design.len()
+            ),
+        ));
+    }
+    let dir_name = match plan.shard {
+        Some(k) => format!("{}.shard-{}-of-{}", s.name, k.index, k.count),
+        None => s.name.clone(),
+    };
+    super::run::refuse_file_at_target(plan, &dir_name)?;
+    let key = Partial::new(s, shard, RunStats::new(s)).run_key();
+    let writer = ResultsWriter::create_named(&plan.out, &dir_name, s, false, &key).map_err(|e| {
+        super::say(
+            "error",
+            format!("cannot create results under {}: {e}", plan.out.display()),
+        );
         Reported(super::FAILED)
     })?;
-    let total = design.len().saturating_mul(s.replications);
+    let range = shard.range(design.len());
+    let total = (range.end - range.start).saturating_mul(s.replications);
     let progress = Progress::start(Unit::Replications, total, 0, plan.quiet);
     let options = RunOptions {
         keep_outcomes: false,
@@ -59,34 +71,68 @@ pub(super) fn execute(plan: &RunPlan) -> Result<(RunStats, Summary, Option<PathB
         max_events: Some(plan.max_events),
         max_incidents: Some(plan.max_incidents),
     };
-    let run = run_uncertain(
-        s,
-        &design,
-        0..design.len(),
-        &Runner::new(plan.threads),
-        &options,
-        |_| {},
-    );
+    let run = run_uncertain(s, &design, range, &Runner::new(plan.threads), &options, |_| {});
     progress.finish();
     let run = run.map_err(|e| {
         let origin = plan
             .origin
             .as_deref()
             .map_or_else(|| s.name.clone(), |p| p.display().to_string());
-        eprintln!(
-            "error: {}; nothing was written",
-            super::printable(&format!("{origin}: {e}"))
-        );
+        super::say("error", format!("{origin}: {e}; nothing was written"));
         Reported(BAD_INPUT)
     })?;
+    if let Some(k) = plan.shard {
+        // A shard's partial result: the pooled statistics of its draws and its points.
+        let mut partial = Partial::new(s, k, run.pooled.clone());
+        partial.draws = Some(DrawsPart {
+            points: design.len(),
+            evaluations: run.evaluations,
+        });
+        let dir = writer.finish(s, Finished::Shard(&partial.sealed())).map_err(|e| {
+            super::say("error", format!("writing results failed: {e}"));
+            Reported(super::FAILED)
+        })?;
+        if !plan.quiet && plan.format == crate::cli::OutputFormat::Table {
+            println!(
+                "Shard {k}: {} parameter sets x {} replications; partial results: {}",
+                range_len(&shard, &design),
+                s.replications,
+                super::printable(&dir.display().to_string())
+            );
+        }
+        // A shard of only B or AB points pools no replication, and has no summary.
+        let summary = (run.pooled.replications > 0).then(|| Summary::new(s, &run.pooled));
+        return Ok((run.pooled, summary, None));
+    }
     let summary = summarize(s, &design, &run);
+    publish(writer, s, &design, &run, &summary, plan.format, plan.quiet, Ending::Run)
+        .map(|dir| (run.pooled.clone(), Some(summary), Some(dir)))
+}
+
+fn range_len(shard: &Shard, design: &Design) -> u64 {
+    let r = shard.range(design.len());
+    r.end - r.start
+}
+
+/// Writes `draws.csv` beside the summary, publishes the results and prints the summary (a whole
+/// run, or shards merged).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn publish(
+    writer: ResultsWriter,
+    s: &crate::scenario::Plan,
+    design: &Design,
+    run: &UncertainRun,
+    summary: &Summary,
+    format: crate::cli::OutputFormat,
+    quiet: bool,
+    ending: Ending,
+) -> Result<PathBuf, Reported> {
     let columns = draws_columns(s);
-    if let Err(e) = writer.write_file("draws.csv", &crate::report::draws_csv(s, &design, &run, &columns)) {
-        eprintln!("error: writing results failed: {e}");
+    if let Err(e) = writer.write_file("draws.csv", &crate::report::draws_csv(s, design, run, &columns)) {
+        super::say("error", format!("writing results failed: {e}"));
         return Err(Reported(super::FAILED));
     }
-    let dir = finish(writer, s, &run.pooled, &summary, Ending::Run, plan.format, plan.quiet)?;
-    Ok((run.pooled, summary, Some(dir)))
+    finish(writer, s, &run.pooled, summary, ending, format, quiet)
 }
 
 /// The metrics `draws.csv` has a column for: those a study reports by default, P(meet) of every

@@ -119,6 +119,10 @@ pub struct Partial {
     /// `incidents.csv` of the shard (absent in a checkpoint).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incidents_csv: Option<RowFile>,
+    /// A shard of a two-level run: its points of the outer design (the statistics above are
+    /// then the pooled replications of its Latin-hypercube draws).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draws: Option<super::uncertainty::DrawsPart>,
     /// `sha256:<hex>` of the canonical JSON of everything above (this field empty): a partial
     /// altered or corrupted after it was written is refused.
     pub checksum: String,
@@ -138,6 +142,7 @@ impl Partial {
             stats,
             replications_csv: None,
             incidents_csv: None,
+            draws: None,
             checksum: String::new(),
         }
         .sealed()

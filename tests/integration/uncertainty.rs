@@ -224,9 +224,8 @@ fn bad_uncertain_entries_are_located_and_say_what_is_allowed() {
 }
 
 #[test]
-fn shards_resume_and_precision_are_refused_with_a_reason() {
+fn resume_and_precision_are_refused_with_a_reason() {
     for (args, needle) in [
-        (&["--shard", "1/2"][..], "cannot be split into shards"),
         (&["--resume"][..], "nothing to resume"),
         (&["--precision", "availability.data_plane=0.01"][..], "raise --draws"),
     ] {
@@ -283,4 +282,66 @@ fn sobol_indices_put_everything_on_the_one_parameter_that_matters() {
         ttf.first_ci95[0] <= 1.0 - eta && 1.0 - eta <= ttf.first_ci95[1],
         "{ttf:?}"
     );
+}
+
+/// Runs `args` of the binary in the repository; panics unless it exits 0.
+fn ok(args: &[&str]) {
+    let o = bin().args(args).current_dir(repo("")).output().unwrap();
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn shards_of_a_two_level_run_merge_into_the_run_of_one_process_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |p: &str| dir.path().join(p).to_str().unwrap().to_string();
+    // With Sobol indices the design is A, B, AB1, AB2: four shards of 8 points each, three of
+    // which pool no replications at all.
+    let sobol = std::fs::read_to_string(repo(ORACLE)).unwrap().replace(
+        "[uncertainty]\ndraws = 200\n",
+        "[uncertainty]\ndraws = 200\nsobol = [\"availability.component-up\"]\n\n[[uncertain]]\n\
+         parameter = \"failures[name=component-failure].time_to_repair\"\nfactor = \"uniform(0.5, 2)\"\n",
+    );
+    std::fs::write(dir.path().join("sobol.toml"), sobol).unwrap();
+    for (file, shards) in [(repo(ORACLE).to_str().unwrap().to_string(), 3), (d("sobol.toml"), 4)] {
+        let common = ["--draws", "8", "--replications", "15", "--quiet"];
+        let whole = d(&format!("whole-{shards}"));
+        let parts = d(&format!("parts-{shards}"));
+        let merged = d(&format!("merged-{shards}"));
+        ok(&[&["run", &file, "--out", &whole][..], &common].concat());
+        let mut dirs = Vec::new();
+        for k in 0..shards {
+            let shard = format!("{k}/{shards}");
+            ok(&[&["run", &file, "--out", &parts, "--shard", &shard][..], &common].concat());
+            let name = std::fs::read_dir(&parts)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_str().unwrap().ends_with(&format!(".shard-{k}-of-{shards}")))
+                .unwrap();
+            dirs.push(name.to_str().unwrap().to_string());
+        }
+        // In any order.
+        dirs.reverse();
+        let mut args = vec!["merge", "--quiet", "--out", &merged];
+        args.extend(dirs.iter().map(String::as_str));
+        ok(&args);
+        let one = |root: &str, f: &str| {
+            let sub = std::fs::read_dir(root).unwrap().next().unwrap().unwrap().path();
+            std::fs::read(sub.join(f)).unwrap()
+        };
+        for f in ["summary.json", "draws.csv"] {
+            assert!(
+                one(&whole, f) == one(&merged, f),
+                "{f} differs with {shards} shards of {file}"
+            );
+        }
+        // A shard whose points were altered, even with its checksum made to match, is refused.
+        let partial = std::path::Path::new(&dirs[0]).join("partial.json");
+        let mut p = outage_sim::montecarlo::Partial::from_json(&std::fs::read(&partial).unwrap()).unwrap();
+        p.draws.as_mut().unwrap().evaluations.pop();
+        std::fs::write(&partial, serde_json::to_vec(&p.sealed()).unwrap()).unwrap();
+        let o = bin().args(&args[..3]).arg(d("again")).args(&dirs).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("evaluated points, but its shard covers"), "{err}");
+    }
 }

@@ -21,7 +21,7 @@ use crate::scenario::{Plan, ScenarioError};
 
 /// A metric's value at one draw and its Monte Carlo standard error (`None` when the run gives it
 /// no interval, or an unbounded one).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DrawValue {
     /// The estimate at this draw.
     pub value: f64,
@@ -30,7 +30,7 @@ pub struct DrawValue {
 }
 
 /// One evaluated point of the design.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Evaluation {
     /// Its number in the design.
     pub index: u64,
@@ -38,6 +38,70 @@ pub struct Evaluation {
     pub x: Vec<f64>,
     /// Every metric of the catalogue at this draw (`None`: no data, e.g. no incident).
     pub values: Vec<Option<DrawValue>>,
+}
+
+/// What a shard of a two-level run adds to its partial result: how many points the design has,
+/// and the shard's evaluated points, in order.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DrawsPart {
+    /// Points of the whole design.
+    pub points: u64,
+    /// The shard's points.
+    pub evaluations: Vec<Evaluation>,
+}
+
+impl DrawsPart {
+    /// Checks the part against the design of the scenario: it holds exactly the points of
+    /// `range`, in order, each with a value per parameter and per metric.
+    pub fn check(&self, design: &Design, range: std::ops::Range<u64>, metrics: usize) -> Result<(), String> {
+        if self.points != design.len() {
+            return Err(format!(
+                "its design has {} points, the scenario's {}",
+                self.points,
+                design.len()
+            ));
+        }
+        if self.evaluations.len() as u64 != range.end - range.start {
+            return Err(format!(
+                "{} evaluated points, but its shard covers {} ({}..{})",
+                self.evaluations.len(),
+                range.end - range.start,
+                range.start,
+                range.end
+            ));
+        }
+        for (e, want) in self.evaluations.iter().zip(range) {
+            if e.index != want {
+                return Err(format!("point {} where point {want} belongs", e.index));
+            }
+            if e.x.len() != design.parameters || e.values.len() != metrics {
+                return Err(format!(
+                    "point {want} has {} parameter values and {} metric values, the scenario {} and {metrics}",
+                    e.x.len(),
+                    e.values.len(),
+                    design.parameters
+                ));
+            }
+            let finite = |x: f64| x.is_finite();
+            if !e.x.iter().copied().all(finite)
+                || !e
+                    .values
+                    .iter()
+                    .flatten()
+                    .all(|v| finite(v.value) && v.std_error.is_none_or(|s| finite(s) && s >= 0.0))
+            {
+                return Err(format!("point {want} has a value that is not a finite number"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Replications of the Latin-hypercube draws among the points `range` of a design with
+/// `inner` replications per draw: what a shard's pooled statistics must count.
+pub fn pooled_replications(design: &Design, range: std::ops::Range<u64>, inner: u64) -> u64 {
+    let a = range.start.min(design.draws)..range.end.min(design.draws);
+    (a.end - a.start) * inner
 }
 
 /// Why a two-level run failed.
