@@ -73,15 +73,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, quiet: bool, format: OutputFormat) ->
             ));
         }
     };
-    let target = out.join(&s.name);
-    if let Ok(meta) = std::fs::metadata(&target)
-        && !meta.is_dir()
-    {
-        return bad_input(format!(
-            "{} exists and is not a directory: the results cannot be published there; move it away \
-             or choose another --out. Nothing was merged",
-            target.display()
-        ));
+    if let Some(refused) = file_at_target(out, &s.name) {
+        return refused;
     }
     // Whether rows are written does not change the scenario's hash: shards run with and without
     // `--no-replication-rows` merge, and the merged run has rows only if every shard has them.
@@ -254,15 +247,8 @@ fn merge_two_level(
     let Some(summary) = quietly(|| summarize(s, &design, &run)) else {
         return bad_input("the statistics in the partial results are inconsistent with each other");
     };
-    let target = out.join(&s.name);
-    if let Ok(meta) = std::fs::metadata(&target)
-        && !meta.is_dir()
-    {
-        return bad_input(format!(
-            "{} exists and is not a directory: the results cannot be published there; move it away \
-             or choose another --out. Nothing was merged",
-            target.display()
-        ));
+    if let Some(refused) = file_at_target(out, &s.name) {
+        return refused;
     }
     let owner = format!("merging {} shards of {}", shards.len(), shards[0].1.run_key());
     let writer = match ResultsWriter::create(out, s, false, &owner) {
@@ -282,6 +268,19 @@ fn merge_two_level(
         Ok(_) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(FAILED),
     }
+}
+
+/// A file (not a directory) where the merged results go: bad input, before anything is written.
+fn file_at_target(out: &Path, name: &str) -> Option<ExitCode> {
+    let target = out.join(name);
+    let meta = std::fs::metadata(&target).ok()?;
+    (!meta.is_dir()).then(|| {
+        bad_input(format!(
+            "{} exists and is not a directory: the results cannot be published there; move it away \
+             or choose another --out. Nothing was merged",
+            target.display()
+        ))
+    })
 }
 
 fn quietly<T>(work: impl FnOnce() -> T) -> Option<T> {

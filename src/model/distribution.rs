@@ -310,10 +310,35 @@ impl schemars::JsonSchema for Dist {
 }
 
 /// An argument of a call: optional `key=`, then the value.
-type Arg<'a> = (Option<&'a str>, &'a str);
+pub(crate) type Arg<'a> = (Option<&'a str>, &'a str);
 
-/// One `name(args)` call: the name and its arguments.
-fn split_call(text: &str) -> Result<Option<(&str, Vec<Arg<'_>>)>, String> {
+/// The arguments of a `name(args)` call for `keys`, by name (any order) or by position, never both
+/// for one parameter; every key must be given.
+pub(crate) fn named_args<'a>(name: &str, args: &[Arg<'a>], keys: &[&str]) -> Result<Vec<&'a str>, String> {
+    let mut out: Vec<Option<&str>> = vec![None; keys.len()];
+    for (i, (k, v)) in args.iter().enumerate() {
+        let slot = match k {
+            Some(k) => keys
+                .iter()
+                .position(|x| x == k)
+                .ok_or_else(|| format!("{name}: unknown parameter \"{k}\"; allowed: {}", keys.join(", ")))?,
+            None => i,
+        };
+        if slot >= keys.len() {
+            return Err(format!("{name}: too many arguments; it takes {}", keys.join(", ")));
+        }
+        if out[slot].replace(v).is_some() {
+            return Err(format!("{name}: parameter \"{}\" given twice", keys[slot]));
+        }
+    }
+    out.iter()
+        .zip(keys)
+        .map(|(v, k)| v.ok_or_else(|| format!("{name}: missing parameter \"{k}\"")))
+        .collect()
+}
+
+/// One `name(args)` call: the name and its arguments (`None` without parentheses).
+pub(crate) fn split_call(text: &str) -> Result<Option<(&str, Vec<Arg<'_>>)>, String> {
     let s = text.trim();
     let Some(open) = s.find('(') else {
         return Ok(None);
@@ -342,29 +367,7 @@ fn parse_spec(text: &str) -> Result<DistSpec, String> {
             .map(DistSpec::Fixed)
             .map_err(|e| format!("{e}; or a distribution: {FORMS}"));
     };
-    let named = |keys: &[&str]| -> Result<Vec<&str>, String> {
-        // Arguments by name (any order) or by position, never both for one parameter.
-        let mut out: Vec<Option<&str>> = vec![None; keys.len()];
-        for (i, (k, v)) in args.iter().enumerate() {
-            let slot = match k {
-                Some(k) => keys
-                    .iter()
-                    .position(|x| x == k)
-                    .ok_or_else(|| format!("{name}: unknown parameter \"{k}\"; allowed: {}", keys.join(", ")))?,
-                None => i,
-            };
-            if slot >= keys.len() {
-                return Err(format!("{name}: too many arguments; it takes {}", keys.join(", ")));
-            }
-            if out[slot].replace(v).is_some() {
-                return Err(format!("{name}: parameter \"{}\" given twice", keys[slot]));
-            }
-        }
-        out.iter()
-            .zip(keys)
-            .map(|(v, k)| v.ok_or_else(|| format!("{name}: missing parameter \"{k}\"")))
-            .collect()
-    };
+    let named = |keys: &[&str]| named_args(name, &args, keys);
     let dur = |what: &str, v: &str| parse_duration(v).map_err(|e| format!("{name}: {what}: {e}"));
     let num = |what: &str, v: &str| {
         v.parse::<f64>()

@@ -21,6 +21,7 @@ mod system;
 mod topology;
 mod vocabulary;
 
+pub(crate) use distribution::{Arg, named_args, split_call};
 pub use distribution::{Dist, DistSpec, LogNormalCenter};
 pub use recovery_plan::{CapacityPlan, RecoveryPlan, StorageLink, storage_copy_time};
 pub use regions::Region;

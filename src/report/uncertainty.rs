@@ -44,19 +44,24 @@ pub(crate) fn bound(d: &DrawSummary, x: Option<f64>, path: &str) -> String {
     x.map_or_else(|| "-".to_string(), |x| value(d, x, path))
 }
 
-/// The block, or nothing for a plain run.
-pub(crate) fn block(out: &mut String, s: &Summary) {
-    let Some(u) = &s.uncertainty else {
-        return;
-    };
-    let design = if u.design == "saltelli" {
+/// The outer design in words.
+pub(crate) fn design(u: &UncertaintySummary) -> String {
+    if u.design == "saltelli" {
         format!(
             "{} parameter sets in Saltelli's design for Sobol indices",
             u.evaluations
         )
     } else {
         "Latin hypercube".to_string()
+    }
+}
+
+/// The block, or nothing for a plain run.
+pub(crate) fn block(out: &mut String, s: &Summary) {
+    let Some(u) = &s.uncertainty else {
+        return;
     };
+    let design = design(u);
     let _ = writeln!(
         out,
         "\nUncertain parameters ({} draws x {} replications each, on common random numbers; {design})",

@@ -302,18 +302,11 @@ fn disasters(d: &RegionDisasterSummary) -> Table {
 /// The tables of a two-level run (none for a plain run): the uncertain parameters as drawn, the
 /// key metrics over the draws, and the Sobol indices of each metric asked for.
 fn uncertainty(s: &Summary) -> Vec<Table> {
-    use crate::report::uncertainty::{bound, key_metrics, short, value};
+    use crate::report::uncertainty::{bound, design, key_metrics, short, value};
     let Some(u) = &s.uncertainty else {
         return Vec::new();
     };
-    let design = if u.design == "saltelli" {
-        format!(
-            "{} parameter sets in Saltelli's design for Sobol indices",
-            u.evaluations
-        )
-    } else {
-        "Latin hypercube".to_string()
-    };
+    let design = design(u);
     let parameters = Table {
         heading: format!(
             "Uncertain parameters ({} draws x {} replications each, on common random numbers; {design})",

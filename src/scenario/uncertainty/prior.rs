@@ -4,6 +4,7 @@
 //! quantile function.
 
 use crate::engine::duration::parse_duration;
+use crate::model::{Arg, named_args, split_call};
 use statrs::distribution::{Beta, ContinuousCDF, Gamma, Normal};
 use std::fmt;
 
@@ -110,7 +111,7 @@ impl Prior {
             }
             Ok(x)
         };
-        let named = |keys: &[&str]| named(name, &args, keys);
+        let named = |keys: &[&str]| named_args(name, &args, keys);
         let prior = match name {
             "fixed" => {
                 let v = named(&["value"])?;
@@ -201,56 +202,15 @@ impl fmt::Display for ParsedPrior {
     }
 }
 
-/// An argument of a prior: its name when given as `key=value`, and its text.
-type Arg<'a> = (Option<&'a str>, &'a str);
-
-/// `name(args)` split into the name and its arguments (`key=value` or positional).
+/// `name(args)` split into the name and its arguments (`key=value` or positional); a bare number
+/// or duration is a fixed value.
 fn split(text: &str) -> Result<(&str, Vec<Arg<'_>>), String> {
     let bad = || format!("invalid prior \"{text}\"; expected {PRIOR_FORMS}");
-    let Some(open) = text.find('(') else {
-        // A bare number or duration is a fixed value.
-        return Ok(("fixed", vec![(None, text)]));
-    };
-    if !text.ends_with(')') {
-        return Err(bad());
+    match split_call(text).map_err(|_| bad())? {
+        None => Ok(("fixed", vec![(None, text)])),
+        Some((name, args)) if !name.is_empty() && !args.is_empty() => Ok((name, args)),
+        Some(_) => Err(bad()),
     }
-    let name = text[..open].trim();
-    let inner = &text[open + 1..text.len() - 1];
-    if name.is_empty() || inner.trim().is_empty() {
-        return Err(bad());
-    }
-    let args = inner
-        .split(',')
-        .map(|part| match part.split_once('=') {
-            Some((k, v)) => (Some(k.trim()), v.trim()),
-            None => (None, part.trim()),
-        })
-        .collect();
-    Ok((name, args))
-}
-
-/// Arguments by name (any order) or by position, each once.
-fn named<'a>(name: &str, args: &[Arg<'a>], keys: &[&str]) -> Result<Vec<&'a str>, String> {
-    let mut out: Vec<Option<&str>> = vec![None; keys.len()];
-    for (i, (k, v)) in args.iter().enumerate() {
-        let slot = match k {
-            Some(k) => keys
-                .iter()
-                .position(|x| x == k)
-                .ok_or_else(|| format!("{name}: unknown parameter \"{k}\"; allowed: {}", keys.join(", ")))?,
-            None => i,
-        };
-        if slot >= keys.len() {
-            return Err(format!("{name}: too many arguments; it takes {}", keys.join(", ")));
-        }
-        if out[slot].replace(v).is_some() {
-            return Err(format!("{name}: parameter \"{}\" given twice", keys[slot]));
-        }
-    }
-    out.iter()
-        .zip(keys)
-        .map(|(v, k)| v.ok_or_else(|| format!("{name}: missing parameter \"{k}\"")))
-        .collect()
 }
 
 #[cfg(test)]
