@@ -173,7 +173,8 @@ where
             let right = b.max(clamp(value));
             let at = EmptyElement::at((right, y))
                 + Text::new(
-                    format!("{value:.2}"),
+                    // No "-0.00" for an estimate that rounds to zero.
+                    format!("{:.2}", if value.abs() < 0.005 { 0.0 } else { value }),
                     (5, 0),
                     frame::text(12).pos(Pos::new(HPos::Left, VPos::Center)),
                 );
