@@ -44,6 +44,26 @@ pub(crate) fn bound(d: &DrawSummary, x: Option<f64>, path: &str) -> String {
     x.map_or_else(|| "-".to_string(), |x| value(d, x, path))
 }
 
+/// A metric's cells over the draws, in its unit: p05, its 95 % interval, p50, p95, the inner
+/// Monte Carlo share and the pooled estimate (`-` where there is none).
+pub(crate) fn metric_cells(d: &DrawSummary, path: &str) -> [String; 6] {
+    [
+        value(d, d.p05, path),
+        format!(
+            "[{}, {}]",
+            bound(d, d.quantile_ci95.p05[0], path),
+            bound(d, d.quantile_ci95.p05[1], path)
+        ),
+        value(d, d.p50, path),
+        value(d, d.p95, path),
+        d.inner_mc_share
+            .map_or_else(|| "-".to_string(), |x| format!("{:.1} %", x * 100.0)),
+        d.pooled
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |p| value(d, p.estimate, path)),
+    ]
+}
+
 /// The outer design in words.
 pub(crate) fn design(u: &UncertaintySummary) -> String {
     if u.design == "saltelli" {
@@ -89,24 +109,10 @@ pub(crate) fn block(out: &mut String, s: &Summary) {
     );
     for path in key_metrics(u) {
         let d = u.metrics.get(&path).expect("kept only when present");
-        let ci = format!(
-            "[{}, {}]",
-            bound(d, d.quantile_ci95.p05[0], &path),
-            bound(d, d.quantile_ci95.p05[1], &path)
-        );
+        let [p05, ci, p50, p95, inner, pooled] = metric_cells(d, &path);
         let _ = writeln!(
             out,
-            "  {:<40} {:>11} {:>26} {:>11} {:>11} {:>9} {:>11}",
-            path,
-            value(d, d.p05, &path),
-            ci,
-            value(d, d.p50, &path),
-            value(d, d.p95, &path),
-            d.inner_mc_share
-                .map_or_else(|| "-".to_string(), |x| format!("{:.1} %", x * 100.0)),
-            d.pooled
-                .as_ref()
-                .map_or_else(|| "-".to_string(), |p| value(d, p.estimate, &path)),
+            "  {path:<40} {p05:>11} {ci:>26} {p50:>11} {p95:>11} {inner:>9} {pooled:>11}"
         );
     }
     for (metric, per) in u.sobol.iter() {

@@ -62,6 +62,32 @@ pub(crate) fn finite(what: &str, values: impl IntoIterator<Item = f64>) -> Resul
 }
 
 /// A titled panel saying why there is nothing to plot, so a report keeps its layout.
+/// The plot area above a one-line grey note at the foot of the chart (the whole area without a
+/// note); a note too long for the width is cut with an ellipsis (where the chart is used, the
+/// whole text is elsewhere: the CSV, the report's notes).
+pub(crate) fn with_note<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    note: Option<&str>,
+) -> Result<DrawingArea<DB, Shift>, ChartError>
+where
+    DB::ErrorType: 'static,
+{
+    let Some(note) = note else {
+        return Ok(root.clone());
+    };
+    let (w, h) = root.dim_in_pixel();
+    let (plot, strip) = root.split_vertically(h.saturating_sub(28));
+    let grey = BLACK.mix(0.75);
+    let style = text(13).color(&grey).pos(Pos::new(HPos::Left, VPos::Center));
+    let mut line = note.to_string();
+    while line.chars().count() > 8 && strip.estimate_text_size(&line, &style).map_or(0, |s| s.0) + 24 > w {
+        let keep = line.chars().count() - 5;
+        line = line.chars().take(keep).collect::<String>() + "…";
+    }
+    strip.draw(&Text::new(line, (12, 12), style))?;
+    Ok(plot)
+}
+
 pub(crate) fn no_data<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,

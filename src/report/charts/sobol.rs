@@ -96,23 +96,7 @@ pub(crate) fn draw<DB: DrawingBackend>(c: &SobolChart, root: &DrawingArea<DB, Sh
 where
     DB::ErrorType: 'static,
 {
-    let root = match &c.note {
-        Some(note) => {
-            let (w, h) = root.dim_in_pixel();
-            let (plot, strip) = root.split_vertically(h.saturating_sub(28));
-            let grey = BLACK.mix(0.75);
-            let style = frame::text(13).color(&grey).pos(Pos::new(HPos::Left, VPos::Center));
-            let mut text = note.clone();
-            // One line: a long reason is cut with an ellipsis (the report's notes have it all).
-            while text.chars().count() > 8 && strip.estimate_text_size(&text, &style).map_or(0, |s| s.0) + 24 > w {
-                let keep = text.chars().count() - 5;
-                text = text.chars().take(keep).collect::<String>() + "…";
-            }
-            strip.draw(&Text::new(text, (12, 12), style))?;
-            plot
-        }
-        None => root.clone(),
-    };
+    let root = frame::with_note(root, c.note.as_deref())?;
     let root = &root;
     if c.bars.is_empty() {
         return frame::no_data(root, &c.title, &c.empty_note);

@@ -302,7 +302,7 @@ fn disasters(d: &RegionDisasterSummary) -> Table {
 /// The tables of a two-level run (none for a plain run): the uncertain parameters as drawn, the
 /// key metrics over the draws, and the Sobol indices of each metric asked for.
 fn uncertainty(s: &Summary) -> Vec<Table> {
-    use crate::report::uncertainty::{bound, design, key_metrics, short, value};
+    use crate::report::uncertainty::{design, key_metrics, metric_cells, short};
     let Some(u) = &s.uncertainty else {
         return Vec::new();
     };
@@ -350,22 +350,9 @@ fn uncertainty(s: &Summary) -> Vec<Table> {
             .into_iter()
             .filter_map(|path| {
                 let d = u.metrics.get(&path)?;
-                Some(vec![
-                    path.clone(),
-                    value(d, d.p05, &path),
-                    format!(
-                        "[{}, {}]",
-                        bound(d, d.quantile_ci95.p05[0], &path),
-                        bound(d, d.quantile_ci95.p05[1], &path)
-                    ),
-                    value(d, d.p50, &path),
-                    value(d, d.p95, &path),
-                    d.inner_mc_share
-                        .map_or_else(|| "-".to_string(), |x| format!("{:.1} %", x * 100.0)),
-                    d.pooled
-                        .as_ref()
-                        .map_or_else(|| "-".to_string(), |p| value(d, p.estimate, &path)),
-                ])
+                let mut row = vec![path.clone()];
+                row.extend(metric_cells(d, &path));
+                Some(row)
             })
             .collect(),
     };
